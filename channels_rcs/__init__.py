@@ -1,0 +1,1 @@
+"""RCS Business Messaging channel (Google-RBM-compatible). Built in its own issue."""

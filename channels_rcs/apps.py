@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ChannelsRcsConfig(AppConfig):
+    name = "channels_rcs"
+    label = "channels_rcs"

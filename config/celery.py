@@ -1,0 +1,11 @@
+"""Celery application; tasks live next to the services they drive (inbox.tasks)."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("inbox")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

@@ -1,0 +1,17 @@
+"""URL map. Each installed `channels_<name>` app contributes its own webhook/sandbox URLs."""
+
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("inbox.urls")),
+]
+
+for app in settings.INSTALLED_APPS:
+    if app.startswith("channels_") and find_spec(f"{app}.urls"):
+        urlpatterns.append(path("", include(import_module(f"{app}.urls"))))

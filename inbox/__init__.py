@@ -1,0 +1,1 @@
+"""The inbox: domain, services, realtime and pages, knowing no provider wire format."""

@@ -1,0 +1,35 @@
+"""The adapter interface every channel implements, and the registry of adapters.
+
+The inbox speaks only these types; each `channels_<name>` app turns its provider's wire
+format into them and registers an adapter for its channel kind in AppConfig.ready().
+"""
+
+from .base import Capabilities, ChannelAdapter, SendResult, WebhookRequest
+from .errors import PermanentSendError, SendError, TransientSendError, WebhookError
+from .events import (
+    Event,
+    InboundMessage,
+    ReadReceipt,
+    StatusUpdate,
+    TypingIndicator,
+)
+from .registry import all_adapters, get_adapter, register
+
+__all__ = [
+    "Capabilities",
+    "ChannelAdapter",
+    "Event",
+    "InboundMessage",
+    "PermanentSendError",
+    "ReadReceipt",
+    "SendError",
+    "SendResult",
+    "StatusUpdate",
+    "TransientSendError",
+    "TypingIndicator",
+    "WebhookError",
+    "WebhookRequest",
+    "all_adapters",
+    "get_adapter",
+    "register",
+]

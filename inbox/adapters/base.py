@@ -1,0 +1,91 @@
+"""The ChannelAdapter interface."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from .events import Event
+
+if TYPE_CHECKING:
+    from inbox.models import Channel
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What a channel renders natively; the composer and the renderer degrade the rest."""
+
+    rich_cards: bool = False
+    suggestions: bool = False
+    media: bool = False
+    typing: bool = False
+    read_receipts: bool = False
+    max_text_length: int = 1600
+
+
+@dataclass(frozen=True)
+class SendResult:
+    provider_message_id: str
+    status: str = "sent"  # our status right after the provider accepted
+    details: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class WebhookRequest:
+    """A webhook as the adapter needs it, independent of Django's request object."""
+
+    url: str  # the full public URL the provider called (signatures cover it)
+    method: str
+    headers: Mapping[str, str]
+    body: bytes
+    form: Mapping[str, list[str]]  # parsed form fields, all values per name
+    query: Mapping[str, list[str]]
+    # Other spellings of the URL that may have been signed (as the server saw it).
+    alt_urls: tuple[str, ...] = ()
+
+
+class ChannelAdapter(ABC):
+    """One per provider protocol; stateless, configured by the Channel row it is given."""
+
+    kind: str
+    label: str
+    # Names of Channel.config keys that are secrets (stored encrypted).
+    secret_keys: tuple[str, ...] = ()
+
+    @abstractmethod
+    def capabilities(self, channel: Channel) -> Capabilities: ...
+
+    @abstractmethod
+    def render_text(self, content: dict) -> str:
+        """The plain-text rendering of provider-neutral content on this channel."""
+
+    def validate(self, channel: Channel, content: dict) -> list[str]:
+        """Errors that stop a send before anything is queued ("field: reason")."""
+        return []
+
+    @abstractmethod
+    def send(self, channel: Channel, *, to: str, content: dict, message_id: str) -> SendResult:
+        """Hand one message to the provider; raise SendError subclasses on failure."""
+
+    def send_typing(self, channel: Channel, *, to: str) -> None:  # noqa: B027
+        """Tell the customer an agent is typing, where the channel can."""
+
+    def mark_read(self, channel: Channel, *, provider_message_id: str) -> None:  # noqa: B027
+        """Tell the provider the customer's message was read, where the channel can."""
+
+    @abstractmethod
+    def verify_webhook(self, channel: Channel, request: WebhookRequest) -> bool: ...
+
+    @abstractmethod
+    def parse_webhook(self, channel: Channel, request: WebhookRequest) -> list[Event]:
+        """Normalized events; raise WebhookError for a body that cannot be understood."""
+
+    def webhook_ack(self) -> tuple[int, str, str]:
+        """(status, content type, body) the provider expects after a good webhook."""
+        return 200, "text/plain", ""
+
+    def webhook_urls(self, channel: Channel) -> dict[str, str]:
+        """Named URLs an admin pastes into the provider's console."""
+        return {}

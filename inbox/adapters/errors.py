@@ -1,0 +1,32 @@
+"""Errors adapters raise; the delivery task decides retry versus terminal failure on them."""
+
+from __future__ import annotations
+
+
+class SendError(Exception):
+    """A send that did not reach the provider's acceptance.
+
+    `code` is the provider's error code, `reason` a sentence an agent understands.
+    """
+
+    retryable = False
+
+    def __init__(self, reason: str, *, code: str = "", retry_after: float | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.code = str(code or "")
+        self.retry_after = retry_after
+
+
+class TransientSendError(SendError):
+    """Try again later: rate limits, 5xx, timeouts before the provider accepted."""
+
+    retryable = True
+
+
+class PermanentSendError(SendError):
+    """Never retry: invalid number, opted out, content rejected."""
+
+
+class WebhookError(Exception):
+    """A webhook body that cannot be understood (answered 400, nothing written)."""

@@ -1,0 +1,28 @@
+"""The one conversation model every channel normalizes into."""
+
+from .api_token import ApiToken
+from .channel import Channel
+from .contact import Contact, ContactIdentity
+from .conversation import Conversation, ConversationStatus, ReadMarker
+from .orphan_status import OrphanStatus
+from .message import Author, Direction, Message, MessageStatus, MessageStatusEvent
+from .workspace import Membership, Role, Workspace
+
+__all__ = [
+    "ApiToken",
+    "Author",
+    "Channel",
+    "Contact",
+    "ContactIdentity",
+    "Conversation",
+    "ConversationStatus",
+    "Direction",
+    "Membership",
+    "Message",
+    "MessageStatus",
+    "MessageStatusEvent",
+    "OrphanStatus",
+    "ReadMarker",
+    "Role",
+    "Workspace",
+]

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from django.db import models
+
+from .workspace import Workspace
+
+
+class Contact(models.Model):
+    """A customer, whatever channels they write from (one thread per customer)."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.name or f"contact {self.pk}"
+
+    @property
+    def display_name(self) -> str:
+        if self.name:
+            return self.name
+        identity = next(iter(self.identities.all()), None)
+        return identity.value if identity else f"Contact {self.pk}"
+
+
+class ContactIdentity(models.Model):
+    """An address a contact is reached at; a phone number serves SMS and RCS alike."""
+
+    class Kind(models.TextChoices):
+        PHONE = "phone", "Phone (E.164)"
+        HANDLE = "handle", "Channel handle"
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE)
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="identities")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    value = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "kind", "value"], name="uniq_identity_per_workspace"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.value}"

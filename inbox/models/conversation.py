@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from .channel import Channel
+from .contact import Contact
+from .workspace import Workspace
+
+
+class ConversationStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    PENDING = "pending", "Pending"
+    SNOOZED = "snoozed", "Snoozed"
+    RESOLVED = "resolved", "Resolved"
+
+
+class Conversation(models.Model):
+    """One thread per customer; `channel` is the channel replies go out on by default."""
+
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="conversations"
+    )
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="conversations")
+    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="conversations")
+    status = models.CharField(
+        max_length=16, choices=ConversationStatus.choices, default=ConversationStatus.OPEN
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_conversations",
+    )
+    snoozed_until = models.DateTimeField(null=True, blank=True)
+    last_message_at = models.DateTimeField(null=True, blank=True)
+    last_inbound_at = models.DateTimeField(null=True, blank=True)
+    last_message_preview = models.CharField(max_length=200, blank=True, default="")
+    # Response clock: the first inbound message not yet answered, cleared by an agent reply.
+    waiting_since = models.DateTimeField(null=True, blank=True)
+    first_response_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["workspace", "status", "-last_message_at"], name="conv_list_status"
+            ),
+            models.Index(
+                fields=["workspace", "assignee", "status", "-last_message_at"],
+                name="conv_list_assignee",
+            ),
+            models.Index(fields=["workspace", "-last_message_at"], name="conv_list_all"),
+        ]
+
+    def __str__(self) -> str:
+        return f"conversation {self.pk}"
+
+
+class ReadMarker(models.Model):
+    """How far each agent has read a conversation; unread = inbound messages after it."""
+
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="read_markers"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    read_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["conversation", "user"], name="uniq_read_marker"),
+        ]

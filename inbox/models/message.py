@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from .channel import Channel
+from .conversation import Conversation
+from .workspace import Workspace
+
+
+class Direction(models.TextChoices):
+    INBOUND = "inbound", "Inbound"
+    OUTBOUND = "outbound", "Outbound"
+
+
+class Author(models.TextChoices):
+    CONTACT = "contact", "Contact"
+    AGENT = "agent", "Agent"
+    SYSTEM = "system", "System"
+    BOT = "bot", "Bot"
+
+
+class MessageStatus(models.TextChoices):
+    RECEIVED = "received", "Received"
+    QUEUED = "queued", "Queued"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    DELIVERED = "delivered", "Delivered"
+    READ = "read", "Read"
+    FAILED = "failed", "Failed"
+
+
+# Statuses only move up this ladder; failed sits level with delivered so a late "sent"
+# never hides a failure, and only an explicit retry leaves it.
+STATUS_RANK = {
+    MessageStatus.RECEIVED: 0,
+    MessageStatus.QUEUED: 0,
+    MessageStatus.SENDING: 1,
+    MessageStatus.SENT: 2,
+    MessageStatus.DELIVERED: 3,
+    MessageStatus.FAILED: 3,
+    MessageStatus.READ: 4,
+}
+
+
+class Message(models.Model):
+    # Our own UUID is also the idempotency key we hand providers that accept one.
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="messages"
+    )
+    # The channel actually used (after fallback, the fallback channel).
+    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="messages")
+    direction = models.CharField(max_length=8, choices=Direction.choices)
+    author = models.CharField(max_length=8, choices=Author.choices)
+    author_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    content = models.JSONField()
+    text = models.TextField(blank=True, default="")
+    status = models.CharField(max_length=12, choices=MessageStatus.choices)
+    provider_message_id = models.CharField(max_length=120, blank=True, default="")
+    error_code = models.CharField(max_length=32, blank=True, default="")
+    error_message = models.CharField(max_length=300, blank=True, default="")
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    sending_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "provider_message_id"],
+                condition=~models.Q(provider_message_id=""),
+                name="uniq_provider_message_id",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["conversation", "created_at"], name="msg_thread"),
+            models.Index(
+                fields=["status", "queued_at"],
+                condition=models.Q(status="queued"),
+                name="msg_outbox_queued",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.direction} {self.id}"
+
+
+class MessageStatusEvent(models.Model):
+    """Every status a message went through, with the raw provider payload, for audit."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="status_events")
+    status = models.CharField(max_length=12, choices=MessageStatus.choices)
+    at = models.DateTimeField()
+    error_code = models.CharField(max_length=32, blank=True, default="")
+    error_message = models.CharField(max_length=300, blank=True, default="")
+    # What caused it: "api", "worker", "webhook", "retry", "sweep".
+    source = models.CharField(max_length=16)
+    applied = models.BooleanField(default=True)
+    raw = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["message", "at"], name="status_event_message")]

@@ -1,0 +1,17 @@
+"""Live push: services announce changes after commit; consumers relay them to browsers."""
+
+from .publish import (
+    conversation_group,
+    message_changed,
+    conversation_changed,
+    typing_changed,
+    workspace_group,
+)
+
+__all__ = [
+    "conversation_changed",
+    "conversation_group",
+    "message_changed",
+    "typing_changed",
+    "workspace_group",
+]

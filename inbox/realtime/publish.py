@@ -1,0 +1,71 @@
+"""Publishing to Channels groups, always after the transaction commits.
+
+Events are small JSON facts ("message 123 changed"); each browser tab then renders or
+fetches what it shows. Losing one is harmless: a reconnecting tab catches up from the
+database, never from this stream.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+log = logging.getLogger(__name__)
+
+
+def workspace_group(workspace_id: int) -> str:
+    return f"ws-{workspace_id}"
+
+
+def conversation_group(conversation_id: int) -> str:
+    return f"conv-{conversation_id}"
+
+
+def _send(group: str, payload: dict) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        async_to_sync(layer.group_send)(group, {"type": "inbox.event", **payload})
+    except Exception:  # a push failure must never fail the write that caused it
+        log.exception("realtime publish to %s failed", group)
+
+
+def _after_commit(group: str, payload: dict) -> None:
+    transaction.on_commit(lambda: _send(group, payload))
+
+
+def message_changed(message, *, created: bool = False) -> None:
+    payload = {
+        "event": "message.created" if created else "message.updated",
+        "conversation_id": message.conversation_id,
+        "message_id": str(message.id),
+        "status": message.status,
+        "direction": message.direction,
+    }
+    _after_commit(conversation_group(message.conversation_id), payload)
+    _after_commit(workspace_group(message.workspace_id), payload)
+
+
+def conversation_changed(conversation) -> None:
+    _after_commit(
+        workspace_group(conversation.workspace_id),
+        {"event": "conversation.updated", "conversation_id": conversation.pk},
+    )
+
+
+def typing_changed(conversation, *, who: str, is_typing: bool, user_id: int | None = None) -> None:
+    """Typing is ephemeral: published at once, never stored."""
+    _send(
+        conversation_group(conversation.pk),
+        {
+            "event": "typing",
+            "conversation_id": conversation.pk,
+            "who": who,
+            "user_id": user_id,
+            "is_typing": is_typing,
+        },
+    )

@@ -1,0 +1,21 @@
+"""Domain rules. The only code that writes inbox models; views, tasks and webhooks call it."""
+
+from .contacts import find_or_create_contact
+from .errors import SendRejected
+from .ingest import ingest
+from .reading import mark_read, unread_counts
+from .sending import deliver, requeue_stuck, retry_message, send_message
+from .statuses import apply_status
+
+__all__ = [
+    "SendRejected",
+    "apply_status",
+    "deliver",
+    "find_or_create_contact",
+    "ingest",
+    "mark_read",
+    "requeue_stuck",
+    "retry_message",
+    "send_message",
+    "unread_counts",
+]

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+
+from inbox.models import Contact, ContactIdentity, Workspace
+
+
+def find_or_create_contact(
+    workspace: Workspace, *, kind: str, value: str, name: str = ""
+) -> Contact:
+    """The contact behind an address, created on first contact; safe under concurrency."""
+    identity = (
+        ContactIdentity.objects.select_related("contact")
+        .filter(workspace=workspace, kind=kind, value=value)
+        .first()
+    )
+    if identity:
+        contact = identity.contact
+        if name and not contact.name:
+            contact.name = name
+            contact.save(update_fields=["name"])
+        return contact
+    try:
+        with transaction.atomic():
+            contact = Contact.objects.create(workspace=workspace, name=name)
+            ContactIdentity.objects.create(
+                workspace=workspace, contact=contact, kind=kind, value=value
+            )
+            return contact
+    except IntegrityError:  # another request created it first
+        return ContactIdentity.objects.get(workspace=workspace, kind=kind, value=value).contact

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from inbox.models import Conversation, Direction, Message, ReadMarker
+
+
+def mark_read(conversation: Conversation, user) -> None:
+    """The agent has seen the thread; the provider hears it for channels with receipts."""
+    ReadMarker.objects.update_or_create(
+        conversation=conversation, user=user, defaults={"read_at": timezone.now()}
+    )
+    latest_inbound = (
+        Message.objects.filter(conversation=conversation, direction=Direction.INBOUND)
+        .order_by("-created_at")
+        .first()
+    )
+    if latest_inbound and latest_inbound.channel.adapter.capabilities(
+        latest_inbound.channel
+    ).read_receipts:
+        from inbox.tasks import send_read_receipt
+
+        send_read_receipt.delay(str(latest_inbound.pk))
+
+
+def unread_counts(conversations, user) -> dict[int, int]:
+    """Inbound messages after the user's read marker, per conversation, in one query."""
+    marker = ReadMarker.objects.filter(conversation=OuterRef("pk"), user=user).values("read_at")[:1]
+    rows = (
+        Conversation.objects.filter(pk__in=[c.pk for c in conversations])
+        .annotate(marker=Subquery(marker))
+        .annotate(
+            unread=Count(
+                "messages",
+                filter=Q(messages__direction=Direction.INBOUND)
+                & (Q(marker__isnull=True) | Q(messages__created_at__gt=F("marker"))),
+            )
+        )
+        .values_list("pk", "unread")
+    )
+    return dict(rows)
+

@@ -1,0 +1,123 @@
+"""Status transitions: monotonic, timestamped, every one recorded in the history."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from inbox import realtime
+from inbox.adapters import StatusUpdate
+from inbox.models import Channel, Message, MessageStatus, MessageStatusEvent, OrphanStatus
+from inbox.models.message import STATUS_RANK
+
+_TIME_FIELD = {
+    MessageStatus.QUEUED: "queued_at",
+    MessageStatus.SENDING: "sending_at",
+    MessageStatus.SENT: "sent_at",
+    MessageStatus.DELIVERED: "delivered_at",
+    MessageStatus.READ: "read_at",
+    MessageStatus.FAILED: "failed_at",
+}
+
+
+def transition(
+    message: Message,
+    status: str,
+    *,
+    source: str,
+    at: datetime | None = None,
+    error_code: str = "",
+    error_message: str = "",
+    raw: dict | None = None,
+    force: bool = False,
+) -> bool:
+    """Move `message` to `status` unless that would move it backwards; record it either way.
+
+    `force` is for the explicit moves that leave a terminal state (a retry, a send attempt).
+    The caller holds the row (select_for_update) inside a transaction.
+    """
+    at = at or timezone.now()
+    current = message.status
+    applies = force or STATUS_RANK[status] > STATUS_RANK[current]
+    # A late success never overwrites a failure; a read receipt after failure is still a read.
+    if not force and current == MessageStatus.FAILED and status != MessageStatus.READ:
+        applies = False
+    MessageStatusEvent.objects.create(
+        message=message,
+        status=status,
+        at=at,
+        error_code=error_code,
+        error_message=error_message,
+        source=source,
+        applied=applies,
+        raw=raw or {},
+    )
+    if not applies:
+        return False
+    message.status = status
+    fields = ["status"]
+    time_field = _TIME_FIELD.get(status)
+    if time_field and (force or getattr(message, time_field) is None):
+        setattr(message, time_field, at)
+        fields.append(time_field)
+    if status == MessageStatus.FAILED:
+        message.error_code = error_code
+        message.error_message = error_message
+        fields += ["error_code", "error_message"]
+    elif force:
+        message.error_code = message.error_message = ""
+        fields += ["error_code", "error_message"]
+    message.save(update_fields=fields)
+    realtime.message_changed(message)
+    return True
+
+
+def apply_status(channel: Channel, update: StatusUpdate) -> Message | None:
+    """Apply a provider's delivery report; unknown ids wait in OrphanStatus for the id."""
+    with transaction.atomic():
+        message = (
+            Message.objects.select_for_update()
+            .filter(channel=channel, provider_message_id=update.provider_message_id)
+            .first()
+        )
+        if message is None:
+            OrphanStatus.objects.create(
+                channel=channel,
+                provider_message_id=update.provider_message_id,
+                status=update.status,
+                at=update.at or timezone.now(),
+                error_code=update.error_code,
+                error_message=update.error_message,
+                raw=update.raw,
+            )
+            return None
+        transition(
+            message,
+            update.status,
+            source="webhook",
+            at=update.at,
+            error_code=update.error_code,
+            error_message=update.error_message,
+            raw=update.raw,
+        )
+        return message
+
+
+def adopt_orphans(message: Message) -> None:
+    """Apply status callbacks that arrived before `message`'s provider id was stored."""
+    orphans = OrphanStatus.objects.filter(
+        channel_id=message.channel_id, provider_message_id=message.provider_message_id
+    ).order_by("at", "pk")
+    for orphan in orphans:
+        transition(
+            message,
+            orphan.status,
+            source="webhook",
+            at=orphan.at,
+            error_code=orphan.error_code,
+            error_message=orphan.error_message,
+            raw=orphan.raw,
+        )
+    orphans.delete()

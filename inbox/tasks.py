@@ -1,0 +1,43 @@
+"""Celery tasks: thin wrappers that call services and decide retry timing."""
+
+from __future__ import annotations
+
+import random
+
+from celery import shared_task
+
+from inbox import services
+from inbox.adapters import TransientSendError
+
+
+def backoff_seconds(attempt: int, retry_after: float | None = None) -> float:
+    """Exponential backoff with full jitter, honouring a provider's Retry-After."""
+    base = min(300.0, 2.0 ** max(0, attempt - 1))
+    delay = random.uniform(base / 2, base)
+    return max(delay, retry_after or 0.0)
+
+
+@shared_task(bind=True, acks_late=True, max_retries=None, ignore_result=True)
+def deliver_message(self, message_id: str) -> str:
+    try:
+        return services.deliver(message_id)
+    except TransientSendError as exc:
+        raise self.retry(
+            countdown=backoff_seconds(self.request.retries + 1, exc.retry_after), exc=exc
+        ) from exc
+
+
+@shared_task(ignore_result=True)
+def requeue_stuck_messages() -> dict:
+    return services.requeue_stuck()
+
+
+@shared_task(ignore_result=True, acks_late=True)
+def send_read_receipt(message_id: str) -> None:
+    from inbox.models import Message
+
+    message = Message.objects.select_related("channel").filter(pk=message_id).first()
+    if message and message.provider_message_id:
+        message.channel.adapter.mark_read(
+            message.channel, provider_message_id=message.provider_message_id
+        )

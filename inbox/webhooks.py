@@ -1,0 +1,71 @@
+"""The one webhook pipeline every channel's view runs: find, verify, parse, ingest, ack.
+
+Answering 2xx only after ingest() returns means the provider's retry covers any crash;
+ingest() being idempotent means the retry is harmless.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.decorators.csrf import csrf_exempt
+
+from inbox import services
+from inbox.adapters import WebhookError, WebhookRequest, get_adapter
+from inbox.models import Channel
+
+log = logging.getLogger(__name__)
+
+
+def _multi(qd: QueryDict) -> dict[str, list[str]]:
+    return {key: qd.getlist(key) for key in qd}
+
+
+def webhook_request(request: HttpRequest) -> WebhookRequest:
+    """The request as adapters see it, with the public URL the provider signed."""
+    body = request.body  # read before POST so the raw bytes stay available
+    public = settings.PUBLIC_BASE_URL + request.get_full_path()
+    form = _multi(request.POST) if request.content_type.startswith(
+        "application/x-www-form-urlencoded"
+    ) else {}
+    return WebhookRequest(
+        url=public,
+        alt_urls=(request.build_absolute_uri(),),
+        method=request.method or "POST",
+        headers=dict(request.headers),
+        body=body,
+        form=form,
+        query=_multi(request.GET),
+    )
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class ChannelWebhookView(View):
+    """Subclass per channel with `kind`; one URL per channel row (its webhook token)."""
+
+    kind: str = ""
+    http_method_names = ["post", "get"]
+
+    def post(self, request: HttpRequest, token: str, **kwargs) -> HttpResponse:
+        channel = (
+            Channel.objects.select_related("workspace")
+            .filter(webhook_token=token, kind=self.kind, is_active=True)
+            .first()
+        )
+        if channel is None:
+            return HttpResponse("unknown channel\n", status=404, content_type="text/plain")
+        adapter = get_adapter(self.kind)
+        wreq = webhook_request(request)
+        if not adapter.verify_webhook(channel, wreq):
+            return HttpResponse("invalid signature\n", status=403, content_type="text/plain")
+        try:
+            events = adapter.parse_webhook(channel, wreq)
+        except WebhookError as exc:
+            return HttpResponse(f"{exc}\n", status=400, content_type="text/plain")
+        services.ingest(channel, events)
+        status, content_type, ack = adapter.webhook_ack()
+        return HttpResponse(ack, status=status, content_type=content_type)
