@@ -46,8 +46,7 @@ _GROUPS: dict[str, str] = {
         "\u2032"  # prime
     ),
     "-": (
-        "\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u2022\u23bc\u23bd\ufe63"
-        "\u2212"  # minus sign
+        "\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u2022\u23bc\u23bd\ufe63\u2212"  # minus sign
     ),
     "...": "\u2026",
     "1/4": "\u00bc",
@@ -118,10 +117,7 @@ _GROUPS: dict[str, str] = {
     " " * 7: "\t",
     "\n": "\u2028\u2029",
     # Invisible: zero-width characters, soft hyphen and stray C0 controls.
-    "": (
-        "\u200b\u2060\ufeff\u00ad"
-        "\u0000\u0003\u0004\u0010\u0011\u0012\u0013\u0014\u0017\u0019"
-    ),
+    "": ("\u200b\u2060\ufeff\u00ad\u0000\u0003\u0004\u0010\u0011\u0012\u0013\u0014\u0017\u0019"),
 }
 
 

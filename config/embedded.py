@@ -22,7 +22,7 @@ def start_postgres(data_dir: Path) -> str:
     """
     # pgserver keeps a lock file in the XDG runtime dir; give it one when a shell has none.
     os.environ.setdefault("XDG_RUNTIME_DIR", str(data_dir / "run"))
-    (data_dir / "run").mkdir(parents=True, exist_ok=True)
+    (data_dir / "run").mkdir(mode=0o700, parents=True, exist_ok=True)
     import pgserver
 
     pgdata = data_dir / "postgres"

@@ -53,6 +53,12 @@ class ChannelAdapter(ABC):
     label: str
     # Names of Channel.config keys that are secrets (stored encrypted).
     secret_keys: tuple[str, ...] = ()
+    # Where the real provider's API lives; a channel's api_base_url overrides it.
+    default_api_base_url: str = ""
+
+    def validate_config(self, config: dict, secrets: dict) -> list[str]:
+        """Errors in a channel's configuration ("field: reason"), checked on create."""
+        return []
 
     @abstractmethod
     def capabilities(self, channel: Channel) -> Capabilities: ...

@@ -1,5 +1,6 @@
 """Domain rules. The only code that writes inbox models; views, tasks and webhooks call it."""
 
+from .channels import create_channel
 from .contacts import find_or_create_contact
 from .errors import SendRejected
 from .ingest import ingest
@@ -10,6 +11,7 @@ from .statuses import apply_status
 __all__ = [
     "SendRejected",
     "apply_status",
+    "create_channel",
     "deliver",
     "find_or_create_contact",
     "ingest",

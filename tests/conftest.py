@@ -1,0 +1,91 @@
+"""Fixtures shared by the whole suite: tenants, people, and the real moving parts."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from inbox.models import Membership, Role, Workspace
+from tests.support import processes
+
+
+@pytest.fixture
+def workspace(db) -> Workspace:
+    return Workspace.objects.create(slug="acme", name="Acme")
+
+
+@pytest.fixture
+def other_workspace(db) -> Workspace:
+    return Workspace.objects.create(slug="globex", name="Globex")
+
+
+def _member(workspace: Workspace, username: str, role: str):
+    user = get_user_model().objects.create_user(username=username, password="pw-" + username)
+    Membership.objects.create(workspace=workspace, user=user, role=role)
+    return user
+
+
+@pytest.fixture
+def agent(workspace):
+    return _member(workspace, "alice", Role.AGENT)
+
+
+@pytest.fixture
+def manager(workspace):
+    return _member(workspace, "mona", Role.MANAGER)
+
+
+@pytest.fixture
+def admin_user(workspace):
+    return _member(workspace, "adam", Role.ADMIN)
+
+
+@pytest.fixture
+def outsider(other_workspace):
+    return _member(other_workspace, "eve", Role.AGENT)
+
+
+@pytest.fixture(scope="session")
+def server_port() -> int:
+    return processes.free_port()
+
+
+@pytest.fixture(scope="session")
+def public_base_url(server_port) -> str:
+    return f"http://127.0.0.1:{server_port}"
+
+
+@pytest.fixture
+def live_settings(settings, public_base_url):
+    """Point this process's URLs (webhooks, sandbox) at the real ASGI server."""
+    settings.PUBLIC_BASE_URL = public_base_url
+    return settings
+
+
+@pytest.fixture(scope="session")
+def asgi_server(django_db_setup, django_db_blocker, server_port, public_base_url):
+    """A real uvicorn serving config.asgi on the test database; yields its base URL."""
+    with django_db_blocker.unblock():
+        env = processes.child_env(PUBLIC_BASE_URL=public_base_url)
+    proc = processes.start_asgi(env, server_port)
+    yield public_base_url
+    proc.stop()
+
+
+@pytest.fixture(scope="session")
+def _worker_proc(django_db_setup, django_db_blocker, public_base_url):
+    from config.celery import app
+
+    with django_db_blocker.unblock():
+        env = processes.child_env(PUBLIC_BASE_URL=public_base_url)
+    app.control.purge()
+    proc = processes.start_worker(env)
+    yield proc
+    proc.stop()
+
+
+@pytest.fixture
+def celery_worker(_worker_proc, transactional_db):
+    """A real Celery worker (threads pool) consuming the real Redis broker."""
+    assert _worker_proc.alive(), _worker_proc.log()
+    return _worker_proc

@@ -1,0 +1,115 @@
+"""Real processes for integration tests: a Celery worker and an ASGI server.
+
+Both run against the test database (its URL derived from the one the test process uses)
+and the same Redis, exactly as `make run` starts them.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_database_url() -> str:
+    """DATABASE_URL with the database name swapped for the test database's."""
+    parts = urlsplit(os.environ["DATABASE_URL"])
+    return urlunsplit(parts._replace(path="/" + connection.settings_dict["NAME"]))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def child_env(**extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env["DATABASE_URL"] = test_database_url()
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    env.update(extra)
+    return env
+
+
+class Proc:
+    """A child process in its own group, stopped with everything it spawned."""
+
+    def __init__(self, args: list[str], env: dict[str, str], name: str):
+        self.name = name
+        self.log_path = ROOT / ".data" / f"test-{name}-{os.getpid()}.log"
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
+        self.popen = subprocess.Popen(
+            args, env=env, cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def alive(self) -> bool:
+        return self.popen.poll() is None
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")[-4000:]
+
+    def stop(self, timeout: float = 15) -> None:
+        if self.alive():
+            os.killpg(self.popen.pid, 15)
+            try:
+                self.popen.wait(timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.popen.pid, 9)
+                self.popen.wait()
+        self._log.close()
+
+
+def start_worker(env: dict[str, str], *, concurrency: int = 4, name: str = "worker") -> Proc:
+    proc = Proc(
+        [
+            sys.executable, "-m", "celery", "-A", "config", "worker",
+            "--pool", "threads", "-c", str(concurrency), "-l", "info",
+            "--without-heartbeat", "--without-mingle", "--without-gossip",
+            "-n", f"{name}-{os.getpid()}@%h",
+        ],
+        env,
+        name,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if not proc.alive():
+            raise RuntimeError(f"celery worker exited:\n{proc.log()}")
+        if "ready." in proc.log():
+            return proc
+        time.sleep(0.2)
+    proc.stop()
+    raise RuntimeError(f"celery worker did not become ready:\n{proc.log()}")
+
+
+def start_asgi(env: dict[str, str], port: int) -> Proc:
+    proc = Proc(
+        [
+            sys.executable, "-m", "uvicorn", "config.asgi:application",
+            "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
+        ],
+        env,
+        "asgi",
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if not proc.alive():
+            raise RuntimeError(f"ASGI server exited:\n{proc.log()}")
+        try:
+            httpx.get(url + "/accounts/login/", timeout=2)
+            return proc
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    proc.stop()
+    raise RuntimeError(f"ASGI server did not start:\n{proc.log()}")
