@@ -29,9 +29,11 @@ def webhook_request(request: HttpRequest) -> WebhookRequest:
     """The request as adapters see it, with the public URL the provider signed."""
     body = request.body  # read before POST so the raw bytes stay available
     public = settings.PUBLIC_BASE_URL + request.get_full_path()
-    form = _multi(request.POST) if request.content_type.startswith(
-        "application/x-www-form-urlencoded"
-    ) else {}
+    form = (
+        _multi(request.POST)
+        if request.content_type.startswith("application/x-www-form-urlencoded")
+        else {}
+    )
     return WebhookRequest(
         url=public,
         alt_urls=(request.build_absolute_uri(),),

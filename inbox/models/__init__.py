@@ -4,8 +4,8 @@ from .api_token import ApiToken
 from .channel import Channel
 from .contact import Contact, ContactIdentity
 from .conversation import Conversation, ConversationStatus, ReadMarker
-from .orphan_status import OrphanStatus
 from .message import Author, Direction, Message, MessageStatus, MessageStatusEvent
+from .orphan_status import OrphanStatus
 from .workspace import Membership, Role, Workspace
 
 __all__ = [

@@ -18,9 +18,7 @@ class ConversationStatus(models.TextChoices):
 class Conversation(models.Model):
     """One thread per customer; `channel` is the channel replies go out on by default."""
 
-    workspace = models.ForeignKey(
-        Workspace, on_delete=models.CASCADE, related_name="conversations"
-    )
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="conversations")
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="conversations")
     channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="conversations")
     status = models.CharField(
@@ -72,3 +70,6 @@ class ReadMarker(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["conversation", "user"], name="uniq_read_marker"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} read {self.conversation_id} at {self.read_at}"

@@ -111,3 +111,6 @@ class MessageStatusEvent(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["message", "at"], name="status_event_message")]
+
+    def __str__(self) -> str:
+        return f"{self.message_id} {self.status}"

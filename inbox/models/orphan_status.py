@@ -22,3 +22,6 @@ class OrphanStatus(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["channel", "provider_message_id"], name="orphan_lookup")]
+
+    def __str__(self) -> str:
+        return f"orphan {self.provider_message_id} {self.status}"

@@ -1,9 +1,9 @@
 """Live push: services announce changes after commit; consumers relay them to browsers."""
 
 from .publish import (
+    conversation_changed,
     conversation_group,
     message_changed,
-    conversation_changed,
     typing_changed,
     workspace_group,
 )

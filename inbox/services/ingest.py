@@ -80,7 +80,10 @@ def _ingest_message(channel: Channel, event: InboundMessage) -> Message:
     try:
         with transaction.atomic():
             contact = find_or_create_contact(
-                channel.workspace, kind=event.sender_kind, value=event.sender, name=event.sender_name
+                channel.workspace,
+                kind=event.sender_kind,
+                value=event.sender,
+                name=event.sender_name,
             )
             conversation = _conversation_for(channel, contact)
             now = timezone.now()
@@ -98,7 +101,11 @@ def _ingest_message(channel: Channel, event: InboundMessage) -> Message:
                 created_at=at,
             )
             MessageStatusEvent.objects.create(
-                message=message, status=MessageStatus.RECEIVED, at=at, source="webhook", raw=event.raw
+                message=message,
+                status=MessageStatus.RECEIVED,
+                at=at,
+                source="webhook",
+                raw=event.raw,
             )
             _touch_conversation_inbound(conversation, channel, message)
     except IntegrityError:  # a concurrent duplicate won the unique key

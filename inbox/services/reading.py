@@ -16,9 +16,10 @@ def mark_read(conversation: Conversation, user) -> None:
         .order_by("-created_at")
         .first()
     )
-    if latest_inbound and latest_inbound.channel.adapter.capabilities(
-        latest_inbound.channel
-    ).read_receipts:
+    if (
+        latest_inbound
+        and latest_inbound.channel.adapter.capabilities(latest_inbound.channel).read_receipts
+    ):
         from inbox.tasks import send_read_receipt
 
         send_read_receipt.delay(str(latest_inbound.pk))
@@ -40,4 +41,3 @@ def unread_counts(conversations, user) -> dict[int, int]:
         .values_list("pk", "unread")
     )
     return dict(rows)
-

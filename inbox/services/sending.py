@@ -152,8 +152,12 @@ def deliver(message_id: str) -> str:
                 )
                 return "failed"
             transition(
-                message, MessageStatus.QUEUED, source="worker", error_code=exc.code,
-                error_message=exc.reason, force=True,
+                message,
+                MessageStatus.QUEUED,
+                source="worker",
+                error_code=exc.code,
+                error_message=exc.reason,
+                force=True,
             )
         raise
     except (PermanentSendError, SendRejected) as exc:
@@ -162,7 +166,10 @@ def deliver(message_id: str) -> str:
         with transaction.atomic():
             message = Message.objects.select_for_update().get(pk=message_id)
             transition(
-                message, MessageStatus.FAILED, source="worker", error_code=code,
+                message,
+                MessageStatus.FAILED,
+                source="worker",
+                error_code=code,
                 error_message=reason,
             )
         return "failed"

@@ -154,9 +154,7 @@ def test_late_success_never_hides_a_failure(conversation, agent, channel):
     assert message.error_code == "30003"
 
 
-def test_callback_before_provider_id_is_recorded_waits_and_applies(
-    conversation, agent, channel
-):
+def test_callback_before_provider_id_is_recorded_waits_and_applies(conversation, agent, channel):
     message = reply(conversation, agent)
     apply_status(channel, StatusUpdate("R1", MessageStatus.DELIVERED))
     assert OrphanStatus.objects.count() == 1

@@ -49,7 +49,11 @@ class Proc:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
         self.popen = subprocess.Popen(
-            args, env=env, cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT,
+            args,
+            env=env,
+            cwd=ROOT,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
 
@@ -73,10 +77,23 @@ class Proc:
 def start_worker(env: dict[str, str], *, concurrency: int = 4, name: str = "worker") -> Proc:
     proc = Proc(
         [
-            sys.executable, "-m", "celery", "-A", "config", "worker",
-            "--pool", "threads", "-c", str(concurrency), "-l", "info",
-            "--without-heartbeat", "--without-mingle", "--without-gossip",
-            "-n", f"{name}-{os.getpid()}@%h",
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool",
+            "threads",
+            "-c",
+            str(concurrency),
+            "-l",
+            "info",
+            "--without-heartbeat",
+            "--without-mingle",
+            "--without-gossip",
+            "-n",
+            f"{name}-{os.getpid()}@%h",
         ],
         env,
         name,
@@ -95,8 +112,16 @@ def start_worker(env: dict[str, str], *, concurrency: int = 4, name: str = "work
 def start_asgi(env: dict[str, str], port: int) -> Proc:
     proc = Proc(
         [
-            sys.executable, "-m", "uvicorn", "config.asgi:application",
-            "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "config.asgi:application",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
         ],
         env,
         "asgi",
