@@ -5,8 +5,9 @@ format into them and registers an adapter for its channel kind in AppConfig.read
 """
 
 from .base import Capabilities, ChannelAdapter, SendResult, WebhookRequest
-from .errors import PermanentSendError, SendError, TransientSendError, WebhookError
+from .errors import OptedOutError, PermanentSendError, SendError, TransientSendError, WebhookError
 from .events import (
+    ConsentChange,
     Event,
     InboundMessage,
     ReadReceipt,
@@ -17,9 +18,11 @@ from .registry import all_adapters, get_adapter, register
 
 __all__ = [
     "Capabilities",
+    "ConsentChange",
     "ChannelAdapter",
     "Event",
     "InboundMessage",
+    "OptedOutError",
     "PermanentSendError",
     "ReadReceipt",
     "SendError",

@@ -30,3 +30,7 @@ class PermanentSendError(SendError):
 
 class WebhookError(Exception):
     """A webhook body that cannot be understood (answered 400, nothing written)."""
+
+
+class OptedOutError(PermanentSendError):
+    """The provider refused because the recipient opted out; the ledger must learn it."""

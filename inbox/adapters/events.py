@@ -48,4 +48,19 @@ class ReadReceipt:
     at: datetime | None = None
 
 
-Event = InboundMessage | StatusUpdate | TypingIndicator | ReadReceipt
+@dataclass(frozen=True)
+class ConsentChange:
+    """The customer opted out, back in, or asked for help (e.g. SMS STOP / START / HELP).
+
+    `provider_replied` is true when the provider already answered the customer itself,
+    so the inbox must not send a second reply.
+    """
+
+    sender: str
+    action: str  # "opt_out" | "opt_in" | "help"
+    keyword: str = ""
+    provider_replied: bool = False
+    sender_kind: str = "phone"
+
+
+Event = InboundMessage | StatusUpdate | TypingIndicator | ReadReceipt | ConsentChange

@@ -2,6 +2,7 @@
 
 from .api_token import ApiToken
 from .channel import Channel
+from .consent import Consent
 from .contact import Contact, ContactIdentity
 from .conversation import Conversation, ConversationStatus, ReadMarker
 from .message import Author, Direction, Message, MessageStatus, MessageStatusEvent
@@ -12,6 +13,7 @@ __all__ = [
     "ApiToken",
     "Author",
     "Channel",
+    "Consent",
     "Contact",
     "ContactIdentity",
     "Conversation",

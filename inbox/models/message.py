@@ -14,6 +14,8 @@ from .workspace import Workspace
 class Direction(models.TextChoices):
     INBOUND = "inbound", "Inbound"
     OUTBOUND = "outbound", "Outbound"
+    # Never sent anywhere: system notes (consent changes, fallbacks) and private notes.
+    INTERNAL = "internal", "Internal"
 
 
 class Author(models.TextChoices):

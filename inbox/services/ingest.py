@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from inbox import realtime
 from inbox.adapters import (
+    ConsentChange,
     Event,
     InboundMessage,
     ReadReceipt,
@@ -24,6 +25,7 @@ from inbox.models import (
     MessageStatusEvent,
 )
 
+from .consent import apply_consent_change
 from .contacts import find_or_create_contact
 from .statuses import apply_status
 
@@ -52,6 +54,9 @@ def ingest(channel: Channel, events: list[Event]) -> list[Message | None]:
             )
         elif isinstance(event, TypingIndicator):
             _typing(channel, event)
+            results.append(None)
+        elif isinstance(event, ConsentChange):
+            apply_consent_change(channel, event)
             results.append(None)
     return results
 

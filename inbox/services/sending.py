@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from inbox import realtime
-from inbox.adapters import PermanentSendError, TransientSendError
+from inbox.adapters import OptedOutError, PermanentSendError, TransientSendError
 from inbox.models import (
     Author,
     Channel,
@@ -20,6 +20,7 @@ from inbox.models import (
     MessageStatus,
 )
 
+from .consent import opt_out_reason, record_consent
 from .errors import SendRejected
 from .ingest import PREVIEW_LENGTH
 from .statuses import adopt_orphans, transition
@@ -60,7 +61,9 @@ def send_message(
     errors = validate_content(content) or adapter.validate(channel, content)
     if errors:
         raise SendRejected(errors)
-    recipient_address(conversation, channel)
+    refusal = opt_out_reason(channel, recipient_address(conversation, channel))
+    if refusal:
+        raise SendRejected([refusal])
     text = adapter.render_text(content)
     now = timezone.now()
     with transaction.atomic():
@@ -136,6 +139,9 @@ def deliver(message_id: str) -> str:
     channel = message.channel
     try:
         to = recipient_address(message.conversation, channel)
+        refusal = opt_out_reason(channel, to)  # they may have texted STOP since it was queued
+        if refusal:
+            raise SendRejected([refusal])
         result = channel.adapter.send(
             channel, to=to, content=message.content, message_id=str(message.id)
         )
@@ -165,6 +171,14 @@ def deliver(message_id: str) -> str:
         code = exc.code if isinstance(exc, PermanentSendError) else ""
         with transaction.atomic():
             message = Message.objects.select_for_update().get(pk=message_id)
+            if isinstance(exc, OptedOutError):
+                record_consent(
+                    channel,
+                    to,
+                    opted_out=True,
+                    source="provider",
+                    conversation=message.conversation,
+                )
             transition(
                 message,
                 MessageStatus.FAILED,
