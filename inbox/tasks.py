@@ -8,6 +8,7 @@ from celery import shared_task
 
 from inbox import services
 from inbox.adapters import TransientSendError
+from inbox.throttle import Throttled
 
 
 def backoff_seconds(attempt: int, retry_after: float | None = None) -> float:
@@ -21,6 +22,8 @@ def backoff_seconds(attempt: int, retry_after: float | None = None) -> float:
 def deliver_message(self, message_id: str) -> str:
     try:
         return services.deliver(message_id)
+    except Throttled as exc:  # not an attempt: the message never left
+        raise self.retry(countdown=exc.retry_after + random.uniform(0, 0.2), exc=exc) from exc
     except TransientSendError as exc:
         raise self.retry(
             countdown=backoff_seconds(self.request.retries + 1, exc.retry_after), exc=exc

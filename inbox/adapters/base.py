@@ -10,6 +10,9 @@ from typing import TYPE_CHECKING
 from .events import Event
 
 if TYPE_CHECKING:
+    from inbox.throttle import Throughput
+
+if TYPE_CHECKING:
     from inbox.models import Channel
 
 
@@ -74,6 +77,10 @@ class ChannelAdapter(ABC):
     @abstractmethod
     def send(self, channel: Channel, *, to: str, content: dict, message_id: str) -> SendResult:
         """Hand one message to the provider; raise SendError subclasses on failure."""
+
+    def throughput(self, channel: Channel, *, to: str, content: dict) -> Throughput | None:
+        """The sender's rate limit and this message's cost, or None for no limit."""
+        return None
 
     def send_typing(self, channel: Channel, *, to: str) -> None:  # noqa: B027
         """Tell the customer an agent is typing, where the channel can."""

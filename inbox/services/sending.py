@@ -19,6 +19,7 @@ from inbox.models import (
     Message,
     MessageStatus,
 )
+from inbox.throttle import take_slot
 
 from .consent import opt_out_reason, record_consent
 from .errors import SendRejected
@@ -124,6 +125,14 @@ def deliver(message_id: str) -> str:
     redelivered task or a sweep never sends a message the provider already accepted.
     Raises TransientSendError when the task should retry later.
     """
+    message = (
+        Message.objects.select_related("channel", "conversation__contact")
+        .filter(pk=message_id)
+        .first()
+    )
+    if message is None or message.status != MessageStatus.QUEUED:
+        return "skipped"
+    _wait_for_sender_slot(message)
     with transaction.atomic():
         message = (
             Message.objects.select_for_update(of=("self",))
@@ -194,6 +203,18 @@ def deliver(message_id: str) -> str:
         transition(message, result.status, source="worker", raw=result.details)
         adopt_orphans(message)
     return "sent"
+
+
+def _wait_for_sender_slot(message: Message) -> None:
+    """Honour the sender's rate across all workers (raises Throttled to retry later)."""
+    channel = message.channel
+    try:
+        to = recipient_address(message.conversation, channel)
+    except SendRejected:
+        return  # deliver() records the failure
+    limit = channel.adapter.throughput(channel, to=to, content=message.content)
+    if limit is not None:
+        take_slot(limit)
 
 
 def requeue_stuck(now=None) -> dict[str, int]:

@@ -1,0 +1,73 @@
+"""Per-sender send rate, shared by every worker process through Redis.
+
+GCRA: each sender has a "next free slot" time; a send of `cost` units takes the slot
+and pushes it forward by cost/rate seconds. Redis evaluates this atomically, so workers
+on any number of machines never exceed the configured rate together. A worker may take
+a slot up to `max_ahead` seconds in the future and sleep until it (keeping sends evenly
+spaced); further ahead than that it gives the slot up and retries later instead of
+holding a worker thread.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+
+import redis
+from django.conf import settings
+
+_GCRA = """
+local increment = tonumber(ARGV[1])
+local max_ahead = tonumber(ARGV[2])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+local slot = tonumber(redis.call('GET', KEYS[1]) or '0')
+if slot < now then slot = now end
+local ahead = slot - now
+if ahead > max_ahead then
+  return {0, string.format('%.6f', ahead - max_ahead)}
+end
+local next_slot = slot + increment
+local ttl_ms = math.ceil((next_slot - now + 1) * 1000)
+redis.call('SET', KEYS[1], string.format('%.6f', next_slot), 'PX', ttl_ms)
+return {1, string.format('%.6f', ahead), string.format('%.6f', slot)}
+"""
+
+
+@dataclass(frozen=True)
+class Throughput:
+    """A sender's limit: `per_second` units (SMS counts segments), this send costing `cost`."""
+
+    key: str
+    per_second: float
+    cost: int = 1
+
+
+class Throttled(Exception):
+    """No slot soon enough; try again after `retry_after` seconds."""
+
+    def __init__(self, retry_after: float):
+        super().__init__(f"sender rate limit, retry in {retry_after:.2f}s")
+        self.retry_after = retry_after
+
+
+@lru_cache(maxsize=1)
+def _script():
+    return redis.Redis.from_url(settings.REDIS_URL).register_script(_GCRA)
+
+
+def take_slot(limit: Throughput, *, max_ahead: float = 1.0) -> float:
+    """Block until this send's slot starts, or raise Throttled when it is too far off.
+
+    Returns the slot's start (Redis clock, epoch seconds): what the limit guarantees.
+    """
+    granted, seconds, *slot = _script()(
+        keys=[f"throttle:{limit.key}"], args=[limit.cost / limit.per_second, max_ahead]
+    )
+    seconds = float(seconds)
+    if not int(granted):
+        raise Throttled(seconds)
+    if seconds > 0:
+        time.sleep(seconds)
+    return float(slot[0])
