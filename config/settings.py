@@ -166,6 +166,12 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_URL = "media/"
+# Inbound media copied from providers: the largest file kept, and the accepted types.
+MEDIA_MAX_BYTES = env.int("MEDIA_MAX_BYTES", default=5 * 1024 * 1024)
+MEDIA_ALLOWED_TYPES = env.list(
+    "MEDIA_ALLOWED_TYPES",
+    default=["image/*", "video/*", "audio/*", "application/pdf", "text/vcard", "text/x-vcard"],
+)
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

@@ -44,3 +44,13 @@ def send_read_receipt(message_id: str) -> None:
         message.channel.adapter.mark_read(
             message.channel, provider_message_id=message.provider_message_id
         )
+
+
+@shared_task(bind=True, acks_late=True, max_retries=6, ignore_result=True)
+def fetch_media(self, message_id: str) -> str:
+    from inbox.services.media import fetch_inbound_media
+
+    try:
+        return fetch_inbound_media(message_id)
+    except TransientSendError as exc:
+        raise self.retry(countdown=backoff_seconds(self.request.retries + 1), exc=exc) from exc

@@ -82,6 +82,10 @@ class ChannelAdapter(ABC):
         """The sender's rate limit and this message's cost, or None for no limit."""
         return None
 
+    def media_auth(self, channel: Channel) -> tuple[str, str] | None:
+        """Credentials for fetching the provider's inbound media URLs, if it wants them."""
+        return None
+
     def send_typing(self, channel: Channel, *, to: str) -> None:  # noqa: B027
         """Tell the customer an agent is typing, where the channel can."""
 

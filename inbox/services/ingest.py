@@ -27,6 +27,7 @@ from inbox.models import (
 
 from .consent import apply_consent_change
 from .contacts import find_or_create_contact
+from .media import needs_fetch
 from .statuses import apply_status
 
 PREVIEW_LENGTH = 200
@@ -117,6 +118,10 @@ def _ingest_message(channel: Channel, event: InboundMessage) -> Message:
         return Message.objects.get(channel=channel, provider_message_id=event.provider_message_id)
     realtime.message_changed(message, created=True)
     realtime.conversation_changed(conversation)
+    if needs_fetch(message.content):
+        from inbox.tasks import fetch_media
+
+        transaction.on_commit(lambda: fetch_media.delay(str(message.pk)))
     return message
 
 
