@@ -5,7 +5,14 @@ format into them and registers an adapter for its channel kind in AppConfig.read
 """
 
 from .base import Capabilities, ChannelAdapter, SendResult, WebhookRequest
-from .errors import OptedOutError, PermanentSendError, SendError, TransientSendError, WebhookError
+from .errors import (
+    NotReachable,
+    OptedOutError,
+    PermanentSendError,
+    SendError,
+    TransientSendError,
+    WebhookError,
+)
 from .events import (
     ConsentChange,
     Event,
@@ -22,6 +29,7 @@ __all__ = [
     "ChannelAdapter",
     "Event",
     "InboundMessage",
+    "NotReachable",
     "OptedOutError",
     "PermanentSendError",
     "ReadReceipt",

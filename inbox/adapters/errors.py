@@ -34,3 +34,10 @@ class WebhookError(Exception):
 
 class OptedOutError(PermanentSendError):
     """The provider refused because the recipient opted out; the ledger must learn it."""
+
+
+class NotReachable(PermanentSendError):
+    """The recipient cannot be reached on this channel (e.g. not RCS-capable).
+
+    The one permanent error that is not the end: the inbox tries the channel's fallback.
+    """
