@@ -82,6 +82,10 @@ class ChannelAdapter(ABC):
         """The sender's rate limit and this message's cost, or None for no limit."""
         return None
 
+    def reachable(self, channel: Channel, to: str) -> bool | None:
+        """Whether `to` can receive on this channel (cached lookup); None when unknown."""
+        return None
+
     def media_auth(self, channel: Channel) -> tuple[str, str] | None:
         """Credentials for fetching the provider's inbound media URLs, if it wants them."""
         return None

@@ -66,6 +66,11 @@ class Message(models.Model):
     text = models.TextField(blank=True, default="")
     status = models.CharField(max_length=12, choices=MessageStatus.choices)
     provider_message_id = models.CharField(max_length=120, blank=True, default="")
+    # Set when the message went out on its channel's fallback (e.g. RCS -> SMS), and why.
+    fallback_from = models.ForeignKey(
+        Channel, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    fallback_reason = models.CharField(max_length=300, blank=True, default="")
     error_code = models.CharField(max_length=32, blank=True, default="")
     error_message = models.CharField(max_length=300, blank=True, default="")
     attempts = models.PositiveSmallIntegerField(default=0)

@@ -2,10 +2,11 @@
 
 from .channels import create_channel
 from .contacts import find_or_create_contact
+from .delivery import deliver, requeue_stuck
 from .errors import SendRejected
 from .ingest import ingest
 from .reading import mark_read, unread_counts
-from .sending import deliver, requeue_stuck, retry_message, send_message
+from .sending import retry_message, send_message
 from .statuses import apply_status
 
 __all__ = [

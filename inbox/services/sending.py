@@ -1,16 +1,11 @@
-"""Outbound: commit a queued row, enqueue after commit, deliver idempotently."""
+"""Outbound: commit a queued row and enqueue its delivery after commit."""
 
 from __future__ import annotations
 
-import logging
-from datetime import timedelta
-
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from inbox import realtime
-from inbox.adapters import OptedOutError, PermanentSendError, TransientSendError
 from inbox.models import (
     Author,
     Channel,
@@ -19,17 +14,14 @@ from inbox.models import (
     Message,
     MessageStatus,
 )
-from inbox.throttle import take_slot
 
-from .consent import opt_out_reason, record_consent
+from .consent import opt_out_reason
 from .errors import SendRejected
 from .ingest import PREVIEW_LENGTH
-from .statuses import adopt_orphans, transition
-
-log = logging.getLogger(__name__)
+from .statuses import transition
 
 
-def _enqueue(message_id) -> None:
+def enqueue_delivery(message_id) -> None:
     from inbox.tasks import deliver_message
 
     transaction.on_commit(lambda: deliver_message.delay(str(message_id)))
@@ -90,7 +82,7 @@ def send_message(
             if conv.first_response_at is None:
                 conv.first_response_at = now
         conv.save()
-        _enqueue(message.id)
+        enqueue_delivery(message.id)
     realtime.message_changed(message, created=True)
     realtime.conversation_changed(conv)
     return message
@@ -114,139 +106,5 @@ def retry_message(message: Message, *, user=None) -> Message:
         message.attempts = 0
         message.save(update_fields=["attempts"])
         transition(message, MessageStatus.QUEUED, source="retry", force=True)
-        _enqueue(message.id)
+        enqueue_delivery(message.id)
     return message
-
-
-def deliver(message_id: str) -> str:
-    """Hand a queued message to its provider. Returns what happened, for the task's log.
-
-    Only a message still `queued` is sent, under a row lock, so a duplicate task, a
-    redelivered task or a sweep never sends a message the provider already accepted.
-    Raises TransientSendError when the task should retry later.
-    """
-    message = (
-        Message.objects.select_related("channel", "conversation__contact")
-        .filter(pk=message_id)
-        .first()
-    )
-    if message is None or message.status != MessageStatus.QUEUED:
-        return "skipped"
-    _wait_for_sender_slot(message)
-    with transaction.atomic():
-        message = (
-            Message.objects.select_for_update(of=("self",))
-            .select_related("channel", "conversation__contact")
-            .filter(pk=message_id)
-            .first()
-        )
-        if message is None or message.status != MessageStatus.QUEUED:
-            return "skipped"
-        message.attempts += 1
-        message.save(update_fields=["attempts"])
-        transition(message, MessageStatus.SENDING, source="worker")
-    channel = message.channel
-    try:
-        to = recipient_address(message.conversation, channel)
-        refusal = opt_out_reason(channel, to)  # they may have texted STOP since it was queued
-        if refusal:
-            raise SendRejected([refusal])
-        result = channel.adapter.send(
-            channel, to=to, content=message.content, message_id=str(message.id)
-        )
-    except TransientSendError as exc:
-        with transaction.atomic():
-            message = Message.objects.select_for_update().get(pk=message_id)
-            if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
-                transition(
-                    message,
-                    MessageStatus.FAILED,
-                    source="worker",
-                    error_code=exc.code,
-                    error_message=f"{exc.reason} (gave up after {message.attempts} attempts)",
-                )
-                return "failed"
-            transition(
-                message,
-                MessageStatus.QUEUED,
-                source="worker",
-                error_code=exc.code,
-                error_message=exc.reason,
-                force=True,
-            )
-        raise
-    except (PermanentSendError, SendRejected) as exc:
-        reason = exc.reason if isinstance(exc, PermanentSendError) else str(exc)
-        code = exc.code if isinstance(exc, PermanentSendError) else ""
-        with transaction.atomic():
-            message = Message.objects.select_for_update().get(pk=message_id)
-            if isinstance(exc, OptedOutError):
-                record_consent(
-                    channel,
-                    to,
-                    opted_out=True,
-                    source="provider",
-                    conversation=message.conversation,
-                )
-            transition(
-                message,
-                MessageStatus.FAILED,
-                source="worker",
-                error_code=code,
-                error_message=reason,
-            )
-        return "failed"
-    with transaction.atomic():
-        message = Message.objects.select_for_update().get(pk=message_id)
-        message.provider_message_id = result.provider_message_id
-        message.save(update_fields=["provider_message_id"])
-        transition(message, result.status, source="worker", raw=result.details)
-        adopt_orphans(message)
-    return "sent"
-
-
-def _wait_for_sender_slot(message: Message) -> None:
-    """Honour the sender's rate across all workers (raises Throttled to retry later)."""
-    channel = message.channel
-    try:
-        to = recipient_address(message.conversation, channel)
-    except SendRejected:
-        return  # deliver() records the failure
-    limit = channel.adapter.throughput(channel, to=to, content=message.content)
-    if limit is not None:
-        take_slot(limit)
-
-
-def requeue_stuck(now=None) -> dict[str, int]:
-    """The sweep: a lost broker message must not lose a reply.
-
-    Queued too long: enqueue again (deliver() makes a duplicate harmless). Sending too
-    long: the worker died mid-call and the provider may or may not have it, so it is
-    failed with that reason rather than risk a double send; the agent can retry.
-    """
-    now = now or timezone.now()
-    cutoff = now - timedelta(seconds=settings.OUTBOX_STUCK_AFTER_SECONDS)
-    from inbox.tasks import deliver_message
-
-    queued = list(
-        Message.objects.filter(status=MessageStatus.QUEUED, queued_at__lt=cutoff).values_list(
-            "pk", flat=True
-        )[:1000]
-    )
-    for pk in queued:
-        deliver_message.delay(str(pk))
-    lost = 0
-    for pk in Message.objects.filter(
-        status=MessageStatus.SENDING, sending_at__lt=cutoff - timedelta(minutes=10)
-    ).values_list("pk", flat=True)[:1000]:
-        with transaction.atomic():
-            message = Message.objects.select_for_update().get(pk=pk)
-            if message.status == MessageStatus.SENDING:
-                lost += transition(
-                    message,
-                    MessageStatus.FAILED,
-                    source="sweep",
-                    error_message="Outcome unknown: the worker stopped during the provider call",
-                    force=True,
-                )
-    return {"requeued": len(queued), "unknown_outcome": lost}

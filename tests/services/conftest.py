@@ -9,6 +9,7 @@ import pytest
 from inbox.adapters import (
     Capabilities,
     ChannelAdapter,
+    NotReachable,
     PermanentSendError,
     SendResult,
     TransientSendError,
@@ -25,6 +26,8 @@ class RecordingAdapter(ChannelAdapter):
     def __init__(self):
         self.sent: list[dict] = []
         self.fail_with: Exception | None = None
+        self.unreachable: set[str] = set()  # reachable() says False for these
+        self.not_found: set[str] = set()  # send() raises NotReachable for these
         self._ids = itertools.count(1)
 
     def capabilities(self, channel):
@@ -33,10 +36,19 @@ class RecordingAdapter(ChannelAdapter):
     def render_text(self, content):
         return content.get("text", "")
 
+    def reachable(self, channel, to):
+        if channel.config.get("rich"):
+            return to not in self.unreachable
+        return None
+
     def send(self, channel, *, to, content, message_id):
         if self.fail_with:
             raise self.fail_with
-        self.sent.append({"to": to, "content": content, "message_id": message_id})
+        if channel.config.get("rich") and to in self.not_found:
+            raise NotReachable("not RCS-capable (404)", code="404")
+        self.sent.append(
+            {"to": to, "content": content, "message_id": message_id, "channel": channel.name}
+        )
         return SendResult(provider_message_id=f"R{next(self._ids)}", status="sent")
 
     def verify_webhook(self, channel, request):

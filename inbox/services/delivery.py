@@ -1,0 +1,202 @@
+"""Delivery: the worker's side of the outbox, idempotent, rate-limited, with fallback.
+
+Only a message still `queued` is sent, claimed under a row lock, so a duplicate task, a
+redelivered task or a sweep never sends a message the provider already accepted.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from inbox.adapters import (
+    NotReachable,
+    OptedOutError,
+    PermanentSendError,
+    SendResult,
+    TransientSendError,
+)
+from inbox.models import Channel, Message, MessageStatus
+from inbox.throttle import take_slot
+
+from .consent import opt_out_reason, record_consent
+from .errors import SendRejected
+from .sending import enqueue_delivery, recipient_address
+from .statuses import adopt_orphans, transition
+
+
+def deliver(message_id: str) -> str:
+    """Hand a queued message to its provider; returns what happened, for the task log.
+
+    Raises TransientSendError when the task should retry later, Throttled when the
+    sender's rate has no slot soon enough.
+    """
+    message = (
+        Message.objects.select_related("channel", "conversation__contact")
+        .filter(pk=message_id)
+        .first()
+    )
+    if message is None or message.status != MessageStatus.QUEUED:
+        return "skipped"
+    channel = message.channel
+    try:
+        to = recipient_address(message.conversation, channel)
+    except SendRejected as exc:
+        return _fail(message_id, reason=str(exc))
+    if channel.fallback_id and channel.adapter.reachable(channel, to) is False:
+        return _fall_back(message_id, f"{to} is not reachable on {channel.name}")
+    limit = channel.adapter.throughput(channel, to=to, content=message.content)
+    if limit is not None:
+        take_slot(limit)
+    if not _claim(message_id):
+        return "skipped"
+    try:
+        refusal = opt_out_reason(channel, to)  # they may have texted STOP since queueing
+        if refusal:
+            raise SendRejected([refusal])
+        result = channel.adapter.send(
+            channel, to=to, content=message.content, message_id=str(message.id)
+        )
+    except TransientSendError as exc:
+        return _back_to_queue(message_id, exc)
+    except NotReachable as exc:
+        if channel.fallback_id:
+            return _fall_back(message_id, exc.reason, code=exc.code)
+        return _fail(message_id, reason=exc.reason, code=exc.code)
+    except OptedOutError as exc:
+        record_consent(channel, to, opted_out=True, source="provider")
+        return _fail(message_id, reason=exc.reason, code=exc.code)
+    except PermanentSendError as exc:
+        return _fail(message_id, reason=exc.reason, code=exc.code)
+    except SendRejected as exc:
+        return _fail(message_id, reason=str(exc))
+    _record_accepted(message_id, result)
+    return "sent"
+
+
+def _locked(message_id: str) -> Message:
+    return Message.objects.select_for_update().get(pk=message_id)
+
+
+def _claim(message_id: str) -> bool:
+    with transaction.atomic():
+        message = _locked(message_id)
+        if message.status != MessageStatus.QUEUED:
+            return False
+        message.attempts += 1
+        message.save(update_fields=["attempts"])
+        transition(message, MessageStatus.SENDING, source="worker")
+    return True
+
+
+def _record_accepted(message_id: str, result: SendResult) -> None:
+    with transaction.atomic():
+        message = _locked(message_id)
+        message.provider_message_id = result.provider_message_id
+        message.save(update_fields=["provider_message_id"])
+        transition(message, result.status, source="worker", raw=result.details)
+        adopt_orphans(message)
+
+
+def _back_to_queue(message_id: str, exc: TransientSendError) -> str:
+    with transaction.atomic():
+        message = _locked(message_id)
+        if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+            reason = f"{exc.reason} (gave up after {message.attempts} attempts)"
+            transition(
+                message,
+                MessageStatus.FAILED,
+                source="worker",
+                error_code=exc.code,
+                error_message=reason,
+            )
+            return "failed"
+        transition(
+            message,
+            MessageStatus.QUEUED,
+            source="worker",
+            error_code=exc.code,
+            error_message=exc.reason,
+            force=True,
+        )
+    raise exc
+
+
+def _fail(message_id: str, *, reason: str, code: str = "") -> str:
+    with transaction.atomic():
+        transition(
+            _locked(message_id),
+            MessageStatus.FAILED,
+            source="worker",
+            error_code=code,
+            error_message=reason,
+        )
+    return "failed"
+
+
+def _fall_back(message_id: str, reason: str, *, code: str = "") -> str:
+    """Move the message to its channel's fallback and queue it there, once.
+
+    The message keeps its id, so the thread shows one message marked "fell back" and a
+    second fallback cannot happen: the fallback channel has none of its own in play.
+    """
+    with transaction.atomic():
+        message = Message.objects.select_for_update().select_related("channel").get(pk=message_id)
+        if message.status not in (MessageStatus.QUEUED, MessageStatus.SENDING):
+            return "skipped"
+        if message.fallback_from_id:
+            return _fail(message_id, reason=reason, code=code)
+        fallback: Channel = message.channel.fallback
+        message.fallback_from_id = message.channel_id
+        message.fallback_reason = reason
+        message.channel = fallback
+        message.text = fallback.adapter.render_text(message.content)
+        message.save(update_fields=["fallback_from", "fallback_reason", "channel", "text"])
+        transition(
+            message,
+            MessageStatus.QUEUED,
+            source="fallback",
+            error_code=code,
+            error_message=f"Falling back to {fallback.name}: {reason}",
+            force=True,
+        )
+        enqueue_delivery(message.id)
+    return "fell back"
+
+
+def requeue_stuck(now=None) -> dict[str, int]:
+    """The sweep: a lost broker message must not lose a reply.
+
+    Queued too long: enqueue again (deliver() makes a duplicate harmless). Sending too
+    long: the worker died mid-call and the provider may or may not have it, so it is
+    failed with that reason rather than risk a double send; the agent can retry.
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=settings.OUTBOX_STUCK_AFTER_SECONDS)
+    from inbox.tasks import deliver_message
+
+    queued = list(
+        Message.objects.filter(status=MessageStatus.QUEUED, queued_at__lt=cutoff).values_list(
+            "pk", flat=True
+        )[:1000]
+    )
+    for pk in queued:
+        deliver_message.delay(str(pk))
+    lost = 0
+    for pk in Message.objects.filter(
+        status=MessageStatus.SENDING, sending_at__lt=cutoff - timedelta(minutes=10)
+    ).values_list("pk", flat=True)[:1000]:
+        with transaction.atomic():
+            message = _locked(pk)
+            if message.status == MessageStatus.SENDING:
+                lost += transition(
+                    message,
+                    MessageStatus.FAILED,
+                    source="sweep",
+                    error_message="Outcome unknown: the worker stopped during the provider call",
+                    force=True,
+                )
+    return {"requeued": len(queued), "unknown_outcome": lost}

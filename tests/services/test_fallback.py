@@ -1,0 +1,99 @@
+"""Fallback to a channel's fallback (e.g. RCS -> SMS): once, visibly, never twice."""
+
+import pytest
+
+from inbox.adapters import InboundMessage
+from inbox.models import Message, MessageStatus
+from inbox.services import create_channel, deliver, ingest, send_message
+
+CUSTOMER = "+14155550100"
+
+
+@pytest.fixture
+def sms(workspace, adapter):
+    return create_channel(workspace, kind="recording", name="SMS", config={})
+
+
+@pytest.fixture
+def rich(workspace, adapter, sms):
+    return create_channel(
+        workspace, kind="recording", name="RCS", config={"rich": True}, fallback=sms
+    )
+
+
+@pytest.fixture
+def conversation(rich):
+    message = ingest(
+        rich,
+        [
+            InboundMessage(
+                provider_message_id="IN1",
+                sender=CUSTOMER,
+                recipient="agent",
+                content={"type": "text", "text": "hi"},
+                text="hi",
+            )
+        ],
+    )[0]
+    return message.conversation
+
+
+def send_and_drain(conversation, agent):
+    message = send_message(conversation, {"type": "text", "text": "Your order shipped"}, user=agent)
+    outcomes = []
+    while Message.objects.get(pk=message.pk).status == MessageStatus.QUEUED:
+        outcomes.append(deliver(str(message.pk)))
+        assert len(outcomes) < 5, outcomes
+    message.refresh_from_db()
+    return message, outcomes
+
+
+def test_reachable_recipient_stays_on_the_rich_channel(conversation, agent, adapter, rich):
+    message, outcomes = send_and_drain(conversation, agent)
+    assert outcomes == ["sent"]
+    assert message.channel == rich
+    assert message.fallback_from is None
+    assert [s["channel"] for s in adapter.sent] == ["RCS"]
+
+
+def test_capability_lookup_routes_to_fallback(conversation, agent, adapter, rich, sms):
+    adapter.unreachable.add(CUSTOMER)
+    message, outcomes = send_and_drain(conversation, agent)
+    assert outcomes == ["fell back", "sent"]
+    assert message.channel == sms
+    assert message.fallback_from == rich
+    assert "not reachable on RCS" in message.fallback_reason
+    assert [s["channel"] for s in adapter.sent] == ["SMS"]
+    assert message.status_events.filter(source="fallback").count() == 1
+
+
+def test_not_found_on_send_falls_back_once(conversation, agent, adapter, sms):
+    adapter.not_found.add(CUSTOMER)
+    message, outcomes = send_and_drain(conversation, agent)
+    assert outcomes == ["fell back", "sent"]
+    assert message.channel == sms
+    assert "404" in message.fallback_reason or "RCS-capable" in message.fallback_reason
+    assert len(adapter.sent) == 1
+    assert deliver(str(message.pk)) == "skipped"  # a duplicate task sends nothing more
+    assert len(adapter.sent) == 1
+
+
+def test_no_fallback_channel_means_a_readable_failure(workspace, agent, adapter):
+    lonely = create_channel(workspace, kind="recording", name="RCS only", config={"rich": True})
+    conversation = ingest(
+        lonely,
+        [
+            InboundMessage(
+                provider_message_id="X1",
+                sender=CUSTOMER,
+                recipient="agent",
+                content={"type": "text", "text": "hi"},
+                text="hi",
+            )
+        ],
+    )[0].conversation
+    adapter.not_found.add(CUSTOMER)
+    message, outcomes = send_and_drain(conversation, agent)
+    assert outcomes == ["failed"]
+    assert message.status == MessageStatus.FAILED
+    assert "RCS-capable" in message.error_message
