@@ -29,6 +29,7 @@ from .consent import apply_consent_change
 from .contacts import find_or_create_contact
 from .media import needs_fetch
 from .statuses import apply_status
+from .suggestion_replies import interpret_reply
 
 PREVIEW_LENGTH = 200
 
@@ -92,6 +93,7 @@ def _ingest_message(channel: Channel, event: InboundMessage) -> Message:
                 name=event.sender_name,
             )
             conversation = _conversation_for(channel, contact)
+            content = interpret_reply(conversation, event.content)
             now = timezone.now()
             at = event.received_at or now
             message = Message.objects.create(
@@ -100,7 +102,7 @@ def _ingest_message(channel: Channel, event: InboundMessage) -> Message:
                 channel=channel,
                 direction=Direction.INBOUND,
                 author=Author.CONTACT,
-                content=event.content,
+                content=content,
                 text=event.text,
                 status=MessageStatus.RECEIVED,
                 provider_message_id=event.provider_message_id,

@@ -31,7 +31,7 @@ class RecordingAdapter(ChannelAdapter):
         self._ids = itertools.count(1)
 
     def capabilities(self, channel):
-        return Capabilities(read_receipts=True)
+        return Capabilities(read_receipts=True, suggestions=bool(channel.config.get("rich")))
 
     def render_text(self, content):
         return content.get("text", "")

@@ -97,3 +97,51 @@ def test_no_fallback_channel_means_a_readable_failure(workspace, agent, adapter)
     assert outcomes == ["failed"]
     assert message.status == MessageStatus.FAILED
     assert "RCS-capable" in message.error_message
+
+
+CHIPS = {
+    "type": "text",
+    "text": "Deliver tomorrow?",
+    "suggestions": [
+        {"type": "reply", "text": "Yes", "postback": "confirm:yes"},
+        {"type": "reply", "text": "No", "postback": "confirm:no"},
+    ],
+}
+
+
+def reply_in(channel, pid, text):
+    return ingest(
+        channel,
+        [
+            InboundMessage(
+                provider_message_id=pid,
+                sender=CUSTOMER,
+                recipient="agent",
+                content={"type": "text", "text": text},
+                text=text,
+            )
+        ],
+    )[0]
+
+
+def test_digit_reply_after_sms_fallback_maps_to_the_chip(conversation, agent, adapter, sms):
+    adapter.unreachable.add(CUSTOMER)
+    message = send_message(conversation, CHIPS, user=agent)
+    while Message.objects.get(pk=message.pk).status == MessageStatus.QUEUED:
+        deliver(str(message.pk))
+    answer = reply_in(sms, "IN2", " 2 ")
+    assert answer.content["type"] == "suggestion_response"
+    assert answer.content["postback"] == "confirm:no"
+    assert answer.content["original_text"] == "2"
+    assert answer.text == " 2 "
+    by_text = reply_in(sms, "IN3", "yes")
+    assert by_text.content["postback"] == "confirm:yes"
+    other = reply_in(sms, "IN4", "3")
+    assert other.content == {"type": "text", "text": "3"}
+
+
+def test_digits_are_plain_text_when_chips_were_tappable(conversation, agent, adapter, rich):
+    message = send_message(conversation, CHIPS, user=agent)
+    deliver(str(message.pk))
+    answer = reply_in(rich, "IN2", "1")
+    assert answer.content == {"type": "text", "text": "1"}
