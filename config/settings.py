@@ -136,6 +136,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "inbox.tasks.requeue_stuck_messages",
         "schedule": env.float("REQUEUE_SWEEP_SECONDS", default=60.0),
     },
+    "expire-messages": {
+        "task": "inbox.tasks.expire_messages",
+        "schedule": env.float("EXPIRY_SWEEP_SECONDS", default=15.0),
+    },
 }
 # A queued message older than this with no worker progress is enqueued again.
 OUTBOX_STUCK_AFTER_SECONDS = env.int("OUTBOX_STUCK_AFTER_SECONDS", default=120)

@@ -35,6 +35,11 @@ def requeue_stuck_messages() -> dict:
     return services.requeue_stuck()
 
 
+@shared_task(ignore_result=True)
+def expire_messages() -> dict:
+    return services.expire_due()
+
+
 @shared_task(ignore_result=True, acks_late=True)
 def send_read_receipt(message_id: str) -> None:
     from inbox.models import Message

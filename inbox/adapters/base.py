@@ -86,6 +86,10 @@ class ChannelAdapter(ABC):
         """Whether `to` can receive on this channel (cached lookup); None when unknown."""
         return None
 
+    def revoke(self, channel: Channel, *, provider_message_id: str) -> bool:
+        """Withdraw an undelivered message; True when the provider confirms it is gone."""
+        return False
+
     def media_auth(self, channel: Channel) -> tuple[str, str] | None:
         """Credentials for fetching the provider's inbound media URLs, if it wants them."""
         return None

@@ -71,6 +71,8 @@ class Message(models.Model):
         Channel, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     fallback_reason = models.CharField(max_length=300, blank=True, default="")
+    # Optional time-to-live: undelivered by then, it is revoked (and maybe sent as SMS).
+    expires_at = models.DateTimeField(null=True, blank=True)
     error_code = models.CharField(max_length=32, blank=True, default="")
     error_message = models.CharField(max_length=300, blank=True, default="")
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -92,6 +94,11 @@ class Message(models.Model):
         ]
         indexes = [
             models.Index(fields=["conversation", "created_at"], name="msg_thread"),
+            models.Index(
+                fields=["expires_at"],
+                condition=models.Q(expires_at__isnull=False),
+                name="msg_expiry",
+            ),
             models.Index(
                 fields=["status", "queued_at"],
                 condition=models.Q(status="queued"),

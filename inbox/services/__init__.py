@@ -4,6 +4,7 @@ from .channels import create_channel
 from .contacts import find_or_create_contact
 from .delivery import deliver, requeue_stuck
 from .errors import SendRejected
+from .expiry import expire_due
 from .ingest import ingest
 from .reading import mark_read, unread_counts
 from .sending import retry_message, send_message
@@ -14,6 +15,7 @@ __all__ = [
     "apply_status",
     "create_channel",
     "deliver",
+    "expire_due",
     "find_or_create_contact",
     "ingest",
     "mark_read",

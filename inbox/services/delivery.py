@@ -138,33 +138,40 @@ def _fail(message_id: str, *, reason: str, code: str = "") -> str:
 
 
 def _fall_back(message_id: str, reason: str, *, code: str = "") -> str:
-    """Move the message to its channel's fallback and queue it there, once.
-
-    The message keeps its id, so the thread shows one message marked "fell back" and a
-    second fallback cannot happen: the fallback channel has none of its own in play.
-    """
     with transaction.atomic():
         message = Message.objects.select_for_update().select_related("channel").get(pk=message_id)
         if message.status not in (MessageStatus.QUEUED, MessageStatus.SENDING):
             return "skipped"
         if message.fallback_from_id:
             return _fail(message_id, reason=reason, code=code)
-        fallback: Channel = message.channel.fallback
-        message.fallback_from_id = message.channel_id
-        message.fallback_reason = reason
-        message.channel = fallback
-        message.text = fallback.adapter.render_text(message.content)
-        message.save(update_fields=["fallback_from", "fallback_reason", "channel", "text"])
-        transition(
-            message,
-            MessageStatus.QUEUED,
-            source="fallback",
-            error_code=code,
-            error_message=f"Falling back to {fallback.name}: {reason}",
-            force=True,
-        )
-        enqueue_delivery(message.id)
+        fall_back(message, reason, code=code)
     return "fell back"
+
+
+def fall_back(message: Message, reason: str, *, code: str = "") -> None:
+    """Move a locked message to its channel's fallback and queue it there, once.
+
+    The message keeps its id, so the thread shows one message marked "fell back"; the
+    fallback_from mark is what stops a second fallback.
+    """
+    fallback: Channel = message.channel.fallback
+    message.fallback_from_id = message.channel_id
+    message.fallback_reason = reason
+    message.channel = fallback
+    message.provider_message_id = ""
+    message.text = fallback.adapter.render_text(message.content)
+    message.save(
+        update_fields=["fallback_from", "fallback_reason", "channel", "provider_message_id", "text"]
+    )
+    transition(
+        message,
+        MessageStatus.QUEUED,
+        source="fallback",
+        error_code=code,
+        error_message=f"Falling back to {fallback.name}: {reason}",
+        force=True,
+    )
+    enqueue_delivery(message.id)
 
 
 def requeue_stuck(now=None) -> dict[str, int]:

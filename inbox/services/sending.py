@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -43,6 +45,7 @@ def send_message(
     user=None,
     author: str = Author.AGENT,
     channel: Channel | None = None,
+    ttl_seconds: int | None = None,
 ) -> Message:
     """Queue a reply. Validation errors raise SendRejected and nothing is written."""
     channel = channel or conversation.channel
@@ -72,6 +75,7 @@ def send_message(
             status=MessageStatus.QUEUED,
             created_at=now,
             queued_at=now,
+            expires_at=now + timedelta(seconds=ttl_seconds) if ttl_seconds else None,
         )
         transition(message, MessageStatus.QUEUED, source="api", at=now, force=True)
         conv = Conversation.objects.select_for_update().get(pk=conversation.pk)

@@ -9,13 +9,14 @@ import pytest
 from inbox.adapters import (
     Capabilities,
     ChannelAdapter,
+    InboundMessage,
     NotReachable,
     PermanentSendError,
     SendResult,
     TransientSendError,
     register,
 )
-from inbox.services import create_channel
+from inbox.services import create_channel, ingest
 
 
 class RecordingAdapter(ChannelAdapter):
@@ -28,6 +29,8 @@ class RecordingAdapter(ChannelAdapter):
         self.fail_with: Exception | None = None
         self.unreachable: set[str] = set()  # reachable() says False for these
         self.not_found: set[str] = set()  # send() raises NotReachable for these
+        self.delivered: set[str] = set()  # provider ids revoke() can no longer withdraw
+        self.revoked: list[str] = []
         self._ids = itertools.count(1)
 
     def capabilities(self, channel):
@@ -50,6 +53,12 @@ class RecordingAdapter(ChannelAdapter):
             {"to": to, "content": content, "message_id": message_id, "channel": channel.name}
         )
         return SendResult(provider_message_id=f"R{next(self._ids)}", status="sent")
+
+    def revoke(self, channel, *, provider_message_id):
+        if provider_message_id in self.delivered:
+            return False
+        self.revoked.append(provider_message_id)
+        return True
 
     def verify_webhook(self, channel, request):
         return True
@@ -79,3 +88,35 @@ def transient():
 @pytest.fixture
 def permanent():
     return PermanentSendError("unsubscribed (recipient replied STOP)", code="21610")
+
+
+CUSTOMER = "+14155550100"
+
+
+@pytest.fixture
+def sms(workspace, adapter):
+    return create_channel(workspace, kind="recording", name="SMS", config={})
+
+
+@pytest.fixture
+def rich(workspace, adapter, sms):
+    return create_channel(
+        workspace, kind="recording", name="RCS", config={"rich": True}, fallback=sms
+    )
+
+
+@pytest.fixture
+def rich_conversation(rich):
+    message = ingest(
+        rich,
+        [
+            InboundMessage(
+                provider_message_id="IN1",
+                sender=CUSTOMER,
+                recipient="agent",
+                content={"type": "text", "text": "hi"},
+                text="hi",
+            )
+        ],
+    )[0]
+    return message.conversation

@@ -1,41 +1,10 @@
 """Fallback to a channel's fallback (e.g. RCS -> SMS): once, visibly, never twice."""
 
-import pytest
-
 from inbox.adapters import InboundMessage
 from inbox.models import Message, MessageStatus
 from inbox.services import create_channel, deliver, ingest, send_message
 
-CUSTOMER = "+14155550100"
-
-
-@pytest.fixture
-def sms(workspace, adapter):
-    return create_channel(workspace, kind="recording", name="SMS", config={})
-
-
-@pytest.fixture
-def rich(workspace, adapter, sms):
-    return create_channel(
-        workspace, kind="recording", name="RCS", config={"rich": True}, fallback=sms
-    )
-
-
-@pytest.fixture
-def conversation(rich):
-    message = ingest(
-        rich,
-        [
-            InboundMessage(
-                provider_message_id="IN1",
-                sender=CUSTOMER,
-                recipient="agent",
-                content={"type": "text", "text": "hi"},
-                text="hi",
-            )
-        ],
-    )[0]
-    return message.conversation
+from .conftest import CUSTOMER
 
 
 def send_and_drain(conversation, agent):
@@ -48,17 +17,17 @@ def send_and_drain(conversation, agent):
     return message, outcomes
 
 
-def test_reachable_recipient_stays_on_the_rich_channel(conversation, agent, adapter, rich):
-    message, outcomes = send_and_drain(conversation, agent)
+def test_reachable_recipient_stays_on_the_rich_channel(rich_conversation, agent, adapter, rich):
+    message, outcomes = send_and_drain(rich_conversation, agent)
     assert outcomes == ["sent"]
     assert message.channel == rich
     assert message.fallback_from is None
     assert [s["channel"] for s in adapter.sent] == ["RCS"]
 
 
-def test_capability_lookup_routes_to_fallback(conversation, agent, adapter, rich, sms):
+def test_capability_lookup_routes_to_fallback(rich_conversation, agent, adapter, rich, sms):
     adapter.unreachable.add(CUSTOMER)
-    message, outcomes = send_and_drain(conversation, agent)
+    message, outcomes = send_and_drain(rich_conversation, agent)
     assert outcomes == ["fell back", "sent"]
     assert message.channel == sms
     assert message.fallback_from == rich
@@ -67,9 +36,9 @@ def test_capability_lookup_routes_to_fallback(conversation, agent, adapter, rich
     assert message.status_events.filter(source="fallback").count() == 1
 
 
-def test_not_found_on_send_falls_back_once(conversation, agent, adapter, sms):
+def test_not_found_on_send_falls_back_once(rich_conversation, agent, adapter, sms):
     adapter.not_found.add(CUSTOMER)
-    message, outcomes = send_and_drain(conversation, agent)
+    message, outcomes = send_and_drain(rich_conversation, agent)
     assert outcomes == ["fell back", "sent"]
     assert message.channel == sms
     assert "404" in message.fallback_reason or "RCS-capable" in message.fallback_reason
@@ -124,9 +93,9 @@ def reply_in(channel, pid, text):
     )[0]
 
 
-def test_digit_reply_after_sms_fallback_maps_to_the_chip(conversation, agent, adapter, sms):
+def test_digit_reply_after_sms_fallback_maps_to_the_chip(rich_conversation, agent, adapter, sms):
     adapter.unreachable.add(CUSTOMER)
-    message = send_message(conversation, CHIPS, user=agent)
+    message = send_message(rich_conversation, CHIPS, user=agent)
     while Message.objects.get(pk=message.pk).status == MessageStatus.QUEUED:
         deliver(str(message.pk))
     answer = reply_in(sms, "IN2", " 2 ")
@@ -140,8 +109,8 @@ def test_digit_reply_after_sms_fallback_maps_to_the_chip(conversation, agent, ad
     assert other.content == {"type": "text", "text": "3"}
 
 
-def test_digits_are_plain_text_when_chips_were_tappable(conversation, agent, adapter, rich):
-    message = send_message(conversation, CHIPS, user=agent)
+def test_digits_are_plain_text_when_chips_were_tappable(rich_conversation, agent, adapter, rich):
+    message = send_message(rich_conversation, CHIPS, user=agent)
     deliver(str(message.pk))
     answer = reply_in(rich, "IN2", "1")
     assert answer.content == {"type": "text", "text": "1"}
