@@ -59,3 +59,14 @@ def fetch_media(self, message_id: str) -> str:
         return fetch_inbound_media(message_id)
     except TransientSendError as exc:
         raise self.retry(countdown=backoff_seconds(self.request.retries + 1), exc=exc) from exc
+
+
+@shared_task(ignore_result=True)
+def send_typing(conversation_id: int) -> None:
+    """Best effort: a lost typing signal is harmless, so no retries."""
+    from inbox.models import Conversation
+    from inbox.services.sending import recipient_address
+
+    conversation = Conversation.objects.select_related("channel", "contact").get(pk=conversation_id)
+    channel = conversation.channel
+    channel.adapter.send_typing(channel, to=recipient_address(conversation, channel))

@@ -57,7 +57,9 @@ def conversation_changed(conversation) -> None:
     )
 
 
-def typing_changed(conversation, *, who: str, is_typing: bool, user_id: int | None = None) -> None:
+def typing_changed(
+    conversation, *, who: str, is_typing: bool, user_id: int | None = None, name: str = ""
+) -> None:
     """Typing is ephemeral: published at once, never stored."""
     _send(
         conversation_group(conversation.pk),
@@ -66,6 +68,7 @@ def typing_changed(conversation, *, who: str, is_typing: bool, user_id: int | No
             "conversation_id": conversation.pk,
             "who": who,
             "user_id": user_id,
+            "name": name,
             "is_typing": is_typing,
         },
     )

@@ -9,9 +9,11 @@ from .ingest import ingest
 from .reading import mark_read, unread_counts
 from .sending import retry_message, send_message
 from .statuses import apply_status
+from .typing import agent_typing
 
 __all__ = [
     "SendRejected",
+    "agent_typing",
     "apply_status",
     "create_channel",
     "deliver",
