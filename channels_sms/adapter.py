@@ -1,7 +1,169 @@
-from inbox.adapters import ChannelAdapter
+"""The SMS channel over a Twilio-compatible Messages API (real Twilio or the sandbox)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.urls import reverse
+
+from inbox.adapters import Capabilities, ChannelAdapter, Event, SendResult, WebhookRequest
+from inbox.content import render_text
+from inbox.content import validate as validate_content
+from inbox.phones import InvalidPhoneNumber, to_e164
+from inbox.throttle import Throughput
+
+from . import client, signature, smart_encoding, webhooks
+from .segments import count
+from .senders import default_mps
+
+if TYPE_CHECKING:
+    from inbox.models import Channel
+
+MAX_BODY_CHARACTERS = 1600  # Twilio rejects longer bodies with 21617
+DEFAULT_MAX_SEGMENTS = 10  # sms.md 1.7: block sends over 10 segments unless configured
+TWIML_EMPTY = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
 
 
-class SmsAdapter(ChannelAdapter):  # placeholder until the SMS adapter lands
+def _header(headers, name: str) -> str:
+    lowered = name.lower()
+    return next((v for k, v in headers.items() if k.lower() == lowered), "")
+
+
+class SmsAdapter(ChannelAdapter):
+    """Config: account_sid, auth_token (secret), from_number (E.164), mms, max_segments."""
+
     kind = "sms"
     label = "SMS"
-    capabilities = render_text = send = verify_webhook = parse_webhook = None
+    secret_keys = ("auth_token",)
+    default_api_base_url = "https://api.twilio.com"
+
+    def validate_config(self, config: dict, secrets: dict) -> list[str]:
+        """Also rewrites `from_number` to canonical E.164, so "+1 415-555-0100" is accepted.
+
+        The caller (services.create_channel) stores the dict it passed in, which is the
+        only way a validation step can normalize without a separate clean() hook.
+        """
+        errors = []
+        sid = str(config.get("account_sid") or "").strip()
+        if not sid:
+            errors.append("account_sid: required")
+        elif not sid.startswith("AC"):
+            errors.append("account_sid: must start with AC (find it in the Twilio console)")
+        if not str(secrets.get("auth_token") or "").strip():
+            errors.append("auth_token: required")
+        number = str(config.get("from_number") or "")
+        try:
+            config["from_number"] = to_e164(number)
+        except InvalidPhoneNumber as exc:
+            errors.append(f"from_number: {exc}")
+        max_segments = config.get("max_segments", DEFAULT_MAX_SEGMENTS)
+        if not isinstance(max_segments, int) or isinstance(max_segments, bool) or max_segments < 1:
+            errors.append("max_segments: must be a positive integer")
+        return errors
+
+    def capabilities(self, channel: Channel) -> Capabilities:
+        return Capabilities(
+            media=bool(channel.config.get("mms")), max_text_length=MAX_BODY_CHARACTERS
+        )
+
+    def render_text(self, content: dict) -> str:
+        return render_text(content)
+
+    def _sends_mms(self, channel: Channel, content: dict) -> bool:
+        return (
+            content.get("type") == "media"
+            and bool(channel.config.get("mms"))
+            and not content.get("fallback_text")
+        )
+
+    def _body(self, channel: Channel, content: dict) -> str:
+        if self._sends_mms(channel, content):
+            body = str(content.get("caption") or "")
+        else:
+            body = render_text(content)
+        if channel.config.get("smart_encoding"):
+            body = smart_encoding.apply(body)
+        return body
+
+    def segments(self, channel: Channel, content: dict):
+        """What the customer will receive, as the composer shows it (encoding, parts)."""
+        return count(self._body(channel, content))
+
+    def throughput(self, channel: Channel, *, to: str, content: dict) -> Throughput:
+        """The sender's messages-per-second, counted in segments as carriers count them."""
+        per_second = channel.config.get("mps") or default_mps(channel.config["from_number"])
+        return Throughput(
+            key=f"sms:{channel.config['account_sid']}:{channel.config['from_number']}",
+            per_second=float(per_second),
+            cost=max(1, self.segments(channel, content).segments),
+        )
+
+    def media_auth(self, channel: Channel) -> tuple[str, str] | None:
+        # Twilio can require HTTP basic auth on media URLs; the webhook that named the URL
+        # was signed, so the URL is the provider's own.
+        return channel.config["account_sid"], channel.secrets.get("auth_token", "")
+
+    def validate(self, channel: Channel, content: dict) -> list[str]:
+        errors = validate_content(content)
+        if errors:
+            return errors
+        body = self._body(channel, content)
+        if not body.strip() and not self._sends_mms(channel, content):
+            return ["content.text: must not be empty (nothing to send as SMS)"]
+        if len(body) > MAX_BODY_CHARACTERS:
+            return [
+                f"content.text: {len(body)} > {MAX_BODY_CHARACTERS} characters "
+                "(the longest body an SMS provider accepts)"
+            ]
+        limit = channel.config.get("max_segments", DEFAULT_MAX_SEGMENTS)
+        segments = count(body).segments
+        if segments > limit:
+            return [f"content.text: {segments} > {limit} SMS segments (shorten the message)"]
+        return []
+
+    def send(self, channel: Channel, *, to: str, content: dict, message_id: str) -> SendResult:
+        creds = client.Credentials(
+            api_base_url=channel.api_base_url or self.default_api_base_url,
+            account_sid=channel.config["account_sid"],
+            auth_token=channel.secrets.get("auth_token", ""),
+        )
+        media = [content["url"]] if self._sends_mms(channel, content) else []
+        payload = client.create_message(
+            creds,
+            to=to,
+            from_=channel.config["from_number"],
+            body=self._body(channel, content),
+            media_urls=media,
+            status_callback=self.webhook_urls(channel)["status"],
+        )
+        details = {
+            k: payload.get(k)
+            for k in ("sid", "status", "num_segments", "num_media")
+            if k in payload
+        }
+        return SendResult(provider_message_id=payload["sid"], status="sent", details=details)
+
+    def verify_webhook(self, channel: Channel, request: WebhookRequest) -> bool:
+        token = channel.secrets.get("auth_token", "")
+        sig = _header(request.headers, signature.HEADER)
+        params = request.form if request.method.upper() == "POST" else None
+        return any(
+            signature.is_valid(token, sig, url, params, body=request.body)
+            for url in (request.url, *request.alt_urls)
+        )
+
+    def parse_webhook(self, channel: Channel, request: WebhookRequest) -> list[Event]:
+        params = request.form if request.method.upper() == "POST" else request.query
+        return webhooks.parse(request.url, webhooks.flatten(params))
+
+    def webhook_ack(self) -> tuple[int, str, str]:
+        return 200, "text/xml", TWIML_EMPTY
+
+    def webhook_urls(self, channel: Channel) -> dict[str, str]:
+        base = settings.PUBLIC_BASE_URL
+        token = channel.webhook_token
+        return {
+            "inbound": base + reverse("sms-inbound", args=[token]),
+            "status": base + reverse("sms-status", args=[token]),
+        }

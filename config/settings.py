@@ -144,6 +144,8 @@ CELERY_BEAT_SCHEDULE = {
 # A queued message older than this with no worker progress is enqueued again.
 OUTBOX_STUCK_AFTER_SECONDS = env.int("OUTBOX_STUCK_AFTER_SECONDS", default=120)
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
+# The built-in fake providers (/sandbox/...). Turn off in production.
+SMS_SANDBOX_ENABLED = env.bool("SMS_SANDBOX_ENABLED", default=True)
 # The customer sees "agent is typing" refreshed at most this often per conversation.
 TYPING_SIGNAL_INTERVAL_SECONDS = env.int("TYPING_SIGNAL_INTERVAL_SECONDS", default=5)
 

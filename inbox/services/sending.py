@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from inbox import realtime
+from inbox.content import validate
 from inbox.models import (
     Author,
     Channel,
@@ -94,11 +95,10 @@ def send_message(
 
 def validate_content(content: dict) -> list[str]:
     """Schema checks common to every channel (channel limits are the adapter's)."""
-    if not isinstance(content, dict) or not content.get("type"):
-        return ["content.type: required"]
-    if content["type"] == "text" and not str(content.get("text", "")).strip():
-        return ["content.text: must not be empty"]
-    return []
+    if isinstance(content, dict) and content.get("type") == "text":
+        if not str(content.get("text", "")).strip():
+            return ["content.text: must not be empty"]
+    return validate(content)
 
 
 def retry_message(message: Message, *, user=None) -> Message:

@@ -1,0 +1,137 @@
+"""Outbound calls to the Twilio Messages API (spec: sms.md section 2.1).
+
+The only module that speaks Twilio's REST dialect. It decides retry versus give-up from
+the HTTP status and error code, because only the wire knows: a 429 or 5xx was not
+processed and is safe to repeat, while a timeout after the request left may have created
+the message, and repeating it could text the customer twice.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import httpx
+
+from inbox.adapters import PermanentSendError, TransientSendError
+
+from .errors import is_retryable, reason_for
+
+API_VERSION = "2010-04-01"
+DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
+
+
+@dataclass(frozen=True)
+class Credentials:
+    api_base_url: str
+    account_sid: str
+    auth_token: str
+
+    def messages_url(self) -> str:
+        base = self.api_base_url.rstrip("/")
+        return f"{base}/{API_VERSION}/Accounts/{self.account_sid}/Messages.json"
+
+
+def http_client() -> httpx.Client:
+    """The HTTP client for one API call (a seam: tests route it through Django in-process)."""
+    return httpx.Client(timeout=DEFAULT_TIMEOUT)
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    """Retry-After as seconds, from either delta-seconds or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def parse_error(response: httpx.Response) -> tuple[str, str]:
+    """(code, provider message) from either error body shape Twilio uses.
+
+    Legacy: {code, message, more_info, status}; RFC 9457: {type, title, status, code,
+    detail}. A body that is not JSON at all still yields the HTTP status.
+    """
+    try:
+        body = response.json()
+    except ValueError:
+        body = {}
+    if not isinstance(body, dict):
+        body = {}
+    code = body.get("code")
+    message = body.get("message") or body.get("detail") or body.get("title") or ""
+    return (str(code) if code not in (None, "") else ""), str(message)
+
+
+def _failure(response: httpx.Response) -> TransientSendError | PermanentSendError:
+    code, message = parse_error(response)
+    status = response.status_code
+    retry_after = retry_after_seconds(response.headers.get("Retry-After"))
+    if status == 429 or status >= 500 or is_retryable(code):
+        reason = reason_for(code, f"Twilio answered HTTP {status}")
+        return TransientSendError(reason, code=code or str(status), retry_after=retry_after)
+    reason = reason_for(code, message or f"Twilio answered HTTP {status}")
+    return PermanentSendError(reason, code=code or str(status))
+
+
+def create_message(
+    creds: Credentials,
+    *,
+    to: str,
+    from_: str,
+    body: str,
+    status_callback: str = "",
+    media_urls: Sequence[str] = (),
+    client: httpx.Client | None = None,
+) -> dict:
+    """POST one message; the 2xx JSON body, or a SendError saying whether to retry."""
+    data: dict[str, str | list[str]] = {"To": to, "From": from_}
+    if body:
+        data["Body"] = body
+    if media_urls:
+        data["MediaUrl"] = list(media_urls)  # repeated parameter, one per attachment
+    if status_callback:
+        data["StatusCallback"] = status_callback
+    owns = client is None
+    client = client or http_client()
+    try:
+        response = client.post(
+            creds.messages_url(),
+            data=data,
+            auth=(creds.account_sid, creds.auth_token),
+            headers={"Accept": "application/json"},
+        )
+    except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+        # The request never reached Twilio: safe to try again.
+        raise TransientSendError(f"could not reach Twilio ({exc.__class__.__name__})") from exc
+    except httpx.TransportError as exc:
+        # Sent, but no answer: Twilio may have created the message. Not retried so the
+        # customer is never texted twice; the agent sees why and can retry by hand.
+        raise PermanentSendError(
+            f"outcome unknown: no answer from Twilio after sending ({exc.__class__.__name__})",
+            code="timeout",
+        ) from exc
+    finally:
+        if owns:
+            client.close()
+    if response.status_code in (200, 201):
+        try:
+            payload = response.json()
+        except ValueError:
+            payload = None
+        if not isinstance(payload, dict) or not payload.get("sid"):
+            raise PermanentSendError(
+                "outcome unknown: Twilio accepted the request but returned no message id",
+                code=str(response.status_code),
+            )
+        return payload
+    raise _failure(response)

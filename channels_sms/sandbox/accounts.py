@@ -1,0 +1,64 @@
+"""Which AccountSid/AuthToken pairs the sandbox accepts, and helpers to make new ones.
+
+Two sources, checked in order:
+1. an explicit registry in Redis (`register_account`), for a sandbox used on its own;
+2. the SMS channels configured in this installation: a channel whose account_sid matches
+   and whose auth token matches is, by construction, an account "opened at" this sandbox.
+The second is read-only and keeps the sandbox working with zero setup (a channel created
+in the admin UI works at once, survives a Redis flush, and follows token changes), the
+way a real provider's console knows its own customers' credentials.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+
+from django.conf import settings
+
+from . import store
+
+
+def api_base_url() -> str:
+    """The sandbox's Messages API root; a sandbox channel's api_base_url."""
+    return f"{settings.PUBLIC_BASE_URL}/sandbox/twilio"
+
+
+def new_account() -> tuple[str, str]:
+    """A fresh, registered (AccountSid, AuthToken) pair in Twilio's formats."""
+    sid = "AC" + secrets.token_hex(16)
+    token = secrets.token_hex(16)
+    store.register_account(sid, token)
+    return sid, token
+
+
+def channel_config(from_number: str, *, mms: bool = False, **extra) -> dict:
+    """Config for services.create_channel(kind="sms") pointing at this sandbox."""
+    sid, token = new_account()
+    return {
+        "account_sid": sid,
+        "auth_token": token,
+        "from_number": from_number,
+        "api_base_url": api_base_url(),
+        "mms": mms,
+        **extra,
+    }
+
+
+def _channel_tokens(account_sid: str) -> list[str]:
+    from inbox.models import Channel
+
+    channels = Channel.objects.filter(kind="sms", config__account_sid=account_sid)
+    return [c.secrets.get("auth_token", "") for c in channels]
+
+
+def token_for(account_sid: str) -> str | None:
+    """The token the sandbox signs this account's webhooks with."""
+    return store.registered_token(account_sid) or next(iter(_channel_tokens(account_sid)), None)
+
+
+def authenticate(account_sid: str, auth_token: str) -> bool:
+    if not account_sid or not auth_token:
+        return False
+    candidates = [store.registered_token(account_sid), *_channel_tokens(account_sid)]
+    return any(c and hmac.compare_digest(c, auth_token) for c in candidates)

@@ -1,0 +1,255 @@
+"""The sandbox's HTTP surface: Twilio's Messages API plus a JSON control endpoint.
+
+    POST /sandbox/twilio/2010-04-01/Accounts/<sid>/Messages.json   (form, Basic auth)
+    GET  /sandbox/twilio/2010-04-01/Accounts/<sid>/Messages/<sid>.json
+    GET|POST /sandbox/twilio/control                               (JSON, Basic auth)
+
+Control body: any key of store.DEFAULT_CONTROLS, plus "reset": true, "rate_limit_next": N
+and "server_error_next": N (the next N sends answer 429/20429 or 500), "block" / "unblock":
+[numbers] (opt-out list, 21610 on send). Magic destination numbers: see magic.py.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import secrets
+import time
+from datetime import UTC, datetime
+from email.utils import format_datetime
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from channels_sms.errors import reason_for
+from inbox.phones import InvalidPhoneNumber, to_e164
+
+from . import accounts, callbacks, magic, store
+
+API_VERSION = "2010-04-01"
+MAX_BODY = 1600
+MAX_MEDIA = 10
+
+_TITLES = {400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 429: "Too Many Requests"}
+_MESSAGES = {
+    20003: "Authenticate",
+    20404: "The requested resource was not found",
+    20429: "Too Many Requests",
+    20500: "An internal server error has occurred",
+    21211: "The 'To' number {to} is not a valid phone number.",
+    21602: "Message body is required.",
+    21603: "A 'From' phone number is required.",
+    21604: "A 'To' phone number is required.",
+    21610: "Attempt to send to unsubscribed recipient",
+    21614: "'To' number is not a valid mobile number",
+    21617: "The concatenated message body exceeds the 1600 character limit.",
+    21623: "Number of media files exceeds allowed limit.",
+}
+
+
+def _enabled() -> None:
+    if not getattr(settings, "SMS_SANDBOX_ENABLED", True):
+        raise Http404("the SMS sandbox is disabled")
+
+
+def _error(account_sid: str, status: int, code: int, **fmt) -> JsonResponse:
+    """An error body in the account's chosen shape (both are what Twilio's SDK reads)."""
+    message = _MESSAGES.get(code, reason_for(code)).format(**fmt)
+    more_info = f"https://www.twilio.com/docs/errors/{code}"
+    shape = store.controls(account_sid).get("error_format") if account_sid else "legacy"
+    if shape == "rfc9457":
+        body = {
+            "type": more_info,
+            "title": _TITLES.get(status, "Error"),
+            "status": status,
+            "code": code,
+            "detail": message,
+        }
+        response = JsonResponse(body, status=status, content_type="application/problem+json")
+    else:
+        body = {"code": code, "message": message, "more_info": more_info, "status": status}
+        response = JsonResponse(body, status=status)
+    if status == 429:
+        response["Retry-After"] = str(store.controls(account_sid).get("retry_after", 1))
+    return response
+
+
+def _basic_auth(request: HttpRequest) -> tuple[str, str]:
+    header = request.headers.get("Authorization", "")
+    if not header.lower().startswith("basic "):
+        return "", ""
+    try:
+        decoded = base64.b64decode(header[6:].strip()).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return "", ""
+    sid, _, token = decoded.partition(":")
+    return sid, token
+
+
+def _authenticated(request: HttpRequest, account_sid: str | None = None) -> str | None:
+    sid, token = _basic_auth(request)
+    if account_sid is not None and sid != account_sid:
+        return None
+    return sid if accounts.authenticate(sid, token) else None
+
+
+def _unauthorized() -> JsonResponse:
+    response = _error("", 401, 20003)
+    response["WWW-Authenticate"] = 'Basic realm="Twilio API"'
+    return response
+
+
+def _public(message: dict) -> dict:
+    """The §2.1 resource representation."""
+    sid, account = message["sid"], message["account_sid"]
+    uri = f"/{API_VERSION}/Accounts/{account}/Messages/{sid}.json"
+    return {
+        "account_sid": account,
+        "api_version": API_VERSION,
+        "body": message["body"],
+        "date_created": message["date_created"],
+        "date_sent": message.get("date_sent"),
+        "date_updated": message["date_updated"],
+        "direction": message["direction"],
+        "error_code": message.get("error_code") or None,
+        "error_message": reason_for(message["error_code"]) if message.get("error_code") else None,
+        "from": message["from"],
+        "messaging_service_sid": message.get("messaging_service_sid"),
+        "num_media": str(len(message.get("media_urls", []))),
+        "num_segments": message["num_segments"],
+        "price": None,
+        "price_unit": "USD",
+        "sid": sid,
+        "status": message["status"],
+        "subresource_uris": {"media": uri.replace(".json", "/Media.json")},
+        "to": message["to"],
+        "uri": uri,
+    }
+
+
+def _now() -> str:
+    return format_datetime(datetime.now(UTC))
+
+
+def _segments(body: str) -> str:
+    from channels_sms.segments import count
+
+    return str(count(body).segments)
+
+
+@csrf_exempt
+@require_http_methods(["POST"])
+def create_message(request: HttpRequest, account_sid: str) -> HttpResponse:
+    _enabled()
+    if _authenticated(request, account_sid) is None:
+        return _unauthorized()
+    controls = store.controls(account_sid)
+    if controls.get("latency_ms"):
+        time.sleep(int(controls["latency_ms"]) / 1000)
+    if store.take_failure(account_sid, "429"):
+        return _error(account_sid, 429, 20429)
+    if store.take_failure(account_sid, "500"):
+        return _error(account_sid, 500, 20500)
+    form = request.POST
+    to, from_, body = form.get("To", ""), form.get("From", ""), form.get("Body", "")
+    media_urls = form.getlist("MediaUrl")
+    service = form.get("MessagingServiceSid", "")
+    if not to:
+        return _error(account_sid, 400, 21604)
+    if not from_ and not service:
+        return _error(account_sid, 400, 21603)
+    if not body and not media_urls:
+        return _error(account_sid, 400, 21602)
+    if len(body) > MAX_BODY:
+        return _error(account_sid, 400, 21617)
+    if len(media_urls) > MAX_MEDIA:
+        return _error(account_sid, 400, 21623)
+    try:
+        valid_to = to_e164(to) == to
+    except InvalidPhoneNumber:
+        valid_to = False
+    if not valid_to:
+        return _error(account_sid, 400, 21211, to=to)
+    special = magic.behaviour(to)
+    if special.http_status:
+        return _error(account_sid, special.http_status, special.code, to=to)
+    if store.is_blocked(account_sid, to):
+        return _error(account_sid, 400, 21610)
+    now = _now()
+    message = {
+        "sid": ("MM" if media_urls else "SM") + secrets.token_hex(16),
+        "account_sid": account_sid,
+        "messaging_service_sid": service or None,
+        "from": from_,
+        "to": to,
+        "body": body,
+        "media_urls": media_urls,
+        "status": "accepted" if service else "queued",
+        "num_segments": "0" if service else _segments(body),
+        "direction": "outbound-api",
+        "status_callback": form.get("StatusCallback", ""),
+        "date_created": now,
+        "date_updated": now,
+        "date_sent": None,
+    }
+    store.save_message(message)
+    store.log_to_handset(to, message["sid"])
+    callbacks.schedule(message)
+    return JsonResponse(_public(message), status=201)
+
+
+@require_http_methods(["GET"])
+def fetch_message(request: HttpRequest, account_sid: str, message_sid: str) -> HttpResponse:
+    _enabled()
+    if _authenticated(request, account_sid) is None:
+        return _unauthorized()
+    message = store.get_message(message_sid)
+    if message is None or message["account_sid"] != account_sid:
+        return _error(account_sid, 404, 20404)
+    return JsonResponse(_public(message))
+
+
+def _apply_controls(account_sid: str, body: dict) -> None:
+    body = dict(body)
+    if body.pop("reset", False):
+        store.reset(account_sid)
+    if "rate_limit_next" in body:
+        store.fail_next(account_sid, "429", int(body.pop("rate_limit_next")))
+    if "server_error_next" in body:
+        store.fail_next(account_sid, "500", int(body.pop("server_error_next")))
+    for number in body.pop("block", []) or []:
+        store.block(account_sid, number)
+    for number in body.pop("unblock", []) or []:
+        store.unblock(account_sid, number)
+    if body:
+        store.set_controls(account_sid, **body)
+
+
+def _state(account_sid: str) -> dict:
+    return {
+        "account_sid": account_sid,
+        "controls": store.controls(account_sid),
+        "pending_failures": store.pending_failures(account_sid),
+        "blocked": store.blocked(account_sid),
+    }
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def control(request: HttpRequest) -> HttpResponse:
+    _enabled()
+    account_sid = _authenticated(request)
+    if account_sid is None:
+        return _unauthorized()
+    if request.method == "POST":
+        try:
+            body = json.loads(request.body or b"{}")
+            if not isinstance(body, dict):
+                raise ValueError("the body must be a JSON object")
+            _apply_controls(account_sid, body)
+        except (ValueError, TypeError) as exc:
+            return JsonResponse({"error": str(exc)}, status=400)
+    return JsonResponse(_state(account_sid))
