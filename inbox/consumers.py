@@ -1,5 +1,110 @@
+"""The one websocket per agent tab: subscriptions checked against membership, events relayed.
+
+Rendering strategy: the server pushes only small JSON facts (the `inbox.event` payloads
+from inbox.realtime: "message.created"/"message.updated" with the message id and status,
+"conversation.updated" with the conversation id, "typing"). The page reacts with htmx:
+it fetches the server-rendered fragment of the changed message row, or re-fetches the
+conversation list fragment, from ordinary Django views that read the database. So the
+HTML has one source (templates + database), the socket carries no tenant data beyond ids
+and statuses, and a tab that missed events (reconnect, sleep) catches up by re-fetching
+its fragments: the stream is a hint, the database is the truth.
+
+Protocol (browser -> server):
+    {"subscribe": {"workspace": "<slug>"}}        join ws-<workspace id>
+    {"subscribe": {"conversation": <id>}}         join conv-<id> (replaces the previous one)
+    {"typing": <conversation id>}                 the agent is typing (published, not stored)
+Server -> browser:
+    {"type": "subscribed", "workspace": slug} / {"type": "subscribed", "conversation": id}
+    {"type": "error", "error": "not_found" | "bad_request", "detail": "..."}
+    {"type": "event", "event": "...", ...}        a relayed inbox.event
+"""
+
+from __future__ import annotations
+
+from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from inbox import access, realtime
+
+# Close code for a refused handshake by an anonymous user (4000-4999 are application codes).
+UNAUTHENTICATED = 4401
 
 
 class InboxConsumer(AsyncJsonWebsocketConsumer):
-    pass
+    async def connect(self) -> None:
+        self.user = self.scope.get("user")
+        self.groups_joined: set[str] = set()
+        self.conversation_group: str | None = None
+        if not getattr(self.user, "is_authenticated", False):
+            await self.close(code=UNAUTHENTICATED)
+            return
+        await self.accept()
+
+    async def disconnect(self, code: int) -> None:
+        for group in getattr(self, "groups_joined", set()):
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def receive_json(self, content, **kwargs) -> None:
+        if not isinstance(content, dict):
+            await self._error("bad_request", "expected a JSON object")
+            return
+        if "subscribe" in content and isinstance(content["subscribe"], dict):
+            subscribe = content["subscribe"]
+            if "workspace" in subscribe:
+                await self._subscribe_workspace(subscribe["workspace"])
+            elif "conversation" in subscribe:
+                await self._subscribe_conversation(subscribe["conversation"])
+            else:
+                await self._error("bad_request", "subscribe to a workspace or a conversation")
+        elif "typing" in content:
+            await self._typing(content["typing"])
+        else:
+            await self._error("bad_request", "unknown command")
+
+    async def inbox_event(self, message: dict) -> None:
+        """Relay a published event; an agent's own typing is not echoed back to them."""
+        payload = {k: v for k, v in message.items() if k != "type"}
+        if payload.get("event") == "typing" and payload.get("user_id") == self.user.pk:
+            return
+        await self.send_json({"type": "event", **payload})
+
+    async def _subscribe_workspace(self, slug) -> None:
+        workspace = await database_sync_to_async(access.workspace_for_user)(self.user, slug)
+        if workspace is None:
+            await self._error("not_found", "no such workspace")
+            return
+        await self._join(realtime.workspace_group(workspace.pk))
+        await self.send_json({"type": "subscribed", "workspace": workspace.slug})
+
+    async def _subscribe_conversation(self, conversation_id) -> None:
+        conversation = await database_sync_to_async(access.conversation_for_user)(
+            self.user, conversation_id
+        )
+        if conversation is None:
+            await self._error("not_found", "no such conversation")
+            return
+        group = realtime.conversation_group(conversation.pk)
+        if self.conversation_group and self.conversation_group != group:
+            await self.channel_layer.group_discard(self.conversation_group, self.channel_name)
+            self.groups_joined.discard(self.conversation_group)
+        self.conversation_group = group
+        await self._join(group)
+        await self.send_json({"type": "subscribed", "conversation": conversation.pk})
+
+    async def _typing(self, conversation_id) -> None:
+        conversation = await database_sync_to_async(access.conversation_for_user)(
+            self.user, conversation_id
+        )
+        if conversation is None:
+            await self._error("not_found", "no such conversation")
+            return
+        await database_sync_to_async(realtime.typing_changed)(
+            conversation, who="agent", is_typing=True, user_id=self.user.pk
+        )
+
+    async def _join(self, group: str) -> None:
+        await self.channel_layer.group_add(group, self.channel_name)
+        self.groups_joined.add(group)
+
+    async def _error(self, error: str, detail: str) -> None:
+        await self.send_json({"type": "error", "error": error, "detail": detail})

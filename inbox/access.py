@@ -1,0 +1,102 @@
+"""Workspace scoping for everything an agent can reach: pages, fragments, websockets.
+
+Views and consumers never write `Model.objects` lookups of their own for tenant data; they
+ask here, so "another workspace's row is a 404" is decided in one place and a new surface
+cannot forget it. Each helper takes the workspace (or the user) first and filters on it.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from inbox.models import Channel, Conversation, Membership, Message, Workspace
+
+
+def memberships(user) -> QuerySet[Membership]:
+    """The user's memberships, oldest first (the first is the default workspace)."""
+    if not getattr(user, "is_authenticated", False):
+        return Membership.objects.none()
+    return (
+        Membership.objects.filter(user=user)
+        .select_related("workspace")
+        .order_by("created_at", "pk")
+    )
+
+
+def membership_for(user, slug: str) -> Membership:
+    """The user's membership in workspace `slug`; a workspace they are not in is a 404."""
+    membership = memberships(user).filter(workspace__slug=slug).first()
+    if membership is None:
+        raise Http404("No such workspace")
+    return membership
+
+
+def is_member(user, workspace_id: int) -> bool:
+    return memberships(user).filter(workspace_id=workspace_id).exists()
+
+
+def conversations(workspace: Workspace) -> QuerySet[Conversation]:
+    return Conversation.objects.filter(workspace=workspace)
+
+
+def conversation_for(workspace: Workspace, conversation_id: int) -> Conversation:
+    conversation = (
+        conversations(workspace)
+        .select_related("contact", "channel", "assignee")
+        .prefetch_related("contact__identities")
+        .filter(pk=conversation_id)
+        .first()
+    )
+    if conversation is None:
+        raise Http404("No such conversation")
+    return conversation
+
+
+def conversation_for_user(user, conversation_id: int) -> Conversation | None:
+    """A conversation in any workspace the user belongs to, else None (websocket checks)."""
+    try:
+        conversation_id = int(conversation_id)
+    except (TypeError, ValueError):
+        return None
+    return (
+        Conversation.objects.filter(
+            pk=conversation_id,
+            workspace__memberships__user=user,
+        )
+        .select_related("workspace")
+        .first()
+        if getattr(user, "is_authenticated", False)
+        else None
+    )
+
+
+def workspace_for_user(user, slug: str) -> Workspace | None:
+    """A workspace by slug if the user is a member, else None (websocket checks)."""
+    membership = memberships(user).filter(workspace__slug=str(slug)).first()
+    return membership.workspace if membership else None
+
+
+def messages(workspace: Workspace) -> QuerySet[Message]:
+    return Message.objects.filter(workspace=workspace)
+
+
+def message_for(workspace: Workspace, message_id) -> Message:
+    message = (
+        messages(workspace).select_related("author_user", "channel").filter(pk=message_id).first()
+    )
+    if message is None:
+        raise Http404("No such message")
+    return message
+
+
+def members(workspace: Workspace) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(workspace=workspace)
+        .select_related("user")
+        .order_by("user__username")
+    )
+
+
+def channels(workspace: Workspace) -> QuerySet[Channel]:
+    return Channel.objects.filter(workspace=workspace)

@@ -1,0 +1,85 @@
+"""Agent actions (reply, retry): thin wrappers that hand the write to inbox.services.
+
+Both answer htmx with fragments (422 plus the readable reasons when the service refuses)
+and a plain form post with a redirect, so they work without JavaScript too.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.contrib import messages as flash
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from inbox import access, services
+from inbox.services import SendRejected
+
+from .queries import activate_workspace_timezone
+
+UNPROCESSABLE = 422
+
+
+def _back_to(slug: str, conversation_id: int) -> HttpResponse:
+    return redirect(reverse("inbox:conversation", args=[slug, conversation_id]))
+
+
+@require_POST
+@login_required
+def reply(request: HttpRequest, slug: str, conversation_id: int) -> HttpResponse:
+    workspace = access.membership_for(request.user, slug).workspace
+    activate_workspace_timezone(workspace)
+    conversation = access.conversation_for(workspace, conversation_id)
+    text = request.POST.get("text", "")
+    try:
+        message = services.send_message(
+            conversation, {"type": "text", "text": text}, user=request.user
+        )
+    except SendRejected as exc:
+        if not request.htmx:
+            for error in exc.errors:
+                flash.error(request, error)
+            return _back_to(slug, conversation_id)
+        context = {
+            "workspace": workspace,
+            "conversation": conversation,
+            "errors": exc.errors,
+            "text": text,
+        }
+        return render(request, "inbox/_composer.html", context, status=UNPROCESSABLE)
+    if not request.htmx:
+        return _back_to(slug, conversation_id)
+    context = {"workspace": workspace, "conversation": conversation, "message": message}
+    return render(request, "inbox/_reply_response.html", context)
+
+
+@require_POST
+@login_required
+def mark_read(request: HttpRequest, slug: str, conversation_id: int) -> HttpResponse:
+    """The open thread received a message the agent is looking at: it is read."""
+    workspace = access.membership_for(request.user, slug).workspace
+    services.mark_read(access.conversation_for(workspace, conversation_id), request.user)
+    return HttpResponse(status=204)
+
+
+@require_POST
+@login_required
+def retry(request: HttpRequest, slug: str, message_id: UUID) -> HttpResponse:
+    workspace = access.membership_for(request.user, slug).workspace
+    activate_workspace_timezone(workspace)
+    message = access.message_for(workspace, message_id)
+    errors: list[str] = []
+    try:
+        services.retry_message(message, user=request.user)
+    except SendRejected as exc:
+        errors = exc.errors
+    if not request.htmx:
+        for error in errors:
+            flash.error(request, error)
+        return _back_to(slug, message.conversation_id)
+    message = access.message_for(workspace, message_id)
+    context = {"workspace": workspace, "message": message, "action_errors": errors}
+    return render(request, "inbox/_message.html", context, status=UNPROCESSABLE if errors else 200)

@@ -1,0 +1,60 @@
+"""Full pages: the workspace picker redirect and the inbox (list + optional thread)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from inbox import access, services
+from inbox.models import ConversationStatus
+
+from .filters import ALL, ConversationFilters
+from .queries import activate_workspace_timezone, conversation_rows, thread_messages
+
+ZERO_UUID = "00000000-0000-0000-0000-000000000000"
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """'/' opens the user's first workspace; a user without one is told so, not errored."""
+    membership = access.memberships(request.user).first()
+    if membership is None:
+        return render(request, "inbox/no_workspace.html", status=403)
+    return redirect("inbox:workspace", slug=membership.workspace.slug)
+
+
+@login_required
+def inbox_page(request: HttpRequest, slug: str, conversation_id: int | None = None) -> HttpResponse:
+    membership = access.membership_for(request.user, slug)
+    workspace = membership.workspace
+    activate_workspace_timezone(workspace)
+    filters = ConversationFilters.from_query(request.GET)
+    conversation = None
+    thread = []
+    if conversation_id is not None:
+        conversation = access.conversation_for(workspace, conversation_id)
+        # Read before listing, so the open thread is not shown as unread next to itself.
+        services.mark_read(conversation, request.user)
+        thread = thread_messages(conversation)
+    context = {
+        "membership": membership,
+        "workspace": workspace,
+        "memberships": access.memberships(request.user),
+        "filters": filters,
+        "filter_qs": filters.querystring(),
+        "status_choices": [(ALL, "All"), *ConversationStatus.choices],
+        "channels": access.channels(workspace).order_by("name"),
+        "members": access.members(workspace),
+        "conversations": conversation_rows(workspace, request.user, filters),
+        "conversation": conversation,
+        "selected_id": conversation.pk if conversation else None,
+        "list_url": reverse("inbox:list_fragment", args=[slug])
+        + filters.querystring(selected=conversation.pk if conversation else None),
+        # The client swaps the zero UUID for the id an event names.
+        "message_url_template": reverse("inbox:message_fragment", args=[slug, ZERO_UUID]),
+        # Not "messages": that name belongs to django.contrib.messages in templates.
+        "thread": thread,
+    }
+    return render(request, "inbox/inbox.html", context)
