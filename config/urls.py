@@ -7,9 +7,13 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from inbox.api import api
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("api/v1/", api.urls),
+    path("sandbox/phone/", include("simulator.urls")),
     path("", include("inbox.urls")),
 ]
 

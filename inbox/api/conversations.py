@@ -1,0 +1,90 @@
+"""Conversations and their threads."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Query, Router
+
+from inbox.models import ConversationStatus
+from inbox.services import send_message, unread_counts
+
+from . import pagination, scope
+from .errors import InvalidRequest
+from .schemas import ConversationPage, Error, MessageOut, MessagePage, SendMessageIn
+
+router = Router(tags=["conversations"])
+
+
+def _assignee_filter(request: HttpRequest, assignee: str) -> dict:
+    if assignee == "none":
+        return {"assignee__isnull": True}
+    if assignee == "me":
+        return {"assignee_id": scope.token(request).user_id}
+    if assignee.isdigit():
+        return {"assignee_id": int(assignee)}
+    raise InvalidRequest(['assignee: a user id, "me" or "none"'])
+
+
+@router.get("/conversations", response=ConversationPage, summary="List conversations")
+def list_conversations(
+    request: HttpRequest,
+    status: ConversationStatus | None = None,
+    channel: int | None = None,
+    assignee: str | None = Query(None, description='A user id, "me" or "none"'),
+    cursor: str | None = None,
+    limit: int = Query(pagination.DEFAULT_LIMIT, ge=1, le=pagination.MAX_LIMIT),
+):
+    """Most recent activity first; follow `next_cursor` until it is null."""
+    qs = scope.conversations(request).select_related("contact", "assignee")
+    qs = qs.prefetch_related("contact__identities")
+    if status:
+        qs = qs.filter(status=status)
+    if channel is not None:
+        qs = qs.filter(channel_id=channel)
+    if assignee:
+        qs = qs.filter(**_assignee_filter(request, assignee))
+    items, next_cursor = pagination.newest_activity_first(qs, cursor, limit)
+    unread = unread_counts(items, scope.token(request).user) if items else {}
+    for conversation in items:
+        conversation.unread_count = unread.get(conversation.pk, 0)
+    return {"items": items, "next_cursor": next_cursor}
+
+
+@router.get(
+    "/conversations/{int:conversation_id}/messages",
+    response=MessagePage,
+    summary="List a conversation's messages",
+)
+def list_messages(
+    request: HttpRequest,
+    conversation_id: int,
+    cursor: str | None = None,
+    limit: int = Query(pagination.DEFAULT_LIMIT, ge=1, le=pagination.MAX_LIMIT),
+):
+    """Oldest first (thread order); follow `next_cursor` for newer messages."""
+    conversation = scope.get_conversation(request, conversation_id)
+    qs = scope.messages(request).filter(conversation=conversation)
+    items, next_cursor = pagination.oldest_first(qs, cursor, limit)
+    return {"items": items, "next_cursor": next_cursor}
+
+
+@router.post(
+    "/conversations/{int:conversation_id}/messages",
+    response={201: MessageOut, 422: Error},
+    summary="Send a message",
+)
+def create_message(request: HttpRequest, conversation_id: int, payload: SendMessageIn):
+    """Queue a reply; 201 means committed as `queued`, delivery continues in the background.
+
+    The channel validates the content first: a 422 lists every problem and writes nothing.
+    """
+    conversation = scope.get_conversation(request, conversation_id)
+    channel = None
+    if payload.channel_id is not None:
+        channel = scope.channels(request).filter(pk=payload.channel_id).first()
+        if channel is None:
+            raise InvalidRequest([f"channel_id: no channel {payload.channel_id} in this workspace"])
+    message = send_message(
+        conversation, payload.content(), user=scope.token(request).user, channel=channel
+    )
+    return 201, message

@@ -1,0 +1,112 @@
+"""Wire shapes of API v1. Field names are public: change them only with a new version."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from ninja import Field, Schema
+from pydantic import BaseModel, ConfigDict
+
+
+class Error(Schema):
+    detail: str
+    errors: list[str] = []
+
+
+class UserRef(Schema):
+    id: int
+    username: str
+
+
+class IdentityOut(Schema):
+    kind: str
+    value: str
+
+
+class ContactOut(Schema):
+    id: int
+    name: str
+    display_name: str
+    identities: list[IdentityOut]
+
+
+class ConversationOut(Schema):
+    id: int
+    status: str
+    channel_id: int
+    contact: ContactOut
+    assignee: UserRef | None
+    last_message_at: datetime | None
+    last_inbound_at: datetime | None
+    last_message_preview: str
+    waiting_since: datetime | None
+    first_response_at: datetime | None
+    snoozed_until: datetime | None
+    resolved_at: datetime | None
+    created_at: datetime
+    unread_count: int = Field(0, description="Inbound messages the token's user has not read")
+
+
+class ConversationPage(Schema):
+    items: list[ConversationOut]
+    next_cursor: str | None
+
+
+class MessageOut(Schema):
+    id: UUID
+    conversation_id: int
+    channel_id: int
+    direction: str
+    author: str = Field(description="contact, agent, system or bot")
+    author_user_id: int | None
+    status: str
+    text: str = Field(description="Plain-text rendering as the channel shows it")
+    content: dict = Field(description="Provider-neutral content (see docs: content schema)")
+    provider_message_id: str
+    error_code: str
+    error_message: str
+    created_at: datetime
+    queued_at: datetime | None
+    sending_at: datetime | None
+    sent_at: datetime | None
+    delivered_at: datetime | None
+    read_at: datetime | None
+    failed_at: datetime | None
+
+
+class StatusEventOut(Schema):
+    status: str
+    at: datetime
+    source: str
+    applied: bool = Field(description="False when it arrived late and did not move the status")
+    error_code: str
+    error_message: str
+
+
+class MessageDetail(MessageOut):
+    status_events: list[StatusEventOut]
+
+
+class MessagePage(Schema):
+    items: list[MessageOut]
+    next_cursor: str | None
+
+
+class SendMessageIn(BaseModel):
+    """Provider-neutral content, e.g. {"type": "text", "text": "hi"}, plus routing options.
+
+    Any other content field (card, cards, suggestions, media fields, ...) is passed through
+    to the channel, which validates it before anything is queued.
+    """
+
+    # A plain pydantic model: ninja's Schema drops unknown keys, content needs them all.
+    model_config = ConfigDict(extra="allow")
+
+    type: str = Field(description="text, media, card, carousel, location, ...")
+    channel_id: int | None = Field(
+        None, description="Send on this channel of the workspace instead of the default"
+    )
+
+    def content(self) -> dict:
+        return self.model_dump(exclude={"channel_id"}, exclude_unset=True)

@@ -1,0 +1,116 @@
+from django.conf import settings
+from django.contrib.auth import get_user_model
+
+from inbox.models import (
+    Channel,
+    Contact,
+    ContactIdentity,
+    Conversation,
+    Membership,
+    Message,
+    MessageStatusEvent,
+    Workspace,
+)
+from inbox.services.demo import DEMO_AUTH_TOKEN, DEMO_INBOUND, DEMO_USERS
+
+from .conftest import run
+
+MODELS = (
+    Workspace,
+    Membership,
+    Channel,
+    Contact,
+    ContactIdentity,
+    Conversation,
+    Message,
+    MessageStatusEvent,
+)
+
+
+def counts():
+    return {m.__name__: m.objects.count() for m in MODELS} | {
+        "User": get_user_model().objects.count()
+    }
+
+
+def test_output_describes_what_was_made(db):
+    out = run("seed_demo")
+    channel = Channel.objects.get()
+    assert out["workspace"] == "demo"
+    assert out["url"].startswith(settings.PUBLIC_BASE_URL)
+    assert out["users"] == [
+        {"username": "admin", "password": "admin-demo-pass", "role": "admin"},
+        {"username": "manager", "password": "manager-demo-pass", "role": "manager"},
+        {"username": "agent", "password": "agent-demo-pass", "role": "agent"},
+    ]
+    assert out["channels"] == [
+        {
+            "id": channel.pk,
+            "kind": "sms",
+            "name": "SMS (sandbox)",
+            "webhook_urls": channel.adapter.webhook_urls(channel),
+        }
+    ]
+    assert set(out["channels"][0]["webhook_urls"]) == {"inbound", "status"}
+
+
+def test_demo_state(db):
+    run("seed_demo")
+    workspace = Workspace.objects.get(slug="demo")
+    assert workspace.name == "Demo Co"
+    User = get_user_model()
+    for spec in DEMO_USERS:
+        user = User.objects.get(username=spec["username"])
+        assert user.check_password(spec["password"])
+        assert Membership.objects.get(workspace=workspace, user=user).role == spec["role"]
+    admin = User.objects.get(username="admin")
+    assert admin.is_staff and admin.is_superuser
+    assert not User.objects.get(username="agent").is_staff
+
+    channel = Channel.objects.get(workspace=workspace)
+    assert channel.kind == "sms" and channel.name == "SMS (sandbox)"
+    assert channel.config["from_number"] == "+15005550006"
+    sid = channel.config["account_sid"]
+    assert sid.startswith("AC") and len(sid) == 34 and int(sid[2:], 16) >= 0
+    assert channel.api_base_url == settings.PUBLIC_BASE_URL + "/sandbox/twilio"
+    assert channel.secrets["auth_token"] == DEMO_AUTH_TOKEN
+    assert "auth_token" not in channel.config
+
+    senders = {sender for _, sender, *_ in DEMO_INBOUND}
+    assert Conversation.objects.filter(workspace=workspace).count() == len(senders)
+    assert Message.objects.filter(workspace=workspace, direction="inbound").count() == len(
+        DEMO_INBOUND
+    )
+    assert set(Message.objects.values_list("provider_message_id", flat=True)) == {
+        pid for pid, *_ in DEMO_INBOUND
+    }
+    ana = Conversation.objects.get(contact__name="Ana García")
+    assert ana.messages.count() == 2
+    assert ana.last_message_preview == "It was supposed to arrive yesterday."
+
+
+def test_running_twice_changes_nothing(db):
+    first = run("seed_demo")
+    before = counts()
+    second = run("seed_demo")
+    assert counts() == before
+    assert second == first
+
+
+def test_repairs_a_demo_user_that_drifted(db):
+    run("seed_demo")
+    admin = get_user_model().objects.get(username="admin")
+    admin.set_password("changed")
+    admin.is_superuser = False
+    admin.save()
+    Membership.objects.filter(user=admin).update(role="agent")
+    run("seed_demo")
+    admin.refresh_from_db()
+    assert admin.check_password("admin-demo-pass") and admin.is_superuser
+    assert Membership.objects.get(user=admin).role == "admin"
+
+
+def test_demo_admin_can_log_in(client, db):
+    run("seed_demo")
+    assert client.login(username="admin", password="admin-demo-pass")
+    assert client.login(username="agent", password="agent-demo-pass")
