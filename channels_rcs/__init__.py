@@ -1,1 +1,1 @@
-"""RCS Business Messaging channel (Google-RBM-compatible). Built in its own issue."""
+"""RCS Business Messaging channel (Google-RBM-compatible), with a local sandbox provider."""

@@ -1,0 +1,181 @@
+"""The RCS channel over a Google-RBM-compatible API (real RBM or the sandbox)."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.urls import reverse
+
+from inbox.adapters import (
+    Capabilities,
+    ChannelAdapter,
+    Event,
+    NotReachable,
+    SendError,
+    SendResult,
+    WebhookRequest,
+)
+from inbox.content import render_text
+
+from . import auth, capability, client, render, signature, validation, webhooks
+from .limits import MAX_TEXT
+
+if TYPE_CHECKING:
+    from inbox.models import Channel
+
+log = logging.getLogger(__name__)
+
+
+def _header(headers, name: str) -> str:
+    lowered = name.lower()
+    return next((v for k, v in headers.items() if k.lower() == lowered), "")
+
+
+def agent_for(channel: Channel) -> client.Agent:
+    return client.Agent(
+        api_base_url=channel.api_base_url or client.DEFAULT_API_BASE_URL,
+        agent_id=str(channel.config.get("agent_id", "")),
+        service_account_key=channel.secrets.get("service_account_key", ""),
+    )
+
+
+class RcsAdapter(ChannelAdapter):
+    """Config: agent_id; secrets service_account_key (JSON) and client_token (webhooks).
+
+    Optional: message_ttl (seconds, sent as `ttl`), message_traffic_type (RBM's enum),
+    capability_ttl / capability_negative_ttl (cache seconds), brand_profile_id.
+    """
+
+    kind = "rcs"
+    label = "RCS"
+    secret_keys = ("service_account_key", "client_token")
+    default_api_base_url = client.DEFAULT_API_BASE_URL
+
+    def validate_config(self, config: dict, secrets: dict) -> list[str]:
+        """Also stores a key given as a JSON object as JSON text (one form at rest)."""
+        errors = []
+        if not str(config.get("agent_id") or "").strip():
+            errors.append("agent_id: required (the agent's id in the RBM console)")
+        key = secrets.get("service_account_key")
+        if not key:
+            errors.append("service_account_key: required (the service account's JSON key)")
+        else:
+            try:
+                info = auth.parse_key(key)
+            except auth.AuthError as exc:
+                errors.append(str(exc))
+            else:
+                import json
+
+                secrets["service_account_key"] = json.dumps(info)
+        if not str(secrets.get("client_token") or "").strip():
+            errors.append("client_token: required (shown when the webhook is configured)")
+        ttl = config.get("message_ttl")
+        if ttl is not None and (not isinstance(ttl, int) or isinstance(ttl, bool) or ttl <= 0):
+            errors.append("message_ttl: must be a positive number of seconds")
+        return errors
+
+    def capabilities(self, channel: Channel) -> Capabilities:
+        return Capabilities(
+            rich_cards=True,
+            suggestions=True,
+            media=True,
+            typing=True,
+            read_receipts=True,
+            max_text_length=MAX_TEXT,
+        )
+
+    def render_text(self, content: dict) -> str:
+        return render_text(content)
+
+    def validate(self, channel: Channel, content: dict) -> list[str]:
+        return validation.validate(content)
+
+    def wire_message(self, channel: Channel, content: dict) -> dict:
+        """The exact AgentMessage body send() posts (also for previews and tests)."""
+        config = channel.config or {}
+        return render.agent_message(
+            content,
+            ttl_seconds=config.get("message_ttl"),
+            traffic_type=str(config.get("message_traffic_type") or ""),
+        )
+
+    def send(self, channel: Channel, *, to: str, content: dict, message_id: str) -> SendResult:
+        """Our message UUID is RBM's messageId, so a retried send can never deliver twice."""
+        body = self.wire_message(channel, content)
+        try:
+            payload = client.create_message(
+                agent_for(channel), to, message_id=message_id, body=body
+            )
+        except NotReachable:
+            capability.remember(channel, to, None)
+            raise
+        if capability.cached(channel, to) is None:
+            capability.remember(channel, to, [])  # reachable; features unknown until looked up
+        details = {"name": payload.get("name", "")}
+        if payload.get("alreadyExisted"):
+            details["already_existed"] = True
+        return SendResult(provider_message_id=message_id, status="sent", details=details)
+
+    def reachable(self, channel: Channel, to: str) -> bool | None:
+        """Can RBM reach `to` for this agent? None when it could not be told (just try)."""
+        return capability.reachable(channel, to)
+
+    def check_capability(self, channel: Channel, phone: str) -> bool:
+        return capability.check_capability(channel, phone)
+
+    def check_capabilities(self, channel: Channel, phones: list[str]) -> dict[str, bool | None]:
+        return capability.check_capabilities(channel, phones)
+
+    def send_typing(self, channel: Channel, *, to: str) -> None:
+        try:
+            client.create_event(agent_for(channel), to, event={"eventType": "IS_TYPING"})
+        except SendError as exc:
+            log.info("rcs typing event to %s failed: %s", to, exc.reason)
+
+    def mark_read(self, channel: Channel, *, provider_message_id: str) -> None:
+        """READ for a customer's message; RBM wants their number, found from its webhook."""
+        phone = _sender_of(channel, provider_message_id)
+        if not phone:
+            log.info("rcs read receipt: no sender known for %s", provider_message_id)
+            return
+        event = {"eventType": "READ", "messageId": provider_message_id}
+        try:
+            client.create_event(agent_for(channel), phone, event=event)
+        except SendError as exc:
+            log.info("rcs read event for %s failed: %s", provider_message_id, exc.reason)
+
+    def revoke(self, channel: Channel, *, to: str, message_id: str) -> bool:
+        """Revoke an undelivered message; False when it was already delivered."""
+        return client.revoke(agent_for(channel), to, message_id)
+
+    def verify_webhook(self, channel: Channel, request: WebhookRequest) -> bool:
+        token = str(channel.secrets.get("client_token") or "")
+        sig = _header(request.headers, signature.HEADER)
+        candidates = {webhooks.signed_bytes(request.body), request.body}
+        return any(signature.is_valid(token, sig, data) for data in candidates)
+
+    def parse_webhook(self, channel: Channel, request: WebhookRequest) -> list[Event]:
+        return webhooks.parse(request.body)
+
+    def webhook_urls(self, channel: Channel) -> dict[str, str]:
+        path = reverse("rcs-webhook", args=[channel.webhook_token])
+        return {"webhook": settings.PUBLIC_BASE_URL + path}
+
+
+def _sender_of(channel: Channel, provider_message_id: str) -> str:
+    """The customer's number for one of their messages, from the webhook we stored."""
+    from inbox.models import MessageStatusEvent
+
+    raw = (
+        MessageStatusEvent.objects.filter(
+            message__channel=channel,
+            message__provider_message_id=provider_message_id,
+            status="received",
+        )
+        .values_list("raw", flat=True)
+        .first()
+    )
+    return str((raw or {}).get("senderPhoneNumber") or "")

@@ -1,0 +1,104 @@
+"""Is this number reachable over RCS? Cached RBM capability lookups.
+
+The inbox asks before every send on a channel with a fallback, so answers are cached in
+Django's cache (Redis, shared by every process) with an expiry, both yes and no: a phone
+can turn RCS on or off, but not every minute. A lookup that fails or is slow answers
+"unknown" quickly instead of holding an agent's reply; the send itself then decides (a
+404 on send still falls back).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from django.core.cache import cache
+
+from inbox.adapters import SendError
+
+from . import client
+
+if TYPE_CHECKING:
+    from inbox.models import Channel
+
+log = logging.getLogger(__name__)
+
+POSITIVE_TTL = 6 * 3600
+NEGATIVE_TTL = 3600
+LOOKUP_TIMEOUT = 3.0  # seconds: never hold a send longer than this on a lookup
+
+
+class CapabilityLookupError(Exception):
+    """RBM gave no answer about the number (credentials, rate limit, outage, timeout)."""
+
+
+def _key(channel: Channel, phone: str) -> str:
+    # Per agent, not per channel row: reachability depends on the agent's launch status.
+    agent = channel.config.get("agent_id", "")
+    return f"rcs:cap:{channel.api_base_url}:{agent}:{phone}"
+
+
+def remember(channel: Channel, phone: str, features: list[str] | None) -> None:
+    """Cache an answer learnt any way (a lookup, or a send that succeeded or 404ed)."""
+    config = channel.config or {}
+    if features is None:
+        ttl = int(config.get("capability_negative_ttl", NEGATIVE_TTL))
+        value = {"reachable": False, "features": []}
+    else:
+        ttl = int(config.get("capability_ttl", POSITIVE_TTL))
+        value = {"reachable": True, "features": list(features)}
+    cache.set(_key(channel, phone), value, timeout=ttl)
+
+
+def cached(channel: Channel, phone: str) -> dict | None:
+    return cache.get(_key(channel, phone))
+
+
+def forget(channel: Channel, phone: str) -> None:
+    cache.delete(_key(channel, phone))
+
+
+def features(channel: Channel, phone: str) -> list[str] | None:
+    """RBM's feature list for the number (None: not reachable); raises CapabilityLookupError."""
+    hit = cached(channel, phone)
+    if hit is not None:
+        return hit["features"] if hit["reachable"] else None
+    from .adapter import agent_for
+
+    try:
+        found = client.get_capabilities(agent_for(channel), phone, timeout=LOOKUP_TIMEOUT)
+    except SendError as exc:
+        raise CapabilityLookupError(exc.reason) from exc
+    remember(channel, phone, found)
+    return found
+
+
+def check_capability(channel: Channel, phone: str) -> bool:
+    """Whether RBM can reach `phone` for this agent; raises CapabilityLookupError."""
+    return features(channel, phone) is not None
+
+
+def check_capabilities(channel: Channel, phones: Iterable[str]) -> dict[str, bool | None]:
+    """Many numbers at once (campaign audiences, the composer); None where unknown.
+
+    Cached answers cost nothing; the rest are looked up one by one, because RBM's bulk
+    users.batchGet is meant for audience sizing (sampled counts), not per-number routing.
+    """
+    answers: dict[str, bool | None] = {}
+    for phone in dict.fromkeys(phones):
+        try:
+            answers[phone] = check_capability(channel, phone)
+        except CapabilityLookupError as exc:
+            log.info("rcs capability lookup for %s failed: %s", phone, exc)
+            answers[phone] = None
+    return answers
+
+
+def reachable(channel: Channel, phone: str) -> bool | None:
+    """True / False when known, None when RBM could not say (the caller just tries)."""
+    try:
+        return check_capability(channel, phone)
+    except CapabilityLookupError as exc:
+        log.info("rcs capability lookup for %s failed: %s", phone, exc)
+        return None

@@ -1,0 +1,232 @@
+"""Calls to the RBM REST API (rcs.md): agentMessages, agentEvents, capabilities, revoke.
+
+The only module that speaks RBM's HTTP dialect and decides retry versus give-up. Because
+we choose the messageId and RBM refuses a reused one, a send whose answer was lost is safe
+to repeat: the repeat either creates the message or answers 409 ALREADY_EXISTS, which here
+means "already accepted". That is why timeouts are transient here, unlike SMS.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import time
+import uuid
+from dataclasses import dataclass
+from urllib.parse import quote
+
+import httpx
+
+from inbox.adapters import NotReachable, PermanentSendError, SendError, TransientSendError
+
+from . import auth
+
+DEFAULT_API_BASE_URL = "https://rcsbusinessmessaging.googleapis.com"
+DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
+
+
+@dataclass(frozen=True)
+class Agent:
+    api_base_url: str
+    agent_id: str
+    service_account_key: str | dict
+
+    def phone_url(self, phone: str, resource: str) -> str:
+        # "+" must stay a literal plus in the path: Google's examples use /phones/+1222.../
+        return f"{self.api_base_url.rstrip('/')}/v1/phones/{quote(phone, safe='+')}/{resource}"
+
+
+@dataclass(frozen=True)
+class ApiError:
+    http_status: int
+    status: str  # Google's canonical code name, e.g. NOT_FOUND
+    message: str
+
+
+def parse_error(response: httpx.Response) -> ApiError:
+    """Google's {"error": {"code", "message", "status"}} body; tolerant of anything else."""
+    try:
+        body = response.json()
+    except ValueError:
+        body = {}
+    error = body.get("error") if isinstance(body, dict) else None
+    if not isinstance(error, dict):
+        error = {}
+    return ApiError(
+        http_status=response.status_code,
+        status=str(error.get("status") or ""),
+        message=str(error.get("message") or ""),
+    )
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value.strip()))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _code(error: ApiError) -> str:
+    return error.status or str(error.http_status)
+
+
+def to_send_error(response: httpx.Response) -> SendError:
+    """The SendError an RBM error answer means, with a reason an agent understands."""
+    error = parse_error(response)
+    status = response.status_code
+    detail = f" ({error.message})" if error.message else ""
+    if status == 404:
+        return NotReachable(
+            f"the number is not reachable over RCS (no RCS, or RCS turned off){detail}",
+            code=_code(error),
+        )
+    if status == 403:
+        return NotReachable(
+            "the RCS agent may not message this number (not launched on the carrier, or "
+            f"not a tester of an unlaunched agent){detail}",
+            code=_code(error),
+        )
+    if status == 429:
+        return TransientSendError(
+            f"RBM rate limit reached{detail}",
+            code=_code(error),
+            retry_after=retry_after_seconds(response.headers.get("Retry-After")),
+        )
+    if status >= 500:
+        return TransientSendError(
+            f"RBM had a temporary error (HTTP {status}){detail}", code=_code(error)
+        )
+    if status == 401:
+        return PermanentSendError(
+            f"RBM rejected the channel's credentials (check the service-account key){detail}",
+            code=_code(error),
+        )
+    if status == 400:
+        return PermanentSendError(f"RBM rejected the message as invalid{detail}", code=_code(error))
+    return PermanentSendError(f"RBM answered HTTP {status}{detail}", code=_code(error))
+
+
+def _token(agent: Agent, *, fresh: bool = False) -> str:
+    if fresh:
+        auth.forget(agent.service_account_key)
+    try:
+        return auth.bearer_token(agent.service_account_key)
+    except auth.AuthError as exc:
+        if exc.transient:
+            raise TransientSendError(f"could not get an RBM access token: {exc.reason}") from exc
+        raise PermanentSendError(f"could not get an RBM access token: {exc.reason}") from exc
+
+
+def request(
+    agent: Agent,
+    method: str,
+    url: str,
+    *,
+    params: dict,
+    json_body: dict | None = None,
+    timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
+    client: httpx.Client | None = None,
+) -> httpx.Response:
+    """One authenticated call; a 401 gets one retry with a fresh token (it may have expired)."""
+    params = {**params, "agentId": agent.agent_id}
+    owns = client is None
+    client = client or httpx.Client(timeout=timeout)
+    try:
+        for attempt in range(2):
+            headers = {"Authorization": f"Bearer {_token(agent, fresh=attempt > 0)}"}
+            try:
+                response = client.request(
+                    method, url, params=params, json=json_body, headers=headers, timeout=timeout
+                )
+            except httpx.HTTPError as exc:
+                # Safe to repeat: ids are ours, and RBM refuses a second use of one.
+                raise TransientSendError(f"could not reach RBM ({exc.__class__.__name__})") from exc
+            if response.status_code != 401:
+                return response
+        return response
+    finally:
+        if owns:
+            client.close()
+
+
+def create_message(
+    agent: Agent, phone: str, *, message_id: str, body: dict, client: httpx.Client | None = None
+) -> dict:
+    """phones.agentMessages.create; the created AgentMessage, or a SendError.
+
+    409 ALREADY_EXISTS on this messageId means an earlier attempt was accepted: success.
+    """
+    url = agent.phone_url(phone, "agentMessages")
+    response = request(
+        agent, "POST", url, params={"messageId": message_id}, json_body=body, client=client
+    )
+    if response.status_code == 200:
+        try:
+            payload = response.json()
+        except ValueError:
+            payload = {}
+        return payload if isinstance(payload, dict) else {}
+    if response.status_code == 409:
+        return {"name": f"phones/{phone}/agentMessages/{message_id}", "alreadyExisted": True}
+    raise to_send_error(response)
+
+
+def create_event(
+    agent: Agent,
+    phone: str,
+    *,
+    event: dict,
+    event_id: str | None = None,
+    client: httpx.Client | None = None,
+) -> dict:
+    """phones.agentEvents.create (IS_TYPING, READ)."""
+    url = agent.phone_url(phone, "agentEvents")
+    params = {"eventId": event_id or str(uuid.uuid4())}
+    response = request(agent, "POST", url, params=params, json_body=event, client=client)
+    if response.status_code in (200, 409):
+        try:
+            return response.json() if response.status_code == 200 else {}
+        except ValueError:
+            return {}
+    raise to_send_error(response)
+
+
+def get_capabilities(
+    agent: Agent, phone: str, *, timeout: float = 3.0, client: httpx.Client | None = None
+) -> list[str] | None:
+    """phones.getCapabilities: the features list, or None when RBM cannot reach the number.
+
+    Raises SendError for anything that says nothing about the number (auth, 429, 5xx).
+    """
+    url = agent.phone_url(phone, "capabilities")
+    response = request(
+        agent, "GET", url, params={"requestId": str(uuid.uuid4())}, timeout=timeout, client=client
+    )
+    if response.status_code == 200:
+        try:
+            features = response.json().get("features") or []
+        except (ValueError, AttributeError):
+            features = []
+        return [str(f) for f in features]
+    if response.status_code == 404:
+        return None
+    raise to_send_error(response)
+
+
+def revoke(
+    agent: Agent, phone: str, message_id: str, *, client: httpx.Client | None = None
+) -> bool:
+    """Revoke an undelivered message; False when RBM says it was already delivered (or gone)."""
+    url = agent.phone_url(phone, f"agentMessages/{quote(message_id, safe='')}")
+    response = request(agent, "DELETE", url, params={}, client=client)
+    if response.status_code == 200:
+        return True
+    if response.status_code == 404:
+        return False
+    raise to_send_error(response)

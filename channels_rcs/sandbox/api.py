@@ -1,0 +1,360 @@
+"""The sandbox's HTTP surface: RBM's REST API, an OAuth token endpoint, and controls.
+
+    POST   /sandbox/rbm/token                                  (JWT-bearer grant, form)
+    POST   /sandbox/rbm/v1/phones/<E.164>/agentMessages?messageId=&agentId=
+    DELETE /sandbox/rbm/v1/phones/<E.164>/agentMessages/<messageId>?agentId=
+    POST   /sandbox/rbm/v1/phones/<E.164>/agentEvents?eventId=&agentId=
+    GET    /sandbox/rbm/v1/phones/<E.164>/capabilities?requestId=&agentId=
+    GET|POST /sandbox/rbm/control?agentId=                     (JSON)
+    GET    /sandbox/rbm/handset/<E.164>                        (what a phone saw, JSON)
+
+Every API call needs `Authorization: Bearer <token>` from /token for a service account
+that owns the agent. Control body: any key of store.DEFAULT_CONTROLS, "webhook_url",
+"reset": true, "fail_next": [{"status": 429|500|400|..., "code"?, "message"?}, ...],
+"rate_limit_next": N, "server_error_next": N. Reachability: see `reachable`.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import time
+import uuid
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+from google.auth import exceptions as google_exceptions
+from google.auth import jwt
+
+from channels_rcs.auth import SCOPE
+
+from . import accounts, checks, events, store
+
+GOOGLE_TOKEN_AUDIENCE = "https://oauth2.googleapis.com/token"
+STATUS_NAMES = {
+    400: "INVALID_ARGUMENT",
+    401: "UNAUTHENTICATED",
+    403: "PERMISSION_DENIED",
+    404: "NOT_FOUND",
+    409: "ALREADY_EXISTS",
+    429: "RESOURCE_EXHAUSTED",
+    500: "INTERNAL",
+    503: "UNAVAILABLE",
+}
+
+
+def _enabled() -> None:
+    if not getattr(settings, "RCS_SANDBOX_ENABLED", True):
+        raise Http404("the RBM sandbox is disabled")
+
+
+def error(status: int, message: str, code: str = "", *, agent_id: str = "") -> JsonResponse:
+    """Google's error body: {"error": {"code", "message", "status"}}."""
+    body = {
+        "error": {
+            "code": status,
+            "message": message,
+            "status": code or STATUS_NAMES.get(status, "UNKNOWN"),
+        }
+    }
+    response = JsonResponse(body, status=status)
+    if status == 429:
+        response["Retry-After"] = str(
+            store.controls(agent_id).get("retry_after", 1) if agent_id else 1
+        )
+    return response
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def reachable(agent_id: str, phone: str) -> bool:
+    """Whether the sandbox's "network" reaches `phone` over RCS for this agent.
+
+    The "unreachable" / "reachable" control lists win; otherwise, with "odd_unreachable"
+    (the default), a number ending in an odd digit has no RCS, so demos and tests can pick
+    a fallback case just by the customer's number.
+    """
+    controls = store.controls(agent_id)
+    if phone in (controls.get("unreachable") or []):
+        return False
+    if phone in (controls.get("reachable") or []):
+        return True
+    last = phone[-1:] if phone else ""
+    return not (controls.get("odd_unreachable") and last.isdigit() and int(last) % 2 == 1)
+
+
+# Auth ------------------------------------------------------------------------------
+
+
+@csrf_exempt
+@require_http_methods(["POST"])
+def token(request: HttpRequest) -> HttpResponse:
+    """OAuth 2.0 JWT-bearer grant, as google-auth's service-account credentials use it."""
+    _enabled()
+    if request.POST.get("grant_type") != "urn:ietf:params:oauth:grant-type:jwt-bearer":
+        return JsonResponse({"error": "unsupported_grant_type"}, status=400)
+    assertion = request.POST.get("assertion", "")
+    try:
+        unverified = jwt.decode(assertion, verify=False)
+    except (ValueError, google_exceptions.GoogleAuthError):
+        return JsonResponse(
+            {"error": "invalid_grant", "error_description": "malformed JWT"}, status=400
+        )
+    email = str(unverified.get("iss") or "")
+    public_key = accounts.public_key_for(email)
+    if not public_key:
+        return JsonResponse(
+            {"error": "invalid_grant", "error_description": "Invalid JWT Signature."}, status=400
+        )
+    try:
+        claims = jwt.decode(assertion, certs=public_key, clock_skew_in_seconds=60)
+    except (ValueError, google_exceptions.GoogleAuthError):
+        return JsonResponse(
+            {"error": "invalid_grant", "error_description": "Invalid JWT Signature."}, status=400
+        )
+    # google-auth always names Google's endpoint as the audience, whatever token_uri says.
+    audience = str(claims.get("aud", ""))
+    if audience != GOOGLE_TOKEN_AUDIENCE and not audience.endswith("/sandbox/rbm/token"):
+        return JsonResponse(
+            {"error": "invalid_grant", "error_description": "Invalid JWT audience."}, status=400
+        )
+    if SCOPE not in str(claims.get("scope", "")).split():
+        return JsonResponse({"error": "invalid_scope"}, status=400)
+    access_token = "ya29.sandbox-" + secrets.token_urlsafe(32)
+    store.save_token(access_token, email)
+    return JsonResponse(
+        {"access_token": access_token, "expires_in": store.TOKEN_TTL, "token_type": "Bearer"}
+    )
+
+
+def _authorize(request: HttpRequest) -> tuple[str, HttpResponse | None]:
+    """(agent_id, None) when the bearer token's service account owns ?agentId, else an error."""
+    header = request.headers.get("Authorization", "")
+    bearer = header[7:].strip() if header.lower().startswith("bearer ") else ""
+    email = store.token_owner(bearer)
+    if not email:
+        return "", error(401, "Request had invalid authentication credentials.")
+    agent_id = request.GET.get("agentId", "")
+    if not agent_id:
+        return "", error(400, "agentId: required")
+    if email not in accounts.agent_owner_emails(agent_id):
+        return "", error(
+            403,
+            f"There was an error looking up the RBM agent (ID: {agent_id}) "
+            "for this service account.",
+        )
+    return agent_id, None
+
+
+def _injected(agent_id: str) -> HttpResponse | None:
+    controls = store.controls(agent_id)
+    if controls.get("latency_ms"):
+        time.sleep(int(controls["latency_ms"]) / 1000)
+    failure = store.take_error(agent_id)
+    if failure is None:
+        return None
+    status = int(failure.get("status", 500))
+    message = failure.get("message") or {
+        429: "Quota exceeded for quota metric 'Requests' of service rcsbusinessmessaging.",
+        500: "Internal error encountered.",
+        503: "The service is currently unavailable.",
+    }.get(status, "Injected sandbox error.")
+    return error(status, message, failure.get("code", ""), agent_id=agent_id)
+
+
+def _not_reachable(phone: str) -> JsonResponse:
+    return error(404, "Requested entity was not found.")
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+# RBM API ---------------------------------------------------------------------------
+
+
+@csrf_exempt
+@require_http_methods(["POST", "DELETE"])
+def agent_messages(request: HttpRequest, phone: str, message_id: str = "") -> HttpResponse:
+    _enabled()
+    agent_id, refusal = _authorize(request)
+    if refusal:
+        return refusal
+    if request.method == "DELETE":
+        return _revoke(agent_id, phone, message_id)
+    injected = _injected(agent_id)
+    if injected:
+        return injected
+    message_id = request.GET.get("messageId", "")
+    if not _is_uuid(message_id):
+        return error(400, "messageId: must be a UUID (RFC 4122)")
+    try:
+        body = json.loads(request.body or b"{}")
+    except ValueError:
+        return error(400, "Invalid JSON payload received.")
+    found = checks.problem(body)
+    if found:
+        return error(400, found)
+    if not reachable(agent_id, phone):
+        return _not_reachable(phone)
+    if not store.claim_id(agent_id, message_id):
+        return error(409, f"Message with ID {message_id} already exists.")
+    message = {
+        "agent_id": agent_id,
+        "message_id": message_id,
+        "phone": phone,
+        "body": body,
+        "status": "SENT",
+        "send_time": _now(),
+    }
+    store.save_message(message)
+    store.log_to_handset(
+        phone, {"direction": "outbound", "agent_id": agent_id, "message_id": message_id}
+    )
+    events.schedule(message)
+    return JsonResponse(
+        {
+            "name": f"phones/{phone}/agentMessages/{message_id}",
+            "sendTime": message["send_time"],
+            **body,
+        }
+    )
+
+
+def _revoke(agent_id: str, phone: str, message_id: str) -> HttpResponse:
+    message = store.get_message(agent_id, message_id)
+    if message is None or message["phone"] != phone or message.get("revoked"):
+        return error(404, "Requested entity was not found.")
+    if message.get("status") != "SENT":
+        # Already on the phone: nothing to take back.
+        return error(404, "Requested entity was not found (already delivered).")
+    message["revoked"] = True
+    store.save_message(message)
+    return JsonResponse({})
+
+
+@csrf_exempt
+@require_http_methods(["POST"])
+def agent_events(request: HttpRequest, phone: str) -> HttpResponse:
+    _enabled()
+    agent_id, refusal = _authorize(request)
+    if refusal:
+        return refusal
+    injected = _injected(agent_id)
+    if injected:
+        return injected
+    event_id = request.GET.get("eventId", "")
+    if not event_id:
+        return error(400, "eventId: required")
+    try:
+        body = json.loads(request.body or b"{}")
+    except ValueError:
+        return error(400, "Invalid JSON payload received.")
+    event_type = body.get("eventType") if isinstance(body, dict) else None
+    if event_type not in ("IS_TYPING", "READ"):
+        return error(400, "eventType: must be IS_TYPING or READ")
+    if event_type == "READ" and not body.get("messageId"):
+        return error(400, "messageId: required for a READ event")
+    if not reachable(agent_id, phone):
+        return _not_reachable(phone)
+    if not store.claim_id(agent_id, event_id):
+        return error(409, f"Event with ID {event_id} already exists.")
+    entry = {"direction": "event", "agent_id": agent_id, "eventType": event_type, "at": _now()}
+    if body.get("messageId"):
+        entry["messageId"] = body["messageId"]
+    store.log_to_handset(phone, entry)
+    return JsonResponse({"name": f"phones/{phone}/agentEvents/{event_id}", **body})
+
+
+FEATURES = [
+    "RICHCARD_STANDALONE",
+    "RICHCARD_CAROUSEL",
+    "ACTION_CREATE_CALENDAR_EVENT",
+    "ACTION_DIAL",
+    "ACTION_OPEN_URL",
+    "ACTION_SHARE_LOCATION",
+    "ACTION_VIEW_LOCATION",
+]
+
+
+@require_http_methods(["GET"])
+def capabilities(request: HttpRequest, phone: str) -> HttpResponse:
+    _enabled()
+    agent_id, refusal = _authorize(request)
+    if refusal:
+        return refusal
+    injected = _injected(agent_id)
+    if injected:
+        return injected
+    if not request.GET.get("requestId"):
+        return error(400, "requestId: required")
+    if not reachable(agent_id, phone):
+        return _not_reachable(phone)
+    return JsonResponse({"features": FEATURES})
+
+
+# Controls and the phone's view -------------------------------------------------------
+
+
+def apply_controls(agent_id: str, body: dict) -> None:
+    body = dict(body)
+    if body.pop("reset", False):
+        store.reset(agent_id)
+    failures = list(body.pop("fail_next", []) or [])
+    failures += [{"status": 429}] * int(body.pop("rate_limit_next", 0) or 0)
+    failures += [{"status": 500}] * int(body.pop("server_error_next", 0) or 0)
+    store.push_errors(agent_id, failures)
+    if body:
+        store.set_controls(agent_id, **body)
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def control(request: HttpRequest) -> HttpResponse:
+    _enabled()
+    agent_id, refusal = _authorize(request)
+    if refusal:
+        return refusal
+    if request.method == "POST":
+        try:
+            body = json.loads(request.body or b"{}")
+            if not isinstance(body, dict):
+                raise ValueError("the body must be a JSON object")
+            apply_controls(agent_id, body)
+        except (ValueError, TypeError) as exc:
+            return JsonResponse({"error": str(exc)}, status=400)
+    return JsonResponse(
+        {
+            "agent_id": agent_id,
+            "controls": store.controls(agent_id),
+            "pending_errors": store.pending_errors(agent_id),
+        }
+    )
+
+
+def handset_view(phone: str) -> list[dict]:
+    """A phone's thread as RBM delivered it: agent messages (current status) and events."""
+    out = []
+    for entry in store.handset_log(phone):
+        if entry.get("direction") == "outbound":
+            message = store.get_message(entry["agent_id"], entry["message_id"])
+            if message:
+                out.append({"direction": "outbound", **message})
+        else:
+            out.append(entry)
+    return out
+
+
+@require_http_methods(["GET"])
+def handset(request: HttpRequest, phone: str) -> HttpResponse:
+    _enabled()
+    return JsonResponse({"phone": phone, "thread": handset_view(phone)})

@@ -1,0 +1,146 @@
+"""The RBM sandbox's own state, in Redis (never in inbox tables).
+
+The sandbox plays Google's servers, so its service accounts, tokens, agents, behaviour
+controls and message log live beside the inbox's database, shared by every web and worker
+process as the real RBM would be.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+
+import redis
+from django.conf import settings
+
+PREFIX = "sandbox:rbm:"
+TOKEN_TTL = 3600
+MESSAGE_TTL = 30 * 24 * 3600  # RBM keeps undelivered messages for 30 days
+HANDSET_LOG_LENGTH = 200
+
+# Behaviour of one sandbox agent; POST /sandbox/rbm/control changes any of these.
+DEFAULT_CONTROLS: dict = {
+    "events": "auto",  # "auto" (Celery, with the delays below) | "manual" (fire()) | "off"
+    "delivered_delay_ms": 300,  # after acceptance, before the DELIVERED user event
+    "read_delay_ms": 1500,  # after DELIVERED, before READ; null/negative: never read
+    "typing_before_read": False,  # an IS_TYPING user event right after READ
+    "wrapped": True,  # Pub/Sub-style {"message": {"data": base64}} or the bare event
+    "odd_unreachable": True,  # numbers ending in an odd digit are not RCS-capable
+    "unreachable": [],  # more numbers that are not RCS-capable
+    "reachable": [],  # numbers that are RCS-capable whatever their last digit
+    "latency_ms": 0,  # before the API answers
+    "retry_after": 1,  # seconds, sent with every 429
+}
+
+
+@lru_cache(maxsize=4)
+def _client(url: str) -> redis.Redis:
+    return redis.Redis.from_url(url, decode_responses=True)
+
+
+def r() -> redis.Redis:
+    return _client(settings.REDIS_URL)
+
+
+def _get_json(key: str):
+    raw = r().get(key)
+    return json.loads(raw) if raw else None
+
+
+# Service accounts and tokens ---------------------------------------------------------
+
+
+def register_service_account(client_email: str, public_key_pem: str) -> None:
+    r().set(f"{PREFIX}sa:{client_email}", public_key_pem)
+
+
+def service_account_public_key(client_email: str) -> str | None:
+    return r().get(f"{PREFIX}sa:{client_email}")
+
+
+def save_token(token: str, client_email: str) -> None:
+    r().set(f"{PREFIX}token:{token}", client_email, ex=TOKEN_TTL)
+
+
+def token_owner(token: str) -> str | None:
+    return r().get(f"{PREFIX}token:{token}") if token else None
+
+
+# Agents ------------------------------------------------------------------------------
+
+
+def register_agent(agent_id: str, *, client_email: str, client_token: str) -> None:
+    data = {"client_email": client_email, "client_token": client_token}
+    r().set(f"{PREFIX}agent:{agent_id}", json.dumps(data))
+
+
+def registered_agent(agent_id: str) -> dict | None:
+    return _get_json(f"{PREFIX}agent:{agent_id}")
+
+
+# Controls ----------------------------------------------------------------------------
+
+
+def controls(agent_id: str) -> dict:
+    stored = _get_json(f"{PREFIX}controls:{agent_id}") or {}
+    return {**DEFAULT_CONTROLS, **stored}
+
+
+def set_controls(agent_id: str, **values) -> dict:
+    unknown = set(values) - set(DEFAULT_CONTROLS) - {"webhook_url"}
+    if unknown:
+        raise ValueError(f"unknown sandbox control(s): {', '.join(sorted(unknown))}")
+    merged = {**controls(agent_id), **values}
+    r().set(f"{PREFIX}controls:{agent_id}", json.dumps(merged))
+    return merged
+
+
+def reset(agent_id: str) -> None:
+    r().delete(f"{PREFIX}controls:{agent_id}", f"{PREFIX}errors:{agent_id}")
+
+
+def push_errors(agent_id: str, errors: list[dict]) -> None:
+    """The next len(errors) API calls (sends, events, lookups) answer these, in order."""
+    if errors:
+        r().rpush(f"{PREFIX}errors:{agent_id}", *[json.dumps(e) for e in errors])
+
+
+def take_error(agent_id: str) -> dict | None:
+    raw = r().lpop(f"{PREFIX}errors:{agent_id}")
+    return json.loads(raw) if raw else None
+
+
+def pending_errors(agent_id: str) -> list[dict]:
+    return [json.loads(e) for e in r().lrange(f"{PREFIX}errors:{agent_id}", 0, -1)]
+
+
+# Messages and events -----------------------------------------------------------------
+
+
+def claim_id(agent_id: str, item_id: str) -> bool:
+    """Reserve a message/event id for the agent; False when it was used before."""
+    return bool(r().set(f"{PREFIX}id:{agent_id}:{item_id}", "1", nx=True, ex=MESSAGE_TTL))
+
+
+def save_message(message: dict) -> None:
+    key = f"{PREFIX}msg:{message['agent_id']}:{message['message_id']}"
+    r().set(key, json.dumps(message), ex=MESSAGE_TTL)
+
+
+def get_message(agent_id: str, message_id: str) -> dict | None:
+    return _get_json(f"{PREFIX}msg:{agent_id}:{message_id}")
+
+
+def log_to_handset(phone: str, entry: dict) -> None:
+    """Remember what reached a customer's phone, for the phone simulator page."""
+    key = f"{PREFIX}handset:{phone}"
+    pipe = r().pipeline()
+    pipe.rpush(key, json.dumps(entry))
+    pipe.ltrim(key, -HANDSET_LOG_LENGTH, -1)
+    pipe.expire(key, MESSAGE_TTL)
+    pipe.execute()
+
+
+def handset_log(phone: str) -> list[dict]:
+    """Agent messages and events as a simulated phone saw them, oldest first."""
+    return [json.loads(e) for e in r().lrange(f"{PREFIX}handset:{phone}", 0, -1)]

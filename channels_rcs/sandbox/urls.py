@@ -1,0 +1,21 @@
+from django.urls import path
+
+from . import api
+
+urlpatterns = [
+    path("token", api.token, name="sandbox-rbm-token"),
+    path(
+        "v1/phones/<str:phone>/agentMessages",
+        api.agent_messages,
+        name="sandbox-rbm-agent-messages",
+    ),
+    path(
+        "v1/phones/<str:phone>/agentMessages/<str:message_id>",
+        api.agent_messages,
+        name="sandbox-rbm-agent-message",
+    ),
+    path("v1/phones/<str:phone>/agentEvents", api.agent_events, name="sandbox-rbm-agent-events"),
+    path("v1/phones/<str:phone>/capabilities", api.capabilities, name="sandbox-rbm-capabilities"),
+    path("control", api.control, name="sandbox-rbm-control"),
+    path("handset/<str:phone>", api.handset, name="sandbox-rbm-handset"),
+]

@@ -1,0 +1,8 @@
+from django.urls import include, path
+
+from .views import RcsWebhookView
+
+urlpatterns = [
+    path("webhooks/rcs/<str:token>/", RcsWebhookView.as_view(), name="rcs-webhook"),
+    path("sandbox/rbm/", include("channels_rcs.sandbox.urls")),
+]
