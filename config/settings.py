@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "inbox",
     "channels_sms",
     "channels_rcs",
+    "simulator",
 ]
 
 MIDDLEWARE = [
@@ -110,7 +111,12 @@ REDIS_URL = env("REDIS_URL")
 CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {"hosts": [REDIS_URL], "prefix": env("CHANNELS_PREFIX", default="inbox")},
+        "CONFIG": {
+            # redis-py's default socket timeout equals channels_redis's blocking-read window,
+            # which would drop every idle websocket; give the read room.
+            "hosts": [{"address": REDIS_URL, "socket_timeout": 10}],
+            "prefix": env("CHANNELS_PREFIX", default="inbox"),
+        },
     }
 }
 CACHES = {
@@ -146,6 +152,7 @@ OUTBOX_STUCK_AFTER_SECONDS = env.int("OUTBOX_STUCK_AFTER_SECONDS", default=120)
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
 # The built-in fake providers (/sandbox/...). Turn off in production.
 SMS_SANDBOX_ENABLED = env.bool("SMS_SANDBOX_ENABLED", default=True)
+RCS_SANDBOX_ENABLED = env.bool("RCS_SANDBOX_ENABLED", default=True)
 # The customer sees "agent is typing" refreshed at most this often per conversation.
 TYPING_SIGNAL_INTERVAL_SECONDS = env.int("TYPING_SIGNAL_INTERVAL_SECONDS", default=5)
 

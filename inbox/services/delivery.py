@@ -6,6 +6,7 @@ redelivered task or a sweep never sends a message the provider already accepted.
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from django.conf import settings
@@ -26,6 +27,8 @@ from .consent import opt_out_reason, record_consent
 from .errors import SendRejected
 from .sending import enqueue_delivery, recipient_address
 from .statuses import adopt_orphans, transition
+
+log = logging.getLogger(__name__)
 
 
 def deliver(message_id: str) -> str:
@@ -73,6 +76,12 @@ def deliver(message_id: str) -> str:
         return _fail(message_id, reason=exc.reason, code=exc.code)
     except SendRejected as exc:
         return _fail(message_id, reason=str(exc))
+    except Exception as exc:
+        # A bug, not a provider answer. The provider may or may not have the message, so
+        # it is not retried blindly; the agent sees the failure at once and can retry.
+        log.exception("adapter %s crashed sending %s", channel.kind, message_id)
+        _fail(message_id, reason=f"Unexpected error while sending ({type(exc).__name__})")
+        raise
     _record_accepted(message_id, result)
     return "sent"
 

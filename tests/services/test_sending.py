@@ -188,3 +188,13 @@ def test_channel_secrets_are_encrypted_at_rest(channel):
     assert "s3cret" not in stored.secrets_encrypted
     assert stored.secrets == {"token": "s3cret"}
     assert stored.config == {"sender": "+15550001"}
+
+
+def test_adapter_crash_fails_the_message_visibly(conversation, agent, adapter):
+    message = reply(conversation, agent)
+    adapter.fail_with = RuntimeError("bug in adapter")
+    with pytest.raises(RuntimeError):
+        deliver(str(message.pk))
+    message.refresh_from_db()
+    assert message.status == MessageStatus.FAILED
+    assert "Unexpected error while sending (RuntimeError)" in message.error_message

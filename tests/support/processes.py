@@ -74,7 +74,13 @@ class Proc:
         self._log.close()
 
 
-def start_worker(env: dict[str, str], *, concurrency: int = 4, name: str = "worker") -> Proc:
+def start_worker(
+    env: dict[str, str],
+    *,
+    concurrency: int = 4,
+    name: str = "worker",
+    queues: tuple[str, ...] = ("celery",),
+) -> Proc:
     proc = Proc(
         [
             sys.executable,
@@ -94,6 +100,8 @@ def start_worker(env: dict[str, str], *, concurrency: int = 4, name: str = "work
             "--without-gossip",
             "-n",
             f"{name}-{os.getpid()}@%h",
+            "-Q",
+            ",".join(queues),
         ],
         env,
         name,
