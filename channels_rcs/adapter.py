@@ -135,21 +135,17 @@ class RcsAdapter(ChannelAdapter):
         except SendError as exc:
             log.info("rcs typing event to %s failed: %s", to, exc.reason)
 
-    def mark_read(self, channel: Channel, *, provider_message_id: str) -> None:
-        """READ for a customer's message; RBM wants their number, found from its webhook."""
-        phone = _sender_of(channel, provider_message_id)
-        if not phone:
-            log.info("rcs read receipt: no sender known for %s", provider_message_id)
-            return
+    def mark_read(self, channel: Channel, *, to: str, provider_message_id: str) -> None:
+        """READ for a customer's message (RBM addresses events to the customer's number)."""
         event = {"eventType": "READ", "messageId": provider_message_id}
         try:
-            client.create_event(agent_for(channel), phone, event=event)
+            client.create_event(agent_for(channel), to, event=event)
         except SendError as exc:
             log.info("rcs read event for %s failed: %s", provider_message_id, exc.reason)
 
-    def revoke(self, channel: Channel, *, to: str, message_id: str) -> bool:
+    def revoke(self, channel: Channel, *, to: str, provider_message_id: str) -> bool:
         """Revoke an undelivered message; False when it was already delivered."""
-        return client.revoke(agent_for(channel), to, message_id)
+        return client.revoke(agent_for(channel), to, provider_message_id)
 
     def verify_webhook(self, channel: Channel, request: WebhookRequest) -> bool:
         token = str(channel.secrets.get("client_token") or "")
@@ -163,19 +159,3 @@ class RcsAdapter(ChannelAdapter):
     def webhook_urls(self, channel: Channel) -> dict[str, str]:
         path = reverse("rcs-webhook", args=[channel.webhook_token])
         return {"webhook": settings.PUBLIC_BASE_URL + path}
-
-
-def _sender_of(channel: Channel, provider_message_id: str) -> str:
-    """The customer's number for one of their messages, from the webhook we stored."""
-    from inbox.models import MessageStatusEvent
-
-    raw = (
-        MessageStatusEvent.objects.filter(
-            message__channel=channel,
-            message__provider_message_id=provider_message_id,
-            status="received",
-        )
-        .values_list("raw", flat=True)
-        .first()
-    )
-    return str((raw or {}).get("senderPhoneNumber") or "")

@@ -17,6 +17,7 @@ from urllib.parse import quote
 import httpx
 
 from inbox.adapters import NotReachable, PermanentSendError, SendError, TransientSendError
+from inbox.http import shared_client
 
 from . import auth
 
@@ -135,24 +136,19 @@ def request(
 ) -> httpx.Response:
     """One authenticated call; a 401 gets one retry with a fresh token (it may have expired)."""
     params = {**params, "agentId": agent.agent_id}
-    owns = client is None
-    client = client or httpx.Client(timeout=timeout)
-    try:
-        for attempt in range(2):
-            headers = {"Authorization": f"Bearer {_token(agent, fresh=attempt > 0)}"}
-            try:
-                response = client.request(
-                    method, url, params=params, json=json_body, headers=headers, timeout=timeout
-                )
-            except httpx.HTTPError as exc:
-                # Safe to repeat: ids are ours, and RBM refuses a second use of one.
-                raise TransientSendError(f"could not reach RBM ({exc.__class__.__name__})") from exc
-            if response.status_code != 401:
-                return response
-        return response
-    finally:
-        if owns:
-            client.close()
+    client = client or shared_client()
+    for attempt in range(2):
+        headers = {"Authorization": f"Bearer {_token(agent, fresh=attempt > 0)}"}
+        try:
+            response = client.request(
+                method, url, params=params, json=json_body, headers=headers, timeout=timeout
+            )
+        except httpx.HTTPError as exc:
+            # Safe to repeat: ids are ours, and RBM refuses a second use of one.
+            raise TransientSendError(f"could not reach RBM ({exc.__class__.__name__})") from exc
+        if response.status_code != 401:
+            return response
+    return response
 
 
 def create_message(

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import httpx
 
 from inbox.adapters import PermanentSendError, TransientSendError
+from inbox.http import shared_client
 
 from .errors import is_retryable, reason_for
 
@@ -35,8 +36,8 @@ class Credentials:
 
 
 def http_client() -> httpx.Client:
-    """The HTTP client for one API call (a seam: tests route it through Django in-process)."""
-    return httpx.Client(timeout=DEFAULT_TIMEOUT)
+    """The process's pooled client (a seam: tests route it through Django in-process)."""
+    return shared_client()
 
 
 def retry_after_seconds(value: str | None) -> float | None:
@@ -101,7 +102,6 @@ def create_message(
         data["MediaUrl"] = list(media_urls)  # repeated parameter, one per attachment
     if status_callback:
         data["StatusCallback"] = status_callback
-    owns = client is None
     client = client or http_client()
     try:
         response = client.post(
@@ -120,9 +120,6 @@ def create_message(
             f"outcome unknown: no answer from Twilio after sending ({exc.__class__.__name__})",
             code="timeout",
         ) from exc
-    finally:
-        if owns:
-            client.close()
     if response.status_code in (200, 201):
         try:
             payload = response.json()

@@ -103,8 +103,15 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env.db_url("DATABASE_URL")}
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Under ASGI each request may run on another thread, so persistent per-thread connections
+# pile up until PostgreSQL refuses clients; psycopg's pool shares a few instead.
+DATABASES["default"]["CONN_MAX_AGE"] = 0
+if env.bool("DB_POOL", default=True):
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env.int("DB_POOL_MIN_SIZE", default=2),
+        "max_size": env.int("DB_POOL_MAX_SIZE", default=16),
+        "timeout": env.int("DB_POOL_TIMEOUT", default=10),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL")
@@ -142,6 +149,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "inbox.tasks.requeue_stuck_messages",
         "schedule": env.float("REQUEUE_SWEEP_SECONDS", default=60.0),
     },
+    "apply-inbound-events": {
+        "task": "inbox.tasks.apply_inbound_events",
+        "schedule": env.float("INBOUND_SWEEP_SECONDS", default=30.0),
+    },
     "expire-messages": {
         "task": "inbox.tasks.expire_messages",
         "schedule": env.float("EXPIRY_SWEEP_SECONDS", default=15.0),
@@ -153,6 +164,9 @@ OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
 # The built-in fake providers (/sandbox/...). Turn off in production.
 SMS_SANDBOX_ENABLED = env.bool("SMS_SANDBOX_ENABLED", default=True)
 RCS_SANDBOX_ENABLED = env.bool("RCS_SANDBOX_ENABLED", default=True)
+# Apply webhook events in the web process right after commit instead of in a worker
+# (tests and single-process debugging; production keeps webhooks to one insert).
+INBOUND_EVENTS_INLINE = env.bool("INBOUND_EVENTS_INLINE", default=False)
 # The customer sees "agent is typing" refreshed at most this often per conversation.
 TYPING_SIGNAL_INTERVAL_SECONDS = env.int("TYPING_SIGNAL_INTERVAL_SECONDS", default=5)
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from inbox import access, realtime
+from inbox import access, realtime, services
 
 # Close code for a refused handshake by an anonymous user (4000-4999 are application codes).
 UNAUTHENTICATED = 4401
@@ -98,9 +98,7 @@ class InboxConsumer(AsyncJsonWebsocketConsumer):
         if conversation is None:
             await self._error("not_found", "no such conversation")
             return
-        await database_sync_to_async(realtime.typing_changed)(
-            conversation, who="agent", is_typing=True, user_id=self.user.pk
-        )
+        await database_sync_to_async(services.agent_typing)(conversation, self.user)
 
     async def _join(self, group: str) -> None:
         await self.channel_layer.group_add(group, self.channel_name)

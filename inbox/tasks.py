@@ -31,6 +31,12 @@ def deliver_message(self, message_id: str) -> str:
 
 
 @shared_task(ignore_result=True)
+def apply_inbound_events() -> int:
+    """Kicked after each webhook commit and by beat (a lost kick only delays, never loses)."""
+    return services.apply_pending()
+
+
+@shared_task(ignore_result=True)
 def requeue_stuck_messages() -> dict:
     return services.requeue_stuck()
 
@@ -43,11 +49,17 @@ def expire_messages() -> dict:
 @shared_task(ignore_result=True, acks_late=True)
 def send_read_receipt(message_id: str) -> None:
     from inbox.models import Message
+    from inbox.services.sending import recipient_address
 
-    message = Message.objects.select_related("channel").filter(pk=message_id).first()
+    message = (
+        Message.objects.select_related("channel", "conversation__contact")
+        .filter(pk=message_id)
+        .first()
+    )
     if message and message.provider_message_id:
+        to = recipient_address(message.conversation, message.channel)
         message.channel.adapter.mark_read(
-            message.channel, provider_message_id=message.provider_message_id
+            message.channel, to=to, provider_message_id=message.provider_message_id
         )
 
 

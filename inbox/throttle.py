@@ -57,17 +57,34 @@ def _script():
     return redis.Redis.from_url(settings.REDIS_URL).register_script(_GCRA)
 
 
-def take_slot(limit: Throughput, *, max_ahead: float = 1.0) -> float:
-    """Block until this send's slot starts, or raise Throttled when it is too far off.
+@dataclass(frozen=True)
+class Slot:
+    """A reserved send time: `starts_at` on the Redis clock, `local_start` on ours."""
 
-    Returns the slot's start (Redis clock, epoch seconds): what the limit guarantees.
-    """
+    starts_at: float
+    local_start: float
+
+
+def reserve_slot(limit: Throughput, *, max_ahead: float = 1.0) -> Slot:
+    """Take the sender's next slot, or raise Throttled when it is too far off."""
     granted, seconds, *slot = _script()(
         keys=[f"throttle:{limit.key}"], args=[limit.cost / limit.per_second, max_ahead]
     )
     seconds = float(seconds)
     if not int(granted):
         raise Throttled(seconds)
-    if seconds > 0:
-        time.sleep(seconds)
-    return float(slot[0])
+    return Slot(starts_at=float(slot[0]), local_start=time.monotonic() + seconds)
+
+
+def wait_for(slot: Slot) -> None:
+    """Sleep until the slot starts (never send early: that is what the limit promises)."""
+    delay = slot.local_start - time.monotonic()
+    if delay > 0:
+        time.sleep(delay)
+
+
+def take_slot(limit: Throughput, *, max_ahead: float = 1.0) -> float:
+    """Reserve and wait in one step; returns the slot's start on the Redis clock."""
+    slot = reserve_slot(limit, max_ahead=max_ahead)
+    wait_for(slot)
+    return slot.starts_at

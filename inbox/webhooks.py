@@ -1,7 +1,7 @@
-"""The one webhook pipeline every channel's view runs: find, verify, parse, ingest, ack.
+"""The one webhook pipeline every channel's view runs: find, verify, parse, accept, ack.
 
-Answering 2xx only after ingest() returns means the provider's retry covers any crash;
-ingest() being idempotent means the retry is harmless.
+Answering 2xx only after accept() commits the events means the provider's retry covers
+any crash; the dedupe key (and ingest's idempotency behind it) makes the retry harmless.
 """
 
 from __future__ import annotations
@@ -68,6 +68,6 @@ class ChannelWebhookView(View):
             events = adapter.parse_webhook(channel, wreq)
         except WebhookError as exc:
             return HttpResponse(f"{exc}\n", status=400, content_type="text/plain")
-        services.ingest(channel, events)
+        services.accept(channel, events)
         status, content_type, ack = adapter.webhook_ack()
         return HttpResponse(ack, status=status, content_type=content_type)

@@ -9,6 +9,14 @@ from inbox.models import Membership, Role, Workspace
 from tests.support import processes
 
 
+@pytest.fixture(autouse=True)
+def _apply_webhook_events_inline(settings):
+    """Webhook events apply right after commit in this process, so a test can look at
+    the result of its POST. Servers started as subprocesses keep the worker path, which
+    the end-to-end tests exercise with a real Celery worker."""
+    settings.INBOUND_EVENTS_INLINE = True
+
+
 @pytest.fixture
 def workspace(db) -> Workspace:
     return Workspace.objects.create(slug="acme", name="Acme")

@@ -86,7 +86,7 @@ class ChannelAdapter(ABC):
         """Whether `to` can receive on this channel (cached lookup); None when unknown."""
         return None
 
-    def revoke(self, channel: Channel, *, provider_message_id: str) -> bool:
+    def revoke(self, channel: Channel, *, to: str, provider_message_id: str) -> bool:
         """Withdraw an undelivered message; True when the provider confirms it is gone."""
         return False
 
@@ -97,7 +97,9 @@ class ChannelAdapter(ABC):
     def send_typing(self, channel: Channel, *, to: str) -> None:  # noqa: B027
         """Tell the customer an agent is typing, where the channel can."""
 
-    def mark_read(self, channel: Channel, *, provider_message_id: str) -> None:  # noqa: B027
+    def mark_read(  # noqa: B027
+        self, channel: Channel, *, to: str, provider_message_id: str
+    ) -> None:
         """Tell the provider the customer's message was read, where the channel can."""
 
     @abstractmethod

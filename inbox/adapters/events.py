@@ -64,3 +64,40 @@ class ConsentChange:
 
 
 Event = InboundMessage | StatusUpdate | TypingIndicator | ReadReceipt | ConsentChange
+
+
+_EVENT_TYPES = {
+    cls.__name__: cls
+    for cls in (InboundMessage, StatusUpdate, TypingIndicator, ReadReceipt, ConsentChange)
+}
+
+
+def to_record(event: Event) -> tuple[str, dict]:
+    """(type name, JSON-able fields): how an accepted event waits in the database."""
+    data = {}
+    for name in event.__dataclass_fields__:
+        value = getattr(event, name)
+        data[name] = value.isoformat() if isinstance(value, datetime) else value
+    return type(event).__name__, data
+
+
+def from_record(kind: str, data: dict) -> Event:
+    cls = _EVENT_TYPES[kind]
+    fields = dict(data)
+    for name in ("received_at", "at"):
+        if fields.get(name):
+            fields[name] = datetime.fromisoformat(fields[name])
+    return cls(**fields)
+
+
+def dedupe_key(event: Event) -> str:
+    """What makes a provider's retry of this event recognisable as the same event."""
+    if isinstance(event, InboundMessage):
+        return f"message:{event.provider_message_id}"
+    if isinstance(event, StatusUpdate):
+        return f"status:{event.provider_message_id}:{event.status}"
+    if isinstance(event, ReadReceipt):
+        return f"read:{event.provider_message_id}"
+    if isinstance(event, ConsentChange):
+        return ""  # a keyword arrives with its message; dedupe rides on the message
+    return ""

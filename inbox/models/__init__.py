@@ -5,6 +5,7 @@ from .channel import Channel
 from .consent import Consent
 from .contact import Contact, ContactIdentity
 from .conversation import Conversation, ConversationStatus, ReadMarker
+from .inbound_event import InboundEvent
 from .message import Author, Direction, Message, MessageStatus, MessageStatusEvent
 from .orphan_status import OrphanStatus
 from .workspace import Membership, Role, Workspace
@@ -19,6 +20,7 @@ __all__ = [
     "Conversation",
     "ConversationStatus",
     "Direction",
+    "InboundEvent",
     "Membership",
     "Message",
     "MessageStatus",

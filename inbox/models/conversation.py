@@ -42,6 +42,12 @@ class Conversation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        constraints = [
+            # One thread per customer: reopened, never duplicated.
+            models.UniqueConstraint(
+                fields=["workspace", "contact"], name="uniq_thread_per_contact"
+            ),
+        ]
         indexes = [
             models.Index(
                 fields=["workspace", "status", "-last_message_at"], name="conv_list_status"

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import logging
 
-from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
+
+from . import pump as pump_module
 
 log = logging.getLogger(__name__)
 
@@ -25,13 +26,9 @@ def conversation_group(conversation_id: int) -> str:
 
 
 def _send(group: str, payload: dict) -> None:
-    layer = get_channel_layer()
-    if layer is None:
+    if get_channel_layer() is None:
         return
-    try:
-        async_to_sync(layer.group_send)(group, {"type": "inbox.event", **payload})
-    except Exception:  # a push failure must never fail the write that caused it
-        log.exception("realtime publish to %s failed", group)
+    pump_module.pump.send(group, {"type": "inbox.event", **payload})
 
 
 def _after_commit(group: str, payload: dict) -> None:

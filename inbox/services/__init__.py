@@ -5,16 +5,22 @@ from .contacts import find_or_create_contact
 from .delivery import deliver, requeue_stuck
 from .errors import SendRejected
 from .expiry import expire_due
+from .inbound_queue import accept, apply_pending
 from .ingest import ingest
 from .reading import mark_read, unread_counts
 from .sending import retry_message, send_message
+from .preview import build_content, compose_preview
 from .statuses import apply_status
 from .typing import agent_typing
 
 __all__ = [
+    "accept",
+    "apply_pending",
     "SendRejected",
     "agent_typing",
     "apply_status",
+    "build_content",
+    "compose_preview",
     "create_channel",
     "deliver",
     "expire_due",

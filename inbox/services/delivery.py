@@ -21,7 +21,7 @@ from inbox.adapters import (
     TransientSendError,
 )
 from inbox.models import Channel, Message, MessageStatus
-from inbox.throttle import take_slot
+from inbox.throttle import reserve_slot, wait_for
 
 from .consent import opt_out_reason, record_consent
 from .errors import SendRejected
@@ -51,15 +51,16 @@ def deliver(message_id: str) -> str:
         return _fail(message_id, reason=str(exc))
     if channel.fallback_id and channel.adapter.reachable(channel, to) is False:
         return _fall_back(message_id, f"{to} is not reachable on {channel.name}")
+    refusal = opt_out_reason(channel, to)  # they may have texted STOP since queueing
+    if refusal:
+        return _fail(message_id, reason=refusal)
     limit = channel.adapter.throughput(channel, to=to, content=message.content)
-    if limit is not None:
-        take_slot(limit)
+    slot = reserve_slot(limit) if limit is not None else None
     if not _claim(message_id):
         return "skipped"
+    if slot is not None:
+        wait_for(slot)  # last thing before the call, so sends keep the sender's spacing
     try:
-        refusal = opt_out_reason(channel, to)  # they may have texted STOP since queueing
-        if refusal:
-            raise SendRejected([refusal])
         result = channel.adapter.send(
             channel, to=to, content=message.content, message_id=str(message.id)
         )
@@ -74,8 +75,6 @@ def deliver(message_id: str) -> str:
         return _fail(message_id, reason=exc.reason, code=exc.code)
     except PermanentSendError as exc:
         return _fail(message_id, reason=exc.reason, code=exc.code)
-    except SendRejected as exc:
-        return _fail(message_id, reason=str(exc))
     except Exception as exc:
         # A bug, not a provider answer. The provider may or may not have the message, so
         # it is not retried blindly; the agent sees the failure at once and can retry.
@@ -96,8 +95,7 @@ def _claim(message_id: str) -> bool:
         if message.status != MessageStatus.QUEUED:
             return False
         message.attempts += 1
-        message.save(update_fields=["attempts"])
-        transition(message, MessageStatus.SENDING, source="worker")
+        transition(message, MessageStatus.SENDING, source="worker", also=("attempts",))
     return True
 
 
@@ -105,8 +103,13 @@ def _record_accepted(message_id: str, result: SendResult) -> None:
     with transaction.atomic():
         message = _locked(message_id)
         message.provider_message_id = result.provider_message_id
-        message.save(update_fields=["provider_message_id"])
-        transition(message, result.status, source="worker", raw=result.details)
+        transition(
+            message,
+            result.status,
+            source="worker",
+            raw=result.details,
+            also=("provider_message_id",),
+        )
         adopt_orphans(message)
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from inbox.models import Message, MessageStatus
 
 from .delivery import fall_back
+from .sending import recipient_address
 from .statuses import transition
 
 UNDELIVERED = (MessageStatus.QUEUED, MessageStatus.SENDING, MessageStatus.SENT)
@@ -30,10 +31,13 @@ def expire_due(now=None) -> dict[str, int]:
 
 
 def expire_one(message_id) -> str:
-    message = Message.objects.select_related("channel").get(pk=message_id)
+    message = Message.objects.select_related("channel", "conversation__contact").get(pk=message_id)
     channel = message.channel
     if message.status == MessageStatus.SENT and message.provider_message_id:
-        revoked = channel.adapter.revoke(channel, provider_message_id=message.provider_message_id)
+        to = recipient_address(message.conversation, channel)
+        revoked = channel.adapter.revoke(
+            channel, to=to, provider_message_id=message.provider_message_id
+        )
         if not revoked:  # already delivered, or the provider cannot take it back
             return "kept"
     with transaction.atomic():

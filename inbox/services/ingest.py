@@ -55,7 +55,7 @@ def ingest(channel: Channel, events: list[Event]) -> list[Message | None]:
                 )
             )
         elif isinstance(event, TypingIndicator):
-            _typing(channel, event)
+            typing_from_customer(channel, event)
             results.append(None)
         elif isinstance(event, ConsentChange):
             apply_consent_change(channel, event)
@@ -72,8 +72,12 @@ def _conversation_for(channel: Channel, contact) -> Conversation:
         .first()
     )
     if conversation is None:
-        conversation = Conversation.objects.create(
-            workspace_id=channel.workspace_id, contact=contact, channel=channel
+        Conversation.objects.bulk_create(
+            [Conversation(workspace_id=channel.workspace_id, contact=contact, channel=channel)],
+            ignore_conflicts=True,  # a concurrent first message created it
+        )
+        conversation = Conversation.objects.select_for_update().get(
+            workspace_id=channel.workspace_id, contact=contact
         )
     return conversation
 
@@ -141,7 +145,7 @@ def _touch_conversation_inbound(conversation: Conversation, channel: Channel, me
     conversation.save()
 
 
-def _typing(channel: Channel, event: TypingIndicator) -> None:
+def typing_from_customer(channel: Channel, event: TypingIndicator) -> None:
     conversation = (
         Conversation.objects.filter(
             workspace_id=channel.workspace_id,

@@ -16,6 +16,7 @@ from inbox.models import (
     Direction,
     Message,
     MessageStatus,
+    MessageStatusEvent,
 )
 
 from .consent import opt_out_reason
@@ -78,7 +79,9 @@ def send_message(
             queued_at=now,
             expires_at=now + timedelta(seconds=ttl_seconds) if ttl_seconds else None,
         )
-        transition(message, MessageStatus.QUEUED, source="api", at=now, force=True)
+        MessageStatusEvent.objects.create(
+            message=message, status=MessageStatus.QUEUED, at=now, source="api"
+        )
         conv = Conversation.objects.select_for_update().get(pk=conversation.pk)
         conv.last_message_at = now
         conv.last_message_preview = text[:PREVIEW_LENGTH]

@@ -32,10 +32,12 @@ def transition(
     error_message: str = "",
     raw: dict | None = None,
     force: bool = False,
+    also: tuple[str, ...] = (),
 ) -> bool:
     """Move `message` to `status` unless that would move it backwards; record it either way.
 
     `force` is for the explicit moves that leave a terminal state (a retry, a send attempt).
+    `also` names fields the caller changed that ride in the same UPDATE.
     The caller holds the row (select_for_update) inside a transaction.
     """
     at = at or timezone.now()
@@ -55,9 +57,11 @@ def transition(
         raw=raw or {},
     )
     if not applies:
+        if also:
+            message.save(update_fields=list(also))
         return False
     message.status = status
-    fields = ["status"]
+    fields = ["status", *also]
     time_field = _TIME_FIELD.get(status)
     if time_field and (force or getattr(message, time_field) is None):
         setattr(message, time_field, at)
@@ -107,9 +111,13 @@ def apply_status(channel: Channel, update: StatusUpdate) -> Message | None:
 
 def adopt_orphans(message: Message) -> None:
     """Apply status callbacks that arrived before `message`'s provider id was stored."""
-    orphans = OrphanStatus.objects.filter(
-        channel_id=message.channel_id, provider_message_id=message.provider_message_id
-    ).order_by("at", "pk")
+    orphans = list(
+        OrphanStatus.objects.filter(
+            channel_id=message.channel_id, provider_message_id=message.provider_message_id
+        ).order_by("at", "pk")
+    )
+    if not orphans:
+        return
     for orphan in orphans:
         transition(
             message,
@@ -120,4 +128,4 @@ def adopt_orphans(message: Message) -> None:
             error_message=orphan.error_message,
             raw=orphan.raw,
         )
-    orphans.delete()
+    OrphanStatus.objects.filter(pk__in=[o.pk for o in orphans]).delete()

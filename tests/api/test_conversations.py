@@ -1,6 +1,6 @@
 import pytest
 
-from inbox.models import Conversation, ConversationStatus
+from inbox.models import Contact, Conversation, ConversationStatus
 
 from .conftest import inbound, make_channel, minutes_ago
 
@@ -88,9 +88,8 @@ def test_cursor_walks_every_conversation_once_in_order(api, channel):
     tie = minutes_ago(1)
     Conversation.objects.filter(pk__in=[c.pk for c in convs[2:5]]).update(last_message_at=tie)
     # A conversation that never had activity sorts last.
-    never = Conversation.objects.create(
-        workspace=channel.workspace, contact=convs[0].contact, channel=channel
-    )
+    quiet = Contact.objects.create(workspace=channel.workspace, name="Quiet")
+    never = Conversation.objects.create(workspace=channel.workspace, contact=quiet, channel=channel)
     expected = list(
         Conversation.objects.order_by("-last_message_at", "-id").values_list("id", flat=True)
     )

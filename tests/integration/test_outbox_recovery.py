@@ -50,6 +50,7 @@ def conversation(workspace, asgi_server, live_settings):
     )
     sandbox.set_controls(channel.config["account_sid"], callbacks="off")
     assert sandbox.simulate_inbound(channel, CUSTOMER, "hello?").status_code == 200
+    services.apply_pending()  # no worker may be running yet: apply the webhook's event here
     yield Conversation.objects.get(contact__identities__value=CUSTOMER)
     sandbox.reset(channel.config["account_sid"])
 

@@ -209,7 +209,7 @@ def test_customer_messages_typing_read_and_user_events_round_trip(channel):
 
     # Agent side: typing, then the customer's message marked read.
     adapter.send_typing(channel, to=RCS_PHONE)
-    adapter.mark_read(channel, provider_message_id=mid)
+    adapter.mark_read(channel, to=RCS_PHONE, provider_message_id=mid)
     seen = [
         e
         for e in store.handset_log(RCS_PHONE)
@@ -239,8 +239,8 @@ def test_unwrapped_delivery_mode_also_verifies(channel):
 def test_revoke_only_while_undelivered(channel):
     pending = str(uuid.uuid4())
     send(channel, message_id=pending)
-    assert adapter.revoke(channel, to=RCS_PHONE, message_id=pending) is True
+    assert adapter.revoke(channel, to=RCS_PHONE, provider_message_id=pending) is True
     delivered = str(uuid.uuid4())
     send(channel, message_id=delivered)
     events.post_user_event(agent_id(channel), RCS_PHONE, "DELIVERED", delivered)
-    assert adapter.revoke(channel, to=RCS_PHONE, message_id=delivered) is False
+    assert adapter.revoke(channel, to=RCS_PHONE, provider_message_id=delivered) is False

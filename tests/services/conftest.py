@@ -54,7 +54,7 @@ class RecordingAdapter(ChannelAdapter):
         )
         return SendResult(provider_message_id=f"R{next(self._ids)}", status="sent")
 
-    def revoke(self, channel, *, provider_message_id):
+    def revoke(self, channel, *, to, provider_message_id):
         if provider_message_id in self.delivered:
             return False
         self.revoked.append(provider_message_id)
