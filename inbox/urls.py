@@ -10,6 +10,7 @@ urlpatterns = [
     path("w/<slug:slug>/", views.inbox_page, name="workspace"),
     path("w/<slug:slug>/c/<int:conversation_id>/", views.inbox_page, name="conversation"),
     path("w/<slug:slug>/c/<int:conversation_id>/reply/", views.reply, name="reply"),
+    path("w/<slug:slug>/c/<int:conversation_id>/preview/", views.preview, name="preview"),
     path("w/<slug:slug>/c/<int:conversation_id>/read/", views.mark_read, name="mark_read"),
     path("w/<slug:slug>/m/<uuid:message_id>/retry/", views.retry, name="retry"),
     path("w/<slug:slug>/fragments/conversations/", views.conversation_list, name="list_fragment"),

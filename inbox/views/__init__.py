@@ -4,6 +4,7 @@ Every lookup of tenant data goes through inbox.access; every write through inbox
 """
 
 from .actions import mark_read, reply, retry
+from .composer import preview
 from .fragments import conversation_list, message_row, thread
 from .pages import home, inbox_page
 
@@ -13,6 +14,7 @@ __all__ = [
     "inbox_page",
     "mark_read",
     "message_row",
+    "preview",
     "reply",
     "retry",
     "thread",

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from inbox import access, services
 from inbox.services import SendRejected
 
+from .composer import Draft, composer_context, read_draft
 from .queries import activate_workspace_timezone
 
 UNPROCESSABLE = 422
@@ -33,26 +34,23 @@ def reply(request: HttpRequest, slug: str, conversation_id: int) -> HttpResponse
     workspace = access.membership_for(request.user, slug).workspace
     activate_workspace_timezone(workspace)
     conversation = access.conversation_for(workspace, conversation_id)
-    text = request.POST.get("text", "")
+    draft = read_draft(request, workspace, conversation)
     try:
         message = services.send_message(
-            conversation, {"type": "text", "text": text}, user=request.user
+            conversation, draft.content, user=request.user, channel=draft.channel
         )
     except SendRejected as exc:
         if not request.htmx:
             for error in exc.errors:
                 flash.error(request, error)
             return _back_to(slug, conversation_id)
-        context = {
-            "workspace": workspace,
-            "conversation": conversation,
-            "errors": exc.errors,
-            "text": text,
-        }
+        context = composer_context(workspace, conversation, draft, errors=exc.errors)
         return render(request, "inbox/_composer.html", context, status=UNPROCESSABLE)
     if not request.htmx:
         return _back_to(slug, conversation_id)
-    context = {"workspace": workspace, "conversation": conversation, "message": message}
+    # A fresh box on the same channel: the agent picked it for this conversation.
+    context = composer_context(workspace, conversation, Draft(channel=draft.channel), focus=True)
+    context["message"] = message
     return render(request, "inbox/_reply_response.html", context)
 
 

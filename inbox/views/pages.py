@@ -10,6 +10,7 @@ from django.urls import reverse
 from inbox import access, services
 from inbox.models import ConversationStatus
 
+from .composer import composer_context
 from .filters import ALL, ConversationFilters
 from .queries import activate_workspace_timezone, conversation_rows, thread_messages
 
@@ -33,12 +34,15 @@ def inbox_page(request: HttpRequest, slug: str, conversation_id: int | None = No
     filters = ConversationFilters.from_query(request.GET)
     conversation = None
     thread = []
+    composer = {}
     if conversation_id is not None:
         conversation = access.conversation_for(workspace, conversation_id)
         # Read before listing, so the open thread is not shown as unread next to itself.
         services.mark_read(conversation, request.user)
         thread = thread_messages(conversation)
+        composer = composer_context(workspace, conversation)
     context = {
+        **composer,
         "membership": membership,
         "workspace": workspace,
         "memberships": access.memberships(request.user),

@@ -173,12 +173,17 @@
     send({ typing: conversationId });
   });
 
-  /* Ctrl/Cmd+Enter sends the reply. */
+  /* Enter sends the reply, Shift+Enter is a new line. A send the preview already showed
+   * cannot go (opted out, over the limit: the button is disabled) is not attempted; an IME
+   * composing a character keeps its Enter. */
   document.addEventListener("keydown", function (event) {
     if (event.target.id !== "composer-text" || event.key !== "Enter") return;
-    if (!(event.ctrlKey || event.metaKey)) return;
+    if (event.shiftKey || event.altKey || event.isComposing) return;
     event.preventDefault();
-    htmx.trigger(event.target.form, "submit");
+    var form = event.target.form;
+    var button = form && form.querySelector("[data-testid=send-button]");
+    if (!form || (button && button.disabled)) return;
+    htmx.trigger(form, "submit");
   });
 
   /* Filters apply on change (the Apply button stays for keyboard and no-JS use). */
