@@ -6,3 +6,5 @@ urlpatterns = [
     path("webhooks/rcs/<str:token>/", RcsWebhookView.as_view(), name="rcs-webhook"),
     path("sandbox/rbm/", include("channels_rcs.sandbox.urls")),
 ]
+
+urlpatterns.append(path("", include("channels_rcs.brand.urls")))
