@@ -1,0 +1,56 @@
+"""Which businesses the simulated phone can text: SMS and RCS channels served by the sandboxes.
+
+Only channels whose API base URL is this installation's sandbox are listed, because only
+those deliver their replies to the simulated phone (a real Twilio or RBM channel would
+message a real handset, and its inbound webhooks must come from the real provider).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+
+from channels_rcs.sandbox import accounts as rcs_sandbox
+from channels_sms import sandbox
+from inbox.models import Channel
+
+
+def _bases(url: str) -> list[str]:
+    base = url.rstrip("/")
+    return [base, base + "/"]
+
+
+def sandbox_channels() -> QuerySet[Channel]:
+    wanted = Q(kind="sms", api_base_url__in=_bases(sandbox.api_base_url()))
+    if getattr(settings, "RCS_SANDBOX_ENABLED", True):
+        wanted |= Q(kind="rcs", api_base_url__in=_bases(rcs_sandbox.api_base_url()))
+    return (
+        Channel.objects.filter(wanted, is_active=True)
+        .select_related("workspace", "fallback")
+        .order_by("name", "pk")
+    )
+
+
+def is_rcs(channel: Channel) -> bool:
+    return channel.kind == "rcs"
+
+
+def is_sms_sandbox(channel: Channel | None) -> bool:
+    """Whether texts to this channel reach the simulated phone (an active SMS sandbox line)."""
+    return bool(
+        channel is not None
+        and channel.kind == "sms"
+        and channel.is_active
+        and channel.api_base_url.rstrip("/") == sandbox.api_base_url().rstrip("/")
+    )
+
+
+def from_number(channel: Channel) -> str:
+    return str(channel.config.get("from_number") or "")
+
+
+def label(channel: Channel) -> str:
+    """How the business picker names a channel: an SMS line by number, RCS by its agent."""
+    if is_rcs(channel):
+        return f"{channel.name} · RCS"
+    return f"{channel.name} · {from_number(channel)}"

@@ -1,0 +1,14 @@
+"""Mounted by config/urls.py at sandbox/phone/."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.phone, name="simulator-phone"),
+    path("thread/", views.thread, name="simulator-thread"),
+    path("send/", views.send, name="simulator-send"),
+    path("tap/", views.tap, name="simulator-tap"),
+    path("location/", views.location, name="simulator-location"),
+    path("read/", views.read, name="simulator-read"),
+]

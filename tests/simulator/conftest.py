@@ -1,0 +1,40 @@
+"""Simulator fixtures: a business on the SMS sandbox served by a real local HTTP server.
+
+The simulator's send goes over HTTP to the channel's inbound webhook (as Twilio would), so
+the inbox must be reachable at PUBLIC_BASE_URL: pytest-django's live_server.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from channels_sms import sandbox
+from inbox import services
+
+BUSINESS_NUMBER = "+14155550100"
+CUSTOMER = "+14155550111"
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def sandbox_business(live_server, settings, workspace):
+    settings.PUBLIC_BASE_URL = live_server.url
+    channel = services.create_channel(
+        workspace,
+        kind="sms",
+        name="Acme Support",
+        config=sandbox.channel_config(BUSINESS_NUMBER, mms=True),
+    )
+    # Delivery reports are fired by the tests that want them, not by Celery.
+    sandbox.set_controls(channel.config["account_sid"], callbacks="manual")
+    yield channel
+    sandbox.reset(channel.config["account_sid"])
+
+
+@pytest.fixture
+def offline_business(settings, workspace):
+    """A sandbox channel for tests that never send (no server needed)."""
+    settings.PUBLIC_BASE_URL = "http://sandbox.test"
+    return services.create_channel(
+        workspace, kind="sms", name="Acme Offline", config=sandbox.channel_config("+14155550199")
+    )
