@@ -1,0 +1,54 @@
+# Zero-setup entry points: a fresh machine needs Python 3.11 and npm, nothing else.
+#   make run           install (when needed), migrate, seed the demo, start web + worker + beat
+#   make test          install (when needed), run the whole test suite on its own embedded servers
+#   make bench-ingest  webhook ingest throughput vs. a bare one-row-insert floor (bench/README.md)
+
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3 2>/dev/null)
+VENV := .venv
+PY := $(VENV)/bin/python
+# Re-run `pip install` only when pyproject.toml is newer than the last successful install.
+PIP_STAMP := $(VENV)/.installed-stamp
+NPM_STAMP := node_modules/.installed-stamp
+PACKAGE_JSON := $(wildcard package.json)
+
+.PHONY: run test install lint format bench-ingest clean-test-data
+
+run: install
+	$(PY) scripts/run.py
+
+test: install
+	@mkdir -p .data/test/staticfiles
+	INBOX_DATA_DIR=$(CURDIR)/.data/test $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+bench-ingest: install
+	$(PY) bench/ingest.py $(BENCH_ARGS)
+
+install: $(PIP_STAMP) $(if $(PACKAGE_JSON),$(NPM_STAMP))
+
+$(PY):
+	@test -n "$(PYTHON)" || { echo "Python 3.11 is required (python3.11 or python3 on PATH)."; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || { \
+		echo "Python 3.11 is required; $(PYTHON) is $$($(PYTHON) --version). Set PYTHON=/path/to/python3.11."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(PIP_STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+$(NPM_STAMP): package.json
+	@command -v npm >/dev/null 2>&1 || { \
+		echo "npm is required to install the front-end packages (htmx) from package.json."; \
+		echo "Install Node.js + npm (Debian: apt-get install -y npm), then run make again."; exit 1; }
+	npm install --no-audit --no-fund
+	@touch $@
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean-test-data:
+	rm -rf .data/test
