@@ -1,5 +1,6 @@
 """Bench database fixture, run under bench.settings: `setup` makes the channel, `count`
-reports what was committed (so throughput is only claimed for durable rows)."""
+reports what was committed (so throughput is only claimed for durable rows): webhook
+events accepted, how many still wait for a worker, and messages applied to the domain."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ django.setup()
 
 from bench.floor.models import FloorRow  # noqa: E402
 from inbox import services  # noqa: E402
-from inbox.models import Channel, Message, Workspace  # noqa: E402
+from inbox.models import Channel, InboundEvent, Message, Workspace  # noqa: E402
 
 ACCOUNT_SID = "AC" + "b" * 32
 AUTH_TOKEN = "bench-auth-token-0123456789abcdef"
@@ -48,6 +49,10 @@ def setup() -> dict:
 
 def count() -> dict:
     return {
+        "events": InboundEvent.objects.filter(channel__workspace__slug="bench").count(),
+        "pending": InboundEvent.objects.filter(
+            channel__workspace__slug="bench", applied_at__isnull=True
+        ).count(),
         "messages": Message.objects.filter(channel__workspace__slug="bench").count(),
         "floor_rows": FloorRow.objects.count(),
     }

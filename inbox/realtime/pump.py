@@ -14,7 +14,8 @@ import logging
 import os
 import threading
 
-from channels.layers import get_channel_layer
+from channels import DEFAULT_CHANNEL_LAYER
+from channels.layers import channel_layers
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +41,9 @@ class Pump:
         ready.wait()
 
     async def _drain(self) -> None:
-        layer = get_channel_layer()
+        # Its own layer instance: the process-wide one may be in use by an event loop of
+        # the server's (or a test's), and channels_redis keeps per-loop state inside it.
+        layer = channel_layers.make_backend(DEFAULT_CHANNEL_LAYER)
         while True:
             group, message = await self._queue.get()
             try:

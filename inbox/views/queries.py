@@ -35,7 +35,7 @@ def thread_messages(conversation: Conversation, limit: int = THREAD_LIMIT) -> li
     latest = (
         access.messages(conversation.workspace)
         .filter(conversation=conversation)
-        .select_related("author_user", "channel")
+        .select_related("author_user", "channel", "fallback_from")
         .order_by("-created_at", "-pk")[:limit]
     )
     return list(reversed(latest))

@@ -34,6 +34,18 @@ def wait_for_status(message_id, statuses, timeout=60.0) -> Message:
     raise AssertionError(f"message stayed {Message.objects.get(pk=message_id).status}")
 
 
+def wait_for_conversation(timeout: float = 30.0) -> Conversation:
+    """The webhook's event is applied here, or by a worker if one is already running."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        services.apply_pending()
+        conversation = Conversation.objects.filter(contact__identities__value=CUSTOMER).first()
+        if conversation:
+            return conversation
+        time.sleep(0.1)
+    raise AssertionError("the inbound webhook's event was never applied")
+
+
 def route_deliveries_to(queue: str, monkeypatch) -> None:
     """Send delivery tasks to another real queue (the broker still holds them)."""
 
@@ -50,8 +62,7 @@ def conversation(workspace, asgi_server, live_settings):
     )
     sandbox.set_controls(channel.config["account_sid"], callbacks="off")
     assert sandbox.simulate_inbound(channel, CUSTOMER, "hello?").status_code == 200
-    services.apply_pending()  # no worker may be running yet: apply the webhook's event here
-    yield Conversation.objects.get(contact__identities__value=CUSTOMER)
+    yield wait_for_conversation()
     sandbox.reset(channel.config["account_sid"])
 
 

@@ -11,6 +11,7 @@ import pytest
 from channels_rcs.sandbox import events, store
 from inbox.models import Message, MessageStatus
 from inbox.services import send_message
+from tests.support.waiting import eventually
 
 from .conftest import make_rcs_channel
 
@@ -39,7 +40,10 @@ def test_reply_is_sent_delivered_and_read(
     )
     status, mid = events.simulate_user_message(channel, PHONE, "Is it in stock?")
     assert status == 200
-    inbound = Message.objects.get(channel=channel, provider_message_id=mid)
+    inbound = eventually(
+        lambda: Message.objects.filter(channel=channel, provider_message_id=mid).first(),
+        what="the inbound RCS message applied by the worker",
+    )
 
     reply = send_message(
         inbound.conversation,

@@ -38,3 +38,19 @@ def offline_business(settings, workspace):
     return services.create_channel(
         workspace, kind="sms", name="Acme Offline", config=sandbox.channel_config("+14155550199")
     )
+
+
+@pytest.fixture(autouse=True)
+def _deliveries_stay_in_this_process(request, monkeypatch):
+    """In-process tests drive delivery themselves (deliver_until_settled) against their
+    live_server; a session Celery worker from another module, configured for a different
+    server, must not grab the task first. Tests with a worker keep the real path."""
+    if "celery_worker" in request.fixturenames:
+        return
+    from inbox.services import delivery, sending
+
+    def leave_queued(message_id) -> None:
+        return None
+
+    monkeypatch.setattr(sending, "enqueue_delivery", leave_queued)
+    monkeypatch.setattr(delivery, "enqueue_delivery", leave_queued)

@@ -10,6 +10,7 @@ import pytest
 from channels_sms import sandbox
 from inbox import services
 from inbox.models import Conversation, Message
+from tests.support.waiting import eventually
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,7 +26,9 @@ def off_loop(fn, *args):
 
 
 def _reply_to_first_inbound(text: str) -> str:
-    inbound = Message.objects.get(direction="inbound")
+    inbound = eventually(
+        lambda: Message.objects.filter(direction="inbound").first(), what="the inbound message"
+    )
     conversation = Conversation.objects.get(pk=inbound.conversation_id)
     reply = services.send_message(conversation, {"type": "text", "text": text})
     services.deliver(str(reply.id))

@@ -16,6 +16,7 @@ from channels_sms import sandbox
 from channels_sms.sandbox.inbound import AUTO_REPLIES
 from inbox import services
 from inbox.models import Consent, Conversation, Message
+from tests.support.waiting import deliver_until_settled
 
 from .conftest import BUSINESS_NUMBER, CUSTOMER, HTMX
 
@@ -48,9 +49,7 @@ def _bubbles(html: str) -> list[tuple[str, str]]:
 
 def _reply(conversation: Conversation, text: str) -> Message:
     message = services.send_message(conversation, {"type": "text", "text": text})
-    services.deliver(str(message.id))
-    message.refresh_from_db()
-    return message
+    return deliver_until_settled(message.id)
 
 
 def test_a_text_from_the_phone_lands_in_the_inbox(client, sandbox_business):

@@ -19,6 +19,7 @@ from channels_rcs.sandbox import accounts, store
 from channels_sms import sandbox as sms_sandbox
 from inbox import services
 from inbox.models import Conversation, Message, MessageStatus
+from tests.support.waiting import deliver_until_settled
 
 from .conftest import HTMX
 
@@ -86,9 +87,7 @@ def _conversation(channel) -> Conversation:
 
 def _reply(conversation: Conversation, content: dict) -> Message:
     message = services.send_message(conversation, content)
-    services.deliver(str(message.id))
-    message.refresh_from_db()
-    return message
+    return deliver_until_settled(message.id)
 
 
 def _chip_forms(html: str) -> list[dict[str, str]]:
@@ -300,9 +299,7 @@ def test_a_number_without_rcs_gets_the_business_by_sms_from_its_fallback(
     inbound = Message.objects.get(direction="inbound")
     assert inbound.channel == sms  # the phone could only text the SMS line
     reply = services.send_message(inbound.conversation, CARD, channel=rcs_business)
-    services.deliver(str(reply.id))  # not RCS-capable: moved to the SMS line
-    services.deliver(str(reply.id))
-    reply.refresh_from_db()
+    reply = deliver_until_settled(reply.id)  # not RCS-capable: moved to the SMS line
     assert reply.channel == sms
 
     html = _thread(client, rcs_business, number=SMS_ONLY_PHONE)

@@ -12,6 +12,7 @@ import pytest
 from channels_rcs.sandbox import accounts, store
 from inbox import services
 from inbox.models import Message, MessageStatus
+from tests.support.waiting import eventually
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -50,7 +51,10 @@ def wait_for(predicate, timeout: float = 30.0):
 
 
 def _send_card(channel) -> str:
-    inbound = Message.objects.get(channel=channel, direction="inbound")
+    inbound = eventually(
+        lambda: Message.objects.filter(channel=channel, direction="inbound").first(),
+        what="the inbound message",
+    )
     reply = services.send_message(inbound.conversation, CARD)
     services.deliver(str(reply.id))  # the worker may get there first; either is fine
     return str(reply.id)

@@ -10,6 +10,7 @@ import pytest
 from channels_sms import sandbox
 from inbox import services
 from inbox.models import Conversation, Message
+from tests.support.waiting import eventually
 
 from .conftest import CUSTOMER, OUR_NUMBER
 
@@ -35,7 +36,10 @@ def test_inbound_reply_and_delivery_reports(asgi_server, live_settings, celery_w
 
     inbound = sandbox.simulate_inbound(channel, CUSTOMER, "Where is my order?")
     assert inbound.status_code == 200
-    conversation = Conversation.objects.get(contact__identities__value=CUSTOMER)
+    conversation = eventually(
+        lambda: Conversation.objects.filter(contact__identities__value=CUSTOMER).first(),
+        what="the inbound SMS applied by the worker",
+    )
 
     reply = services.send_message(conversation, {"type": "text", "text": "On its way!"})
 

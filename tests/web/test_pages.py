@@ -163,3 +163,18 @@ def test_several_workspaces_are_offered_and_each_scoped(
     assert rows(globex) == [str(other_conversation.pk)]
     # Membership in both still does not let a conversation be read under the wrong slug.
     assert agent_client.get(f"/w/acme/c/{other_conversation.pk}/").status_code == 404
+
+
+def test_a_message_that_fell_back_says_so_in_the_thread(agent_client, agent, conversation, channel):
+    from inbox.models import Message
+    from inbox.services import create_channel
+
+    sms = create_channel(conversation.workspace, kind=channel.kind, name="Backup SMS", config={})
+    reply = services.send_message(conversation, {"type": "text", "text": "Shipped"}, user=agent)
+    Message.objects.filter(pk=reply.pk).update(
+        channel=sms, fallback_from=channel, fallback_reason="+14155550100 is not RCS-capable"
+    )
+    html = agent_client.get(f"/w/acme/fragments/m/{reply.pk}/").text
+    assert 'data-testid="message-fallback"' in html
+    assert f"fell back from {channel.name}: +14155550100 is not RCS-capable" in html
+    assert "via Backup SMS" in html
