@@ -20,12 +20,18 @@ from inbox.adapters import (
 from inbox.content import render_text
 
 from . import auth, capability, client, render, signature, validation, webhooks
+from .brand.demo import seed_brand, seed_conversation
 from .limits import MAX_TEXT
+from .sandbox import accounts as sandbox_accounts
 
 if TYPE_CHECKING:
     from inbox.models import Channel
 
 log = logging.getLogger(__name__)
+
+# The demo's sandbox agent. Fixed so a reseeded demo keeps one agent id in the sandbox's
+# logs; the sandbox learns its key and client token from the channel row (zero setup).
+SANDBOX_DEMO_AGENT_ID = "sandbox_demo_agent"
 
 
 def _header(headers, name: str) -> str:
@@ -155,6 +161,20 @@ class RcsAdapter(ChannelAdapter):
 
     def parse_webhook(self, channel: Channel, request: WebhookRequest) -> list[Event]:
         return webhooks.parse(request.body)
+
+    def sandbox_config(self, *, public_base_url: str, name: str) -> dict | None:
+        """None while the sandbox is switched off: a channel pointing at it would 404."""
+        if not getattr(settings, "RCS_SANDBOX_ENABLED", True):
+            return None
+        return sandbox_accounts.channel_config(
+            agent_id=SANDBOX_DEMO_AGENT_ID,
+            api_base_url=public_base_url.rstrip("/") + "/sandbox/rbm",
+        )
+
+    def seed_demo(self, channel: Channel) -> None:
+        """A demo brand on the channel and one conversation from an RCS-capable phone."""
+        seed_brand(channel)
+        seed_conversation(channel)
 
     def webhook_urls(self, channel: Channel) -> dict[str, str]:
         path = reverse("rcs-webhook", args=[channel.webhook_token])

@@ -14,6 +14,7 @@ from inbox.phones import InvalidPhoneNumber, to_e164
 from inbox.throttle import Throughput
 
 from . import client, signature, smart_encoding, webhooks
+from .sandbox import accounts as sandbox_accounts
 from .segments import count
 from .senders import default_mps
 
@@ -23,6 +24,13 @@ if TYPE_CHECKING:
 MAX_BODY_CHARACTERS = 1600  # Twilio rejects longer bodies with 21617
 DEFAULT_MAX_SEGMENTS = 10  # sms.md 1.7: block sends over 10 segments unless configured
 TWIML_EMPTY = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
+
+# The demo's sandbox account. Fixed (and public) so a freshly seeded demo always has the
+# same credentials a newcomer may have pasted into curl; the sandbox knows them through
+# the channel row, so they need no registration.
+SANDBOX_DEMO_NUMBER = "+15005550006"  # Twilio's documented "valid" test number
+SANDBOX_DEMO_ACCOUNT_SID = "AC" + "d3e0" * 8  # 32 hex digits
+SANDBOX_DEMO_AUTH_TOKEN = "5a4db0c5" * 4  # 32 hex digits
 
 
 def _header(headers, name: str) -> str:
@@ -159,6 +167,14 @@ class SmsAdapter(ChannelAdapter):
 
     def webhook_ack(self) -> tuple[int, str, str]:
         return 200, "text/xml", TWIML_EMPTY
+
+    def sandbox_config(self, *, public_base_url: str, name: str) -> dict:
+        return sandbox_accounts.channel_config(
+            SANDBOX_DEMO_NUMBER,
+            account_sid=SANDBOX_DEMO_ACCOUNT_SID,
+            auth_token=SANDBOX_DEMO_AUTH_TOKEN,
+            api_base_url=public_base_url.rstrip("/") + "/sandbox/twilio",
+        )
 
     def webhook_urls(self, channel: Channel) -> dict[str, str]:
         base = settings.PUBLIC_BASE_URL

@@ -83,7 +83,10 @@ def messages(workspace: Workspace) -> QuerySet[Message]:
 
 def message_for(workspace: Workspace, message_id) -> Message:
     message = (
-        messages(workspace).select_related("author_user", "channel", "fallback_from").filter(pk=message_id).first()
+        messages(workspace)
+        .select_related("author_user", "channel", "fallback_from")
+        .filter(pk=message_id)
+        .first()
     )
     if message is None:
         raise Http404("No such message")

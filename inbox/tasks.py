@@ -32,8 +32,19 @@ def deliver_message(self, message_id: str) -> str:
 
 @shared_task(ignore_result=True)
 def apply_inbound_events() -> int:
-    """Kicked after each webhook commit and by beat (a lost kick only delays, never loses)."""
-    return services.apply_pending()
+    """Kicked after webhook commits and by beat (a lost kick only delays, never loses)."""
+    from inbox.services.inbound_queue import drain
+
+    return drain()
+
+
+@shared_task(ignore_result=True)
+def help_apply_inbound_events() -> int:
+    """A second pair of hands on a backlog; stops when nothing is left for it."""
+    applied = 0
+    while batch := services.apply_pending():
+        applied += batch
+    return applied
 
 
 @shared_task(ignore_result=True)

@@ -14,8 +14,7 @@ import time
 from dataclasses import dataclass
 from functools import lru_cache
 
-import redis
-from django.conf import settings
+from inbox import redis_client
 
 _GCRA = """
 local increment = tonumber(ARGV[1])
@@ -54,7 +53,7 @@ class Throttled(Exception):
 
 @lru_cache(maxsize=1)
 def _script():
-    return redis.Redis.from_url(settings.REDIS_URL).register_script(_GCRA)
+    return redis_client.client().register_script(_GCRA)
 
 
 @dataclass(frozen=True)

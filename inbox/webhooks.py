@@ -7,6 +7,7 @@ any crash; the dedupe key (and ingest's idempotency behind it) makes the retry h
 from __future__ import annotations
 
 import logging
+import time
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -45,6 +46,27 @@ def webhook_request(request: HttpRequest) -> WebhookRequest:
     )
 
 
+CHANNEL_CACHE_SECONDS = 5.0
+_recent: dict[tuple[str, str], tuple[float, Channel | None]] = {}
+
+
+def active_channel(kind: str, token: str) -> Channel | None:
+    """The channel a webhook URL names, remembered for a few seconds per process.
+
+    A burst of webhooks for one channel would otherwise read the same row for every
+    message; a channel disabled by an admin stops accepting within CHANNEL_CACHE_SECONDS.
+    """
+    now = time.monotonic()
+    hit = _recent.get((kind, token))
+    if hit and hit[0] > now:
+        return hit[1]
+    channel = Channel.objects.filter(webhook_token=token, kind=kind, is_active=True).first()
+    if len(_recent) > 10_000:
+        _recent.clear()
+    _recent[(kind, token)] = (now + CHANNEL_CACHE_SECONDS, channel)
+    return channel
+
+
 @method_decorator(csrf_exempt, name="dispatch")
 class ChannelWebhookView(View):
     """Subclass per channel with `kind`; one URL per channel row (its webhook token)."""
@@ -53,11 +75,7 @@ class ChannelWebhookView(View):
     http_method_names = ["post", "get"]
 
     def post(self, request: HttpRequest, token: str, **kwargs) -> HttpResponse:
-        channel = (
-            Channel.objects.select_related("workspace")
-            .filter(webhook_token=token, kind=self.kind, is_active=True)
-            .first()
-        )
+        channel = active_channel(self.kind, token)
         if channel is None:
             return HttpResponse("unknown channel\n", status=404, content_type="text/plain")
         adapter = get_adapter(self.kind)

@@ -17,6 +17,14 @@ def _apply_webhook_events_inline(settings):
     settings.INBOUND_EVENTS_INLINE = True
 
 
+@pytest.fixture(autouse=True)
+def _forget_cached_channels():
+    """Webhook views remember channels for a few seconds; each test starts fresh."""
+    from inbox import webhooks
+
+    webhooks._recent.clear()
+
+
 @pytest.fixture
 def workspace(db) -> Workspace:
     return Workspace.objects.create(slug="acme", name="Acme")

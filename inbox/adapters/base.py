@@ -116,3 +116,19 @@ class ChannelAdapter(ABC):
     def webhook_urls(self, channel: Channel) -> dict[str, str]:
         """Named URLs an admin pastes into the provider's console."""
         return {}
+
+    def sandbox_config(self, *, public_base_url: str, name: str) -> dict | None:
+        """A ready config pointing at this channel's built-in sandbox, used by the demo.
+
+        Lets the demo offer every channel kind without the inbox knowing any provider's
+        credentials; None when the channel has no sandbox. May register an account in the
+        sandbox, so call it only when about to create the channel.
+        """
+        return None
+
+    def seed_demo(self, channel: Channel) -> None:  # noqa: B027
+        """Add this channel kind's own demo data (e.g. a brand, a sample conversation).
+
+        Called on every seed_demo run, so it must be idempotent; the hook keeps demo data
+        that lives in a channel app's tables out of the inbox package.
+        """

@@ -7,9 +7,9 @@ from .errors import SendRejected
 from .expiry import expire_due
 from .inbound_queue import accept, apply_pending
 from .ingest import ingest
+from .preview import build_content, compose_preview
 from .reading import mark_read, unread_counts
 from .sending import retry_message, send_message
-from .preview import build_content, compose_preview
 from .statuses import apply_status
 from .typing import agent_typing
 

@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from inbox.adapters import InboundMessage
+from inbox.adapters import InboundMessage, all_adapters
 from inbox.models import Channel, Membership, Role, Workspace
 
 from .channels import create_channel
@@ -30,10 +30,8 @@ DEMO_USERS = (
     {"username": "agent", "password": "agent-demo-pass", "role": Role.AGENT},
 )
 
-DEMO_SMS_CHANNEL_NAME = "SMS (sandbox)"
-DEMO_SMS_NUMBER = "+15005550006"  # Twilio's documented "valid" test number
-DEMO_ACCOUNT_SID = "AC" + "d3e0" * 8  # fixed 32 hex digits
-DEMO_AUTH_TOKEN = "5a4db0c5" * 4  # fixed 32 hex digits
+# Each registered adapter with a built-in sandbox gets one demo channel named like this.
+DEMO_CHANNEL_NAME = "{label} (sandbox)"
 
 # (provider id, sender, sender name, text, minutes ago)
 DEMO_INBOUND = (
@@ -45,16 +43,6 @@ DEMO_INBOUND = (
 )
 
 
-def demo_sms_config() -> dict:
-    """The sandbox SMS account: the built-in Twilio fake at PUBLIC_BASE_URL."""
-    return {
-        "account_sid": DEMO_ACCOUNT_SID,
-        "auth_token": DEMO_AUTH_TOKEN,
-        "from_number": DEMO_SMS_NUMBER,
-        "api_base_url": settings.PUBLIC_BASE_URL + "/sandbox/twilio",
-    }
-
-
 def seed_demo() -> dict:
     """Create (or find) the demo workspace; returns what a newcomer needs to log in."""
     with transaction.atomic():
@@ -63,23 +51,12 @@ def seed_demo() -> dict:
         )
         for spec in DEMO_USERS:
             _ensure_member(workspace, **spec)
-        channel = _ensure_sms_channel(workspace)
-    now = timezone.now()
-    ingest(
-        channel,
-        [
-            InboundMessage(
-                provider_message_id=provider_id,
-                sender=sender,
-                recipient=DEMO_SMS_NUMBER,
-                content={"type": "text", "text": text},
-                text=text,
-                received_at=now - timedelta(minutes=minutes_ago),
-                sender_name=name,
-            )
-            for provider_id, sender, name, text, minutes_ago in DEMO_INBOUND
-        ],
-    )
+        channels = _ensure_sandbox_channels(workspace)
+    plain = _first_plain(channels)
+    if plain is not None:
+        _ingest_demo_texts(plain)
+    for channel in channels:
+        channel.adapter.seed_demo(channel)
     return {
         "workspace": workspace.slug,
         "url": settings.PUBLIC_BASE_URL + "/",
@@ -94,8 +71,30 @@ def seed_demo() -> dict:
                 "name": channel.name,
                 "webhook_urls": channel.adapter.webhook_urls(channel),
             }
+            for channel in channels
         ],
     }
+
+
+def _ingest_demo_texts(channel: Channel) -> None:
+    now = timezone.now()
+    ingest(
+        channel,
+        [
+            InboundMessage(
+                provider_message_id=provider_id,
+                sender=sender,
+                # Ingest files a message by its channel; our address is the adapter's
+                # business (a number, an agent id) and the demo does not need it.
+                recipient="",
+                content={"type": "text", "text": text},
+                text=text,
+                received_at=now - timedelta(minutes=minutes_ago),
+                sender_name=name,
+            )
+            for provider_id, sender, name, text, minutes_ago in DEMO_INBOUND
+        ],
+    )
 
 
 def _ensure_member(workspace: Workspace, *, username: str, password: str, role: str) -> None:
@@ -116,12 +115,42 @@ def _ensure_member(workspace: Workspace, *, username: str, password: str, role: 
     Membership.objects.update_or_create(workspace=workspace, user=user, defaults={"role": role})
 
 
-def _ensure_sms_channel(workspace: Workspace) -> Channel:
-    channel = Channel.objects.filter(
-        workspace=workspace, kind="sms", name=DEMO_SMS_CHANNEL_NAME
-    ).first()
-    if channel is None:
-        channel = create_channel(
-            workspace, kind="sms", name=DEMO_SMS_CHANNEL_NAME, config=demo_sms_config()
-        )
-    return channel
+def _ensure_sandbox_channels(workspace: Workspace) -> list[Channel]:
+    """One channel per adapter that has a sandbox, in registration order.
+
+    Found by workspace + kind + name, so a rerun (or a channel an admin reconfigured) is
+    kept as it is; the adapter is asked for a config only when creating, because making
+    one may open an account in its sandbox.
+    """
+    channels = []
+    for kind, adapter in all_adapters().items():
+        name = DEMO_CHANNEL_NAME.format(label=adapter.label)
+        channel = Channel.objects.filter(workspace=workspace, kind=kind, name=name).first()
+        if channel is None:
+            config = adapter.sandbox_config(public_base_url=settings.PUBLIC_BASE_URL, name=name)
+            if config is None:
+                continue
+            channel = create_channel(workspace, kind=kind, name=name, config=config)
+        channels.append(channel)
+    _link_fallbacks(channels)
+    return channels
+
+
+def _has_rich_cards(channel: Channel) -> bool:
+    return channel.adapter.capabilities(channel).rich_cards
+
+
+def _first_plain(channels: list[Channel]) -> Channel | None:
+    return next((c for c in channels if not _has_rich_cards(c)), None)
+
+
+def _link_fallbacks(channels: list[Channel]) -> None:
+    """A rich channel falls back to the first plain one (RCS to SMS), as a real setup would,
+    so the demo shows a fallback just by messaging a phone the rich channel cannot reach."""
+    plain = _first_plain(channels)
+    if plain is None:
+        return
+    for channel in channels:
+        if _has_rich_cards(channel) and channel.fallback_id is None:
+            channel.fallback = plain
+            channel.save(update_fields=["fallback"])

@@ -1,6 +1,8 @@
+import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
+from channels_sms.adapter import SANDBOX_DEMO_AUTH_TOKEN as DEMO_AUTH_TOKEN
 from inbox.models import (
     Channel,
     Contact,
@@ -11,7 +13,7 @@ from inbox.models import (
     MessageStatusEvent,
     Workspace,
 )
-from inbox.services.demo import DEMO_AUTH_TOKEN, DEMO_INBOUND, DEMO_USERS
+from inbox.services.demo import DEMO_INBOUND, DEMO_USERS
 
 from .conftest import run
 
@@ -27,6 +29,18 @@ MODELS = (
 )
 
 
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """The demo brand's images go to a per-test directory."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media")},
+        },
+    }
+
+
 def counts():
     return {m.__name__: m.objects.count() for m in MODELS} | {
         "User": get_user_model().objects.count()
@@ -35,7 +49,7 @@ def counts():
 
 def test_output_describes_what_was_made(db):
     out = run("seed_demo")
-    channel = Channel.objects.get()
+    channel = Channel.objects.get(kind="sms")
     assert out["workspace"] == "demo"
     assert out["url"].startswith(settings.PUBLIC_BASE_URL)
     assert out["users"] == [
@@ -43,14 +57,12 @@ def test_output_describes_what_was_made(db):
         {"username": "manager", "password": "manager-demo-pass", "role": "manager"},
         {"username": "agent", "password": "agent-demo-pass", "role": "agent"},
     ]
-    assert out["channels"] == [
-        {
-            "id": channel.pk,
-            "kind": "sms",
-            "name": "SMS (sandbox)",
-            "webhook_urls": channel.adapter.webhook_urls(channel),
-        }
-    ]
+    assert out["channels"][0] == {
+        "id": channel.pk,
+        "kind": "sms",
+        "name": "SMS (sandbox)",
+        "webhook_urls": channel.adapter.webhook_urls(channel),
+    }
     assert set(out["channels"][0]["webhook_urls"]) == {"inbound", "status"}
 
 
@@ -67,7 +79,7 @@ def test_demo_state(db):
     assert admin.is_staff and admin.is_superuser
     assert not User.objects.get(username="agent").is_staff
 
-    channel = Channel.objects.get(workspace=workspace)
+    channel = Channel.objects.get(workspace=workspace, kind="sms")
     assert channel.kind == "sms" and channel.name == "SMS (sandbox)"
     assert channel.config["from_number"] == "+15005550006"
     sid = channel.config["account_sid"]
@@ -77,11 +89,10 @@ def test_demo_state(db):
     assert "auth_token" not in channel.config
 
     senders = {sender for _, sender, *_ in DEMO_INBOUND}
-    assert Conversation.objects.filter(workspace=workspace).count() == len(senders)
-    assert Message.objects.filter(workspace=workspace, direction="inbound").count() == len(
-        DEMO_INBOUND
-    )
-    assert set(Message.objects.values_list("provider_message_id", flat=True)) == {
+    assert Conversation.objects.filter(workspace=workspace, channel=channel).count() == len(senders)
+    sms_messages = Message.objects.filter(workspace=workspace, channel=channel)
+    assert sms_messages.filter(direction="inbound").count() == len(DEMO_INBOUND)
+    assert set(sms_messages.values_list("provider_message_id", flat=True)) == {
         pid for pid, *_ in DEMO_INBOUND
     }
     ana = Conversation.objects.get(contact__name="Ana García")

@@ -59,7 +59,7 @@ def test_one_webhooks_events_apply_in_their_order(channel):
 
 
 def test_typing_is_not_stored(channel):
-    assert accept(channel, [TypingIndicator(sender=CUSTOMER)]) is None
+    assert accept(channel, [TypingIndicator(sender=CUSTOMER)]) is False
     assert InboundEvent.objects.count() == 0
 
 

@@ -9,7 +9,8 @@ from ._output import print_json
 
 class Command(BaseCommand):
     help = (
-        "Create the demo workspace (users, sandbox SMS channel, sample conversations). "
+        "Create the demo workspace (users, a sandbox channel per channel kind that has one, "
+        "sample conversations). "
         "Safe to run again: nothing is duplicated. Demo passwords are public: not for production."
     )
 

@@ -1,0 +1,21 @@
+"""One Redis client per process for the inbox's own small Redis operations.
+
+Django's cache API builds a client object per call; on the webhook hot path that cost
+more than the Redis round trip itself. redis-py clients are thread-safe and pooled.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+
+import redis
+from django.conf import settings
+
+
+@lru_cache(maxsize=1)
+def client() -> redis.Redis:
+    return redis.Redis.from_url(settings.REDIS_URL)
+
+
+os.register_at_fork(after_in_child=client.cache_clear)
