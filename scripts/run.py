@@ -181,7 +181,7 @@ def children(port: int, data: Path) -> list[Child]:
     web_workers = os.environ.get("WEB_CONCURRENCY", "1")
     # Threads let one worker process overlap many provider HTTP calls (sending is I/O bound).
     pool = os.environ.get("CELERY_POOL", "threads")
-    concurrency = os.environ.get("CELERY_CONCURRENCY", "8")
+    concurrency = os.environ.get("CELERY_CONCURRENCY", "24")
     specs = [
         (
             "web",
