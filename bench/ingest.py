@@ -9,10 +9,8 @@ Writes bench/RESULTS.md.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
-import platform
 import shutil
 import signal
 import socket
@@ -25,6 +23,7 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
+from bench.machine import describe, machine_busy, tree_cpu  # noqa: E402
 from bench.twilio import check_vector  # noqa: E402
 from scripts import embedded_services  # noqa: E402
 
@@ -102,32 +101,9 @@ def wait_listening(port: int, proc: subprocess.Popen, timeout: float = 60) -> No
     raise SystemExit("server did not start listening")
 
 
-def process_tree_cpu(pids: list[int]) -> dict[int, float]:
-    import psutil
-
-    seen: dict[int, float] = {}
-    for pid in pids:
-        try:
-            root = psutil.Process(pid)
-            for proc in [root, *root.children(recursive=True)]:
-                t = proc.cpu_times()
-                seen[proc.pid] = t.user + t.system + t.children_user + t.children_system
-        except psutil.NoSuchProcess:
-            continue
-    return seen
-
-
 def postgres_pids(data: Path) -> list[int]:
     pidfile = data / "postgres" / "postmaster.pid"
     return [int(pidfile.read_text().split()[0])] if pidfile.exists() else []
-
-
-def machine_busy() -> float:
-    """CPU-seconds spent by every process on the machine (all cores, not idle/iowait)."""
-    import psutil
-
-    t = psutil.cpu_times()
-    return t.user + t.nice + t.system + t.irq + t.softirq + getattr(t, "steal", 0.0)
 
 
 def cpu_delta(before: dict[int, float], after: dict[int, float]) -> float:
@@ -212,11 +188,11 @@ def measure(args, name: str, target: dict, server: subprocess.Popen, data: Path,
     print(f"[{name}] measuring {args.duration:.0f}s ...", flush=True)
     watched = {"server": [server.pid], "postgres": postgres_pids(data)}
     procs = fire(args, target, f"{name[:2]}m", args.duration, env)
-    cpu_before = {k: process_tree_cpu(v) for k, v in watched.items()}
+    cpu_before = {k: tree_cpu(v) for k, v in watched.items()}
     busy_before = machine_busy()
     go(procs)
     results = collect(procs)
-    cpu_after = {k: process_tree_cpu(v) for k, v in watched.items()}
+    cpu_after = {k: tree_cpu(v) for k, v in watched.items()}
     busy = machine_busy() - busy_before
     counted_after = run_json([PY, "bench/fixture.py", "count"], env)
     ok = sum(r["ok"] for r in results)
@@ -319,39 +295,6 @@ def drain_with_workers(args, env: dict) -> dict:
     }
 
 
-def machine() -> dict[str, str]:
-    model = "unknown"
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            model = line.split(":", 1)[1].strip()
-            break
-    mem_kb = next(
-        int(line.split()[1])
-        for line in Path("/proc/meminfo").read_text().splitlines()
-        if line.startswith("MemTotal")
-    )
-    try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=BASE_DIR,
-            capture_output=True,
-            text=True,
-            check=False,
-        ).stdout.strip()
-    except OSError:
-        commit = ""
-    return {
-        "cpu": model,
-        "cores": str(len(os.sched_getaffinity(0))),
-        "ram": f"{mem_kb / 1024 / 1024:.1f} GiB",
-        "os": platform.platform(),
-        "python": platform.python_version(),
-        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "commit": commit or "?",
-        "load": " / ".join(f"{x:.1f}" for x in os.getloadavg()) + " (1 / 5 / 15 min)",
-    }
-
-
 def report(
     args, results: list[dict], info: dict[str, str], appended: bool, drain: dict | None = None
 ) -> str:
@@ -413,7 +356,7 @@ def report(
 
 def main() -> int:
     args = parse_args()
-    info = machine()  # before the run, so the load average shows what else was running
+    info = describe()  # before the run, so the load average shows what else was running
     check_vector()
     os.chdir(BASE_DIR)
     data = BASE_DIR / ".data" / "bench"

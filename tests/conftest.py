@@ -105,3 +105,29 @@ def celery_worker(_worker_proc, transactional_db):
     """A real Celery worker (threads pool) consuming the real Redis broker."""
     assert _worker_proc.alive(), _worker_proc.log()
     return _worker_proc
+
+
+# Debian's Chromium as the machine has it; without the background-networking flags it
+# keeps trying Google's hosts, which this closed network refuses.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture
+def browser():
+    """Real Chromium (/usr/bin/chromium) driven by Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()

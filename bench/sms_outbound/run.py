@@ -11,10 +11,8 @@ Writes bench/sms_outbound/RESULTS.md. See README.md for the method.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
-import platform
 import shutil
 import signal
 import socket
@@ -28,6 +26,7 @@ BASE_DIR = Path(__file__).resolve().parents[2]
 if str(BASE_DIR) not in sys.path:
     sys.path.insert(0, str(BASE_DIR))
 
+from bench.machine import describe, machine_busy, tree_cpu  # noqa: E402
 from bench.sms_outbound import metrics  # noqa: E402
 from scripts import embedded_services  # noqa: E402
 
@@ -216,21 +215,6 @@ def start_profiler(
 # Measurement -------------------------------------------------------------------------
 
 
-def tree_cpu(pids: list[int]) -> dict[int, float]:
-    import psutil
-
-    seen: dict[int, float] = {}
-    for pid in pids:
-        try:
-            root = psutil.Process(pid)
-            for proc in [root, *root.children(recursive=True)]:
-                t = proc.cpu_times()
-                seen[proc.pid] = t.user + t.system + t.children_user + t.children_system
-        except psutil.NoSuchProcess:
-            continue
-    return seen
-
-
 def service_pids(data: Path) -> dict[str, list[int]]:
     import psutil
 
@@ -248,13 +232,6 @@ def service_pids(data: Path) -> dict[str, list[int]]:
             if "redis" in (p.info["name"] or "") and str(data) in (p.info.get("cwd") or "")
         ]
     return {"postgres": postgres, "redis": redis}
-
-
-def machine_busy() -> float:
-    import psutil
-
-    t = psutil.cpu_times()
-    return t.user + t.nice + t.system + t.irq + t.softirq + getattr(t, "steal", 0.0)
 
 
 def wait_done(args, workspace_id: int, marker: str, total: int, children: list[Child]) -> dict:
@@ -380,32 +357,6 @@ def summarize_profile(path: Path, top: int = 20) -> dict[str, list[tuple[str, fl
 
 
 # Report ------------------------------------------------------------------------------
-
-
-def machine() -> dict[str, str]:
-    model = "unknown"
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            model = line.split(":", 1)[1].strip()
-            break
-    mem_kb = next(
-        int(line.split()[1])
-        for line in Path("/proc/meminfo").read_text().splitlines()
-        if line.startswith("MemTotal")
-    )
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=BASE_DIR, capture_output=True, text=True,
-        check=False,
-    ).stdout.strip()  # fmt: skip
-    return {
-        "cpu": model,
-        "cores": str(len(os.sched_getaffinity(0))),
-        "ram": f"{mem_kb / 1024 / 1024:.1f} GiB",
-        "os": platform.platform(),
-        "python": platform.python_version(),
-        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "commit": commit or "?",
-    }
 
 
 def report(args, result: dict, enq: dict, cpu: dict, profile: dict, info: dict) -> str:
@@ -611,7 +562,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.profile
         else {}
     )
-    text = report(args, result, enq, cpu, profile, machine())
+    text = report(args, result, enq, cpu, profile, describe())
     print("\n" + text, flush=True)
     (data / "result.json").write_text(json.dumps(result, default=str, indent=1))
     if not args.no_write:

@@ -8,7 +8,6 @@ import pytest
 from django.conf import settings
 
 from channels_sms import sandbox
-from inbox import services
 
 pytestmark = [
     pytest.mark.browser,
@@ -16,39 +15,8 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-OUR_NUMBER = "+14155550100"
 CUSTOMER = "+14155550123"
 LIVE = 30_000  # ms: upper bound for a live update to show; the assertion is that it shows
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def sms_channel(live_settings, workspace):
-    channel = services.create_channel(
-        workspace, kind="sms", name="Support SMS", config=sandbox.channel_config(OUR_NUMBER)
-    )
-    yield channel
-    sandbox.reset(channel.config["account_sid"])
 
 
 def mark_page(page) -> None:

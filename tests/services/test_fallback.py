@@ -1,5 +1,7 @@
 """Fallback to a channel's fallback (e.g. RCS -> SMS): once, visibly, never twice."""
 
+import pytest
+
 from inbox.adapters import InboundMessage
 from inbox.models import Message, MessageStatus
 from inbox.services import create_channel, deliver, ingest, send_message
@@ -114,3 +116,18 @@ def test_digits_are_plain_text_when_chips_were_tappable(rich_conversation, agent
     deliver(str(message.pk))
     answer = reply_in(rich, "IN2", "1")
     assert answer.content == {"type": "text", "text": "1"}
+
+
+def test_create_channel_takes_the_fallback_as_a_config_key(
+    workspace, adapter, sms, other_workspace
+):
+    rich = create_channel(
+        workspace, kind="recording", name="RCS 2", config={"rich": True, "fallback_channel": sms.pk}
+    )
+    assert rich.fallback == sms
+    assert "fallback_channel" not in rich.config
+    foreign = create_channel(other_workspace, kind="recording", name="Theirs", config={})
+    with pytest.raises(ValueError, match="fallback_channel"):
+        create_channel(
+            workspace, kind="recording", name="RCS 3", config={"fallback_channel": foreign.pk}
+        )

@@ -14,7 +14,6 @@ from tests.support.waiting import eventually
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-quic"]
 LIVE = 30_000  # ms: upper bound for a live update to show; the assertion is that it shows
 CUSTOMER = "+14155550164"
 
@@ -36,15 +35,8 @@ def _reply_to_first_inbound(text: str) -> str:
 
 
 @pytest.fixture
-def page():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        yield browser.new_page(viewport={"width": 1200, "height": 900})
-        browser.close()
+def page(browser):
+    return browser.new_page(viewport={"width": 1200, "height": 900})
 
 
 @pytest.fixture
