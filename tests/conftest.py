@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from inbox.models import Membership, Role, Workspace
 from tests.support import processes
+
+# The test process itself runs without psycopg's pool: its many short-lived threads
+# (asgiref executors, live_server, websocket tests) never hand pooled connections back,
+# and an exhausted pool stalls teardown. The uvicorn and Celery processes the tests start
+# read the environment, so they run with the pool exactly as production does.
+settings.DATABASES["default"].get("OPTIONS", {}).pop("pool", None)
 
 
 @pytest.fixture(autouse=True)
