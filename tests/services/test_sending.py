@@ -198,4 +198,3 @@ def test_adapter_crash_fails_the_message_visibly(conversation, agent, adapter):
     message.refresh_from_db()
     assert message.status == MessageStatus.FAILED
     assert "Unexpected error while sending (RuntimeError)" in message.error_message
-
