@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+import redis
+
 log = logging.getLogger(__name__)
 
 
@@ -28,6 +30,10 @@ def stop() -> None:
     if redis_server is not None:
         try:
             redis_server._cleanup()  # shuts down when no other client is connected
+            if redis_server.ping():  # this process still held connections (django.setup())
+                redis_server.shutdown(save=True)
+        except redis.ConnectionError:
+            pass  # already down: the normal case
         except Exception:  # noqa: BLE001 - best effort at shutdown
             log.exception("stopping embedded Redis failed")
     pg = handles.pop("postgres", None)
