@@ -3,6 +3,8 @@ and the customer's digit reply comes back as the chip's postback."""
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
 from channels_sms import sandbox as sms_sandbox
@@ -43,7 +45,10 @@ def test_rcs_incapable_number_gets_sms_and_digit_reply_maps_to_postback(
         what="the customer's SMS applied by the worker",
     )
 
-    reply = services.send_message(first.conversation, CARD, channel=rcs)
+    card = {**CARD, "card": {**CARD["card"], "title": f"Roses {uuid.uuid4().hex[:6]}"}}
+    reply = services.send_message(
+        first.conversation, card, channel=rcs
+    )  # handset log outlives tests
     sent = eventually(
         lambda: Message.objects.filter(pk=reply.pk, status__in=["sent", "delivered"]).first(),
         what="the card delivered by the worker",
