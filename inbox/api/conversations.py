@@ -85,6 +85,10 @@ def create_message(request: HttpRequest, conversation_id: int, payload: SendMess
         if channel is None:
             raise InvalidRequest([f"channel_id: no channel {payload.channel_id} in this workspace"])
     message = send_message(
-        conversation, payload.content(), user=scope.token(request).user, channel=channel
+        conversation,
+        payload.content(),
+        user=scope.token(request).user,
+        channel=channel,
+        ttl_seconds=payload.ttl_seconds,
     )
     return 201, message

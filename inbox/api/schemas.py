@@ -107,6 +107,12 @@ class SendMessageIn(BaseModel):
     channel_id: int | None = Field(
         None, description="Send on this channel of the workspace instead of the default"
     )
+    ttl_seconds: int | None = Field(
+        None,
+        gt=0,
+        description="Time-to-live: still undelivered after this, the message is revoked "
+        "(and sent over the fallback channel when the channel has sms_on_expiry)",
+    )
 
     def content(self) -> dict:
-        return self.model_dump(exclude={"channel_id"}, exclude_unset=True)
+        return self.model_dump(exclude={"channel_id", "ttl_seconds"}, exclude_unset=True)

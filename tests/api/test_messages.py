@@ -201,3 +201,13 @@ def test_missing_conversation_is_404(api, conversation):
     missing = Conversation.objects.order_by("-pk").first().pk + 1000
     assert api.get(messages_url(missing)).status_code == 404
     assert send(api, missing, type="text", text="hi").status_code == 404
+
+
+def test_send_with_a_time_to_live_sets_the_expiry(api, conversation):
+    response = send(api, conversation.pk, type="text", text="Sale ends at 5", ttl_seconds=600)
+    assert response.status_code == 201, response.content
+    message = Message.objects.get(pk=response.json()["id"])
+    assert message.content == {"type": "text", "text": "Sale ends at 5"}
+    assert 599 <= (message.expires_at - message.created_at).total_seconds() <= 600
+    bad = send(api, conversation.pk, type="text", text="x", ttl_seconds=0)
+    assert bad.status_code == 422
