@@ -164,7 +164,7 @@ class RcsAdapter(ChannelAdapter):
 
     def sandbox_config(self, *, public_base_url: str, name: str) -> dict | None:
         """None while the sandbox is switched off: a channel pointing at it would 404."""
-        if not getattr(settings, "RCS_SANDBOX_ENABLED", True):
+        if not settings.RCS_SANDBOX_ENABLED:
             return None
         return sandbox_accounts.channel_config(
             agent_id=SANDBOX_DEMO_AGENT_ID,

@@ -22,7 +22,7 @@ def _bases(url: str) -> list[str]:
 
 def sandbox_channels() -> QuerySet[Channel]:
     wanted = Q(kind="sms", api_base_url__in=_bases(sandbox.api_base_url()))
-    if getattr(settings, "RCS_SANDBOX_ENABLED", True):
+    if settings.RCS_SANDBOX_ENABLED:
         wanted |= Q(kind="rcs", api_base_url__in=_bases(rcs_sandbox.api_base_url()))
     return (
         Channel.objects.filter(wanted, is_active=True)

@@ -47,7 +47,7 @@ STATUS_NAMES = {
 
 
 def _enabled() -> None:
-    if not getattr(settings, "RCS_SANDBOX_ENABLED", True):
+    if not settings.RCS_SANDBOX_ENABLED:
         raise Http404("the RBM sandbox is disabled")
 
 

@@ -51,7 +51,7 @@ _MESSAGES = {
 
 
 def _enabled() -> None:
-    if not getattr(settings, "SMS_SANDBOX_ENABLED", True):
+    if not settings.SMS_SANDBOX_ENABLED:
         raise Http404("the SMS sandbox is disabled")
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.db import transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
@@ -7,22 +8,33 @@ from inbox.models import Conversation, Direction, Message, ReadMarker
 
 
 def mark_read(conversation: Conversation, user) -> None:
-    """The agent has seen the thread; the provider hears it for channels with receipts."""
+    """The agent has seen the thread; the provider hears it for channels with receipts.
+
+    Only news is reported: reopening a thread whose latest customer message was already
+    read sends nothing (the receipt is per message, not per page view).
+    """
+    now = timezone.now()
+    previous = (
+        ReadMarker.objects.filter(conversation=conversation, user=user)
+        .values_list("read_at", flat=True)
+        .first()
+    )
     ReadMarker.objects.update_or_create(
-        conversation=conversation, user=user, defaults={"read_at": timezone.now()}
+        conversation=conversation, user=user, defaults={"read_at": now}
     )
     latest_inbound = (
         Message.objects.filter(conversation=conversation, direction=Direction.INBOUND)
+        .select_related("channel")
         .order_by("-created_at")
         .first()
     )
-    if (
-        latest_inbound
-        and latest_inbound.channel.adapter.capabilities(latest_inbound.channel).read_receipts
-    ):
+    if latest_inbound is None or (previous and previous >= latest_inbound.created_at):
+        return
+    channel = latest_inbound.channel
+    if channel.adapter.capabilities(channel).read_receipts:
         from inbox.tasks import send_read_receipt
 
-        send_read_receipt.delay(str(latest_inbound.pk))
+        transaction.on_commit(lambda: send_read_receipt.delay(str(latest_inbound.pk)))
 
 
 def unread_counts(conversations, user) -> dict[int, int]:
