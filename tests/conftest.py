@@ -121,6 +121,11 @@ def _worker_proc(django_db_setup, django_db_blocker, public_base_url):
     with django_db_blocker.unblock():
         env = processes.child_env(PUBLIC_BASE_URL=public_base_url)
     app.control.purge()
+    # A purged wake-up task would leave its "drainer awake" key behind for up to 30 s.
+    from inbox import redis_client
+    from inbox.services.inbound_queue import KICK_KEY
+
+    redis_client.client().delete(KICK_KEY)
     proc = processes.start_worker(env)
     yield proc
     proc.stop()
@@ -129,7 +134,7 @@ def _worker_proc(django_db_setup, django_db_blocker, public_base_url):
 @pytest.fixture
 def celery_worker(_worker_proc, transactional_db):
     """A real Celery worker (threads pool) consuming the real Redis broker."""
-    assert _worker_proc.alive(), _worker_proc.log()
+    assert _worker_proc.alive(), _worker_proc.tail()
     return _worker_proc
 
 

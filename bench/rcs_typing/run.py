@@ -28,9 +28,9 @@ BASE_DIR = Path(__file__).resolve().parents[2]
 if str(BASE_DIR) not in sys.path:
     sys.path.insert(0, str(BASE_DIR))
 
-from bench.child import Child, wait_listening  # noqa: E402
 from bench.machine import describe, machine_busy, tree_cpu  # noqa: E402
 from scripts import embedded_services  # noqa: E402
+from scripts.processes import Child, wait_listening  # noqa: E402
 
 HOST = "127.0.0.1"
 PY = sys.executable

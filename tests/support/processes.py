@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import socket
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -16,6 +15,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 from django.db import connection
+
+from scripts.processes import Child
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -40,38 +41,8 @@ def child_env(**extra: str) -> dict[str, str]:
     return env
 
 
-class Proc:
-    """A child process in its own group, stopped with everything it spawned."""
-
-    def __init__(self, args: list[str], env: dict[str, str], name: str):
-        self.name = name
-        self.log_path = ROOT / ".data" / f"test-{name}-{os.getpid()}.log"
-        self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
-        self.popen = subprocess.Popen(
-            args,
-            env=env,
-            cwd=ROOT,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-
-    def alive(self) -> bool:
-        return self.popen.poll() is None
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")[-4000:]
-
-    def stop(self, timeout: float = 15) -> None:
-        if self.alive():
-            os.killpg(self.popen.pid, 15)
-            try:
-                self.popen.wait(timeout)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.popen.pid, 9)
-                self.popen.wait()
-        self._log.close()
+def _child(args: list[str], env: dict[str, str], name: str) -> Child:
+    return Child(f"test-{name}-{os.getpid()}", args, env, ROOT / ".data")
 
 
 def start_worker(
@@ -80,8 +51,8 @@ def start_worker(
     concurrency: int = 4,
     name: str = "worker",
     queues: tuple[str, ...] = ("celery",),
-) -> Proc:
-    proc = Proc(
+) -> Child:
+    proc = _child(
         [
             sys.executable,
             "-m",
@@ -109,16 +80,16 @@ def start_worker(
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if not proc.alive():
-            raise RuntimeError(f"celery worker exited:\n{proc.log()}")
-        if "ready." in proc.log():
+            raise RuntimeError(f"celery worker exited:\n{proc.tail()}")
+        if "ready." in proc.tail():
             return proc
         time.sleep(0.2)
     proc.stop()
-    raise RuntimeError(f"celery worker did not become ready:\n{proc.log()}")
+    raise RuntimeError(f"celery worker did not become ready:\n{proc.tail()}")
 
 
-def start_asgi(env: dict[str, str], port: int) -> Proc:
-    proc = Proc(
+def start_asgi(env: dict[str, str], port: int) -> Child:
+    proc = _child(
         [
             sys.executable,
             "-m",
@@ -138,11 +109,11 @@ def start_asgi(env: dict[str, str], port: int) -> Proc:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if not proc.alive():
-            raise RuntimeError(f"ASGI server exited:\n{proc.log()}")
+            raise RuntimeError(f"ASGI server exited:\n{proc.tail()}")
         try:
             httpx.get(url + "/accounts/login/", timeout=2)
             return proc
         except httpx.HTTPError:
             time.sleep(0.2)
     proc.stop()
-    raise RuntimeError(f"ASGI server did not start:\n{proc.log()}")
+    raise RuntimeError(f"ASGI server did not start:\n{proc.tail()}")

@@ -1,4 +1,8 @@
-"""Child processes a benchmark starts (servers, workers), each in its own process group."""
+"""Child processes that tests and benchmarks start (servers, workers).
+
+Each runs in its own process group and logs to a file, so stopping it stops everything it
+spawned (uvicorn's workers, Celery's pool) and a failure can show its last output.
+"""
 
 from __future__ import annotations
 
@@ -14,10 +18,11 @@ HOST = "127.0.0.1"
 
 
 class Child:
-    """A child in its own process group, logging to a file under the data dir."""
+    """A child in its own process group, logging to `log_dir/<name>.log`."""
 
     def __init__(self, name: str, argv: list[str], env: dict[str, str], log_dir: Path):
         self.name = name
+        log_dir.mkdir(parents=True, exist_ok=True)
         self.log_path = log_dir / f"{name}.log"
         self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
         self.popen = subprocess.Popen(
@@ -36,8 +41,8 @@ class Child:
     def alive(self) -> bool:
         return self.popen.poll() is None
 
-    def tail(self) -> str:
-        return self.log_path.read_text(errors="replace")[-3000:]
+    def tail(self, chars: int = 4000) -> str:
+        return self.log_path.read_text(errors="replace")[-chars:]
 
     def stop(self, timeout: float = 20) -> None:
         if self.alive():
