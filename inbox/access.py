@@ -7,6 +7,7 @@ cannot forget it. Each helper takes the workspace (or the user) first and filter
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -18,7 +19,7 @@ def memberships(user) -> QuerySet[Membership]:
     if not getattr(user, "is_authenticated", False):
         return Membership.objects.none()
     return (
-        Membership.objects.filter(user=user)
+        Membership.objects.filter(user=user, is_active=True)
         .select_related("workspace")
         .order_by("created_at", "pk")
     )
@@ -29,6 +30,18 @@ def membership_for(user, slug: str) -> Membership:
     membership = memberships(user).filter(workspace__slug=slug).first()
     if membership is None:
         raise Http404("No such workspace")
+    return membership
+
+
+def membership_with_role(user, slug: str, *roles: str) -> Membership:
+    """The user's membership in `slug` if their role is one of `roles`.
+
+    Not a member (or deactivated): 404, as for any other workspace. A member without the
+    role: 403, so they learn the page exists but is not theirs.
+    """
+    membership = membership_for(user, slug)
+    if membership.role not in roles:
+        raise PermissionDenied("Your role cannot open this page")
     return membership
 
 
@@ -63,6 +76,7 @@ def conversation_for_user(user, conversation_id: int) -> Conversation | None:
         Conversation.objects.filter(
             pk=conversation_id,
             workspace__memberships__user=user,
+            workspace__memberships__is_active=True,
         )
         .select_related("workspace")
         .first()
@@ -95,7 +109,7 @@ def message_for(workspace: Workspace, message_id) -> Message:
 
 def members(workspace: Workspace) -> QuerySet[Membership]:
     return (
-        Membership.objects.filter(workspace=workspace)
+        Membership.objects.filter(workspace=workspace, is_active=True)
         .select_related("user")
         .order_by("user__username")
     )

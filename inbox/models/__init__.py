@@ -1,18 +1,28 @@
 """The one conversation model every channel normalizes into."""
 
 from .api_token import ApiToken
+from .audit import AuditEntry
+from .business_hours import BusinessHours, Holiday
+from .canned_response import CannedResponse
 from .channel import Channel
 from .consent import Consent
 from .contact import Contact, ContactIdentity
 from .conversation import Conversation, ConversationStatus, ReadMarker
 from .inbound_event import InboundEvent
+from .label import Label
+from .mention import Mention
 from .message import Author, Direction, Message, MessageStatus, MessageStatusEvent
 from .orphan_status import OrphanStatus
+from .presence import Presence, PresenceSpan
+from .team import RoutingMode, Team
 from .workspace import Membership, Role, Workspace
 
 __all__ = [
     "ApiToken",
+    "AuditEntry",
     "Author",
+    "BusinessHours",
+    "CannedResponse",
     "Channel",
     "Consent",
     "Contact",
@@ -20,13 +30,20 @@ __all__ = [
     "Conversation",
     "ConversationStatus",
     "Direction",
+    "Holiday",
     "InboundEvent",
+    "Label",
     "Membership",
+    "Mention",
     "Message",
     "MessageStatus",
     "MessageStatusEvent",
     "OrphanStatus",
+    "Presence",
+    "PresenceSpan",
     "ReadMarker",
     "Role",
+    "RoutingMode",
+    "Team",
     "Workspace",
 ]

@@ -30,6 +30,10 @@ class Channel(models.Model):
     # Unguessable path segment in webhook URLs (the signature is the real check).
     webhook_token = models.CharField(max_length=40, unique=True, default=_webhook_token)
     is_active = models.BooleanField(default=True)
+    # The team that owns conversations arriving here (routing reads the team's settings).
+    team = models.ForeignKey(
+        "inbox.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="channels"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

@@ -10,6 +10,9 @@ class Contact(models.Model):
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="contacts")
     name = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(blank=True, default="")
+    # Custom fields, keyed by the workspace's attribute definitions.
+    attributes = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

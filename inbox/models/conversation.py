@@ -5,6 +5,8 @@ from django.db import models
 
 from .channel import Channel
 from .contact import Contact
+from .label import Label
+from .team import Team
 from .workspace import Workspace
 
 
@@ -31,6 +33,10 @@ class Conversation(models.Model):
         on_delete=models.SET_NULL,
         related_name="assigned_conversations",
     )
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="conversations"
+    )
+    labels = models.ManyToManyField(Label, blank=True, related_name="conversations")
     snoozed_until = models.DateTimeField(null=True, blank=True)
     last_message_at = models.DateTimeField(null=True, blank=True)
     last_inbound_at = models.DateTimeField(null=True, blank=True)

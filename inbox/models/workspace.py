@@ -10,6 +10,10 @@ class Workspace(models.Model):
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=120)
     timezone = models.CharField(max_length=64, default="UTC")
+    # Every member must set up TOTP two-factor before reaching any page.
+    require_two_factor = models.BooleanField(default=False)
+    # Messages older than this many days are purged by a periodic task (None = keep).
+    retention_days = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
@@ -28,6 +32,11 @@ class Membership(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.AGENT)
+    # Deactivated members keep their history (authorship, audit) but reach nothing.
+    is_active = models.BooleanField(default=True)
+    # Mirrors the agent's open PresenceSpan: online / away / offline.
+    presence = models.CharField(max_length=8, default="offline")
+    presence_changed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
