@@ -36,6 +36,13 @@ def _after_commit(group: str, payload: dict) -> None:
 
 
 def message_changed(message, *, created: bool = False) -> None:
+    """Tell browsers (and in-process listeners of inbox.signals) after commit."""
+    from inbox import signals
+    from inbox.models import Message
+
+    transaction.on_commit(
+        lambda: signals.send(signals.message_changed, Message, message=message, created=created)
+    )
     payload = {
         "event": "message.created" if created else "message.updated",
         "conversation_id": message.conversation_id,

@@ -109,6 +109,8 @@
   }
 
   function onEvent(event) {
+    // Other scripts on the page (shortcuts, notifications, presence) listen for this.
+    body.dispatchEvent(new CustomEvent("inbox:event", { detail: event }));
     if (event.event === "typing") {
       showTyping(event);
       return;
