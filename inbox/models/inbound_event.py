@@ -21,6 +21,11 @@ class InboundEvent(models.Model):
     received_at = models.DateTimeField()
     applied_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True, default="")
+    # Failed applications so far; at MAX_APPLY_ATTEMPTS the event is set aside (gave_up_at)
+    # so one poison event cannot hold the queue's head forever. db_default: the webhook
+    # inserts rows with raw SQL that names only the columns it knows.
+    attempts = models.PositiveSmallIntegerField(default=0, db_default=0)
+    gave_up_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -33,7 +38,7 @@ class InboundEvent(models.Model):
         indexes = [
             models.Index(
                 fields=["received_at"],
-                condition=models.Q(applied_at__isnull=True),
+                condition=models.Q(applied_at__isnull=True, gave_up_at__isnull=True),
                 name="inbound_event_pending",
             ),
         ]

@@ -116,12 +116,15 @@ def drain() -> int:
 
 
 BATCH = 200
+# After this many failed applications an event is set aside for a person to look at
+# (InboundEvent.gave_up_at, logged at ERROR); it keeps its payload, so nothing is lost.
+MAX_APPLY_ATTEMPTS = 5
 
 
 def apply_pending(limit: int = BATCH) -> int:
     """Apply waiting events, oldest first; safe to run from many workers at once."""
     ids = list(
-        InboundEvent.objects.filter(applied_at__isnull=True)
+        InboundEvent.objects.filter(applied_at__isnull=True, gave_up_at__isnull=True)
         .order_by("received_at", "pk")
         .values_list("pk", flat=True)[:limit]
     )
@@ -136,7 +139,7 @@ def _apply_one(pk: int) -> int:
         row = (
             InboundEvent.objects.select_for_update(skip_locked=True)
             .select_related("channel__workspace")
-            .filter(pk=pk, applied_at__isnull=True)
+            .filter(pk=pk, applied_at__isnull=True, gave_up_at__isnull=True)
             .first()
         )
         if row is None:  # another worker has it, or had it
@@ -145,9 +148,14 @@ def _apply_one(pk: int) -> int:
             with transaction.atomic():
                 ingest(row.channel, [from_record(kind, data) for kind, data in row.events])
         except Exception:
-            log.exception("inbound event %s could not be applied", pk)
+            row.attempts += 1
             row.error = traceback.format_exc()[-4000:]
-            row.save(update_fields=["error"])
+            if row.attempts >= MAX_APPLY_ATTEMPTS:
+                row.gave_up_at = timezone.now()
+                log.error("inbound event %s set aside after %s attempts", pk, row.attempts)
+            else:
+                log.exception("inbound event %s could not be applied", pk)
+            row.save(update_fields=["attempts", "error", "gave_up_at"])
             return 0
         row.applied_at = timezone.now()
         row.error = ""

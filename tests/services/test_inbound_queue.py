@@ -78,3 +78,29 @@ def test_an_event_that_fails_stays_pending_with_its_error(channel, monkeypatch):
     monkeypatch.undo()
     assert apply_pending() == 1
     assert Message.objects.count() == 1
+
+
+def test_a_poison_event_is_set_aside_and_stops_blocking_the_queue(channel, monkeypatch):
+    from inbox.services import inbound_queue
+
+    real_ingest = inbound_queue.ingest
+
+    def poison_only_p1(channel, events):
+        if events[0].provider_message_id == "P1":
+            raise RuntimeError("cannot apply")
+        return real_ingest(channel, events)
+
+    monkeypatch.setattr(inbound_queue, "ingest", poison_only_p1)
+    accept(channel, [text("P1")])
+    for attempt in range(1, inbound_queue.MAX_APPLY_ATTEMPTS):
+        apply_pending(limit=1)  # the poison event is the queue's head every time
+        assert InboundEvent.objects.get().attempts == attempt
+        assert InboundEvent.objects.get().gave_up_at is None
+    apply_pending(limit=1)
+    poison = InboundEvent.objects.get()
+    assert poison.gave_up_at is not None and poison.applied_at is None
+    assert poison.events  # its payload is kept for a person to replay
+
+    accept(channel, [text("A2")])
+    assert apply_pending(limit=1) == 1  # the head is no longer the poison event
+    assert Message.objects.filter(provider_message_id="A2").exists()
