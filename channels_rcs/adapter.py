@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 # The demo's sandbox agent. Fixed so a reseeded demo keeps one agent id in the sandbox's
 # logs; the sandbox learns its key and client token from the channel row (zero setup).
 SANDBOX_DEMO_AGENT_ID = "sandbox_demo_agent"
+# The connection test looks this number up (Google's own documentation example number).
+CONNECTION_PROBE_NUMBER = "+12223334444"
 
 
 def _header(headers, name: str) -> str:
@@ -175,6 +177,34 @@ class RcsAdapter(ChannelAdapter):
         """A demo brand on the channel and one conversation from an RCS-capable phone."""
         seed_brand(channel)
         seed_conversation(channel)
+
+    def test_connection(self, channel: Channel) -> tuple[bool, str]:
+        """An access token from the key, then one capability lookup for a probe number.
+
+        A lookup reads nothing and sends nothing to a phone. RBM answers 200 or 404 (not
+        RCS-capable) only once the service account and agent id are accepted; 401 / 403
+        mean the credentials or the agent are wrong.
+        """
+        agent = agent_for(channel)
+        try:
+            features = client.get_capabilities(agent, CONNECTION_PROBE_NUMBER, timeout=10.0)
+        except SendError as exc:
+            if isinstance(exc, NotReachable):  # only a 403 gets here (404 returns None)
+                return False, (
+                    f"RBM denied this service account access to agent {agent.agent_id} "
+                    f"({exc.code or 'PERMISSION_DENIED'}); check the agent id and the key."
+                )
+            return False, f"RBM refused the check: {exc.reason}"
+        except Exception as exc:  # noqa: BLE001 - a test reports, it never crashes the page
+            return False, f"Could not run the check ({exc.__class__.__name__}: {exc})."
+        seen = "RCS-capable" if features is not None else "not RCS-capable"
+        return True, (
+            f"Credentials accepted for agent {agent.agent_id} "
+            f"(capability lookup answered; probe number {seen})."
+        )
+
+    def sandbox_api_base_url(self) -> str | None:
+        return sandbox_accounts.api_base_url() if settings.RCS_SANDBOX_ENABLED else None
 
     def webhook_urls(self, channel: Channel) -> dict[str, str]:
         path = reverse("rcs-webhook", args=[channel.webhook_token])

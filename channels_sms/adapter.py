@@ -98,6 +98,12 @@ class SmsAdapter(ChannelAdapter):
         """What the customer will receive, as the composer shows it (encoding, parts)."""
         return count(self._body(channel, content))
 
+    def billing_units(self, channel: Channel, text: str) -> int:
+        """Segments, as carriers bill them (smart encoding applied as on send)."""
+        if channel.config.get("smart_encoding"):
+            text = smart_encoding.apply(text)
+        return max(1, count(text).segments)
+
     def throughput(self, channel: Channel, *, to: str, content: dict) -> Throughput:
         """The sender's messages-per-second, counted in segments as carriers count them."""
         per_second = channel.config.get("mps") or default_mps(channel.config["from_number"])
@@ -175,6 +181,18 @@ class SmsAdapter(ChannelAdapter):
             auth_token=SANDBOX_DEMO_AUTH_TOKEN,
             api_base_url=public_base_url.rstrip("/") + "/sandbox/twilio",
         )
+
+    def test_connection(self, channel: Channel) -> tuple[bool, str]:
+        """Fetch the account (Twilio's GET /Accounts/<sid>.json): authenticated, no side effect."""
+        creds = client.Credentials(
+            api_base_url=channel.api_base_url or self.default_api_base_url,
+            account_sid=str(channel.config.get("account_sid", "")),
+            auth_token=channel.secrets.get("auth_token", ""),
+        )
+        return client.fetch_account(creds)
+
+    def sandbox_api_base_url(self) -> str | None:
+        return sandbox_accounts.api_base_url() if settings.SMS_SANDBOX_ENABLED else None
 
     def webhook_urls(self, channel: Channel) -> dict[str, str]:
         base = settings.PUBLIC_BASE_URL

@@ -132,3 +132,36 @@ def create_message(
             )
         return payload
     raise _failure(response)
+
+
+def fetch_account(creds: Credentials, *, client: httpx.Client | None = None) -> tuple[bool, str]:
+    """GET the Account resource: proves the SID and token without sending anything.
+
+    (ok, a sentence for the admin). Never raises: a connection test reports, it does not
+    crash the settings page.
+    """
+    url = f"{creds.api_base_url.rstrip('/')}/{API_VERSION}/Accounts/{creds.account_sid}.json"
+    client = client or http_client()
+    try:
+        response = client.get(
+            url,
+            auth=(creds.account_sid, creds.auth_token),
+            headers={"Accept": "application/json"},
+            timeout=httpx.Timeout(10.0, connect=5.0),
+        )
+    except httpx.HTTPError as exc:
+        return False, f"Could not reach {creds.api_base_url} ({exc.__class__.__name__})."
+    if response.status_code == 200:
+        try:
+            body = response.json()
+        except ValueError:
+            body = {}
+        name = body.get("friendly_name") if isinstance(body, dict) else ""
+        status = body.get("status") if isinstance(body, dict) else ""
+        return True, f"Connected to account {name or creds.account_sid} (status: {status or 'ok'})."
+    code, message = parse_error(response)
+    if response.status_code == 401:
+        return False, "The provider rejected the Account SID / Auth Token (HTTP 401)."
+    detail = f": {message}" if message else ""
+    suffix = f" (code {code})" if code else ""
+    return False, f"The provider answered HTTP {response.status_code}{detail}{suffix}."

@@ -65,23 +65,34 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "channels",
     "inbox",
     "channels_sms",
     "channels_rcs",
     "simulator",
+    "dashboards",
+    "members",
+    "workspace_settings",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "members.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes requires: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -157,6 +168,27 @@ CELERY_BEAT_SCHEDULE = {
         "task": "inbox.tasks.expire_messages",
         "schedule": env.float("EXPIRY_SWEEP_SECONDS", default=15.0),
     },
+    "sweep-webhook-deliveries": {
+        "task": "workspace_settings.tasks.sweep_webhook_deliveries",
+        "schedule": 30.0,
+    },
+    "reassign-offline-conversations": {
+        "task": "workspace_settings.tasks.reassign_offline_conversations",
+        "schedule": 60.0,
+    },
+    # Dashboard roll-ups: figures are at most this old (docs/METRICS.md).
+    "dashboards-roll-up": {
+        "task": "dashboards.tasks.roll_up",
+        "schedule": env.float("DASHBOARD_ROLLUP_SECONDS", default=60.0),
+    },
+    "sweep-presence": {
+        "task": "inbox.tasks.sweep_presence",
+        "schedule": env.float("PRESENCE_SWEEP_SECONDS", default=15.0),
+    },
+    "wake-snoozed-conversations": {
+        "task": "inbox.tasks.wake_snoozed_conversations",
+        "schedule": env.float("SNOOZE_SWEEP_SECONDS", default=30.0),
+    },
 }
 # A queued message older than this with no worker progress is enqueued again.
 OUTBOX_STUCK_AFTER_SECONDS = env.int("OUTBOX_STUCK_AFTER_SECONDS", default=120)
@@ -176,6 +208,49 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "inbox:home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Workspace administration (members/): login throttling, two-factor, invitation email.
+AUTHENTICATION_BACKENDS = [
+    "members.backends.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Guessing one account's password from one address locks that pair for a while; a shared
+# office IP does not lock everyone out, and a typo-prone user is not locked for good.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("LOGIN_COOLOFF_HOURS", default=0.25)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Inbox")
+INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
+# Invitations and password resets; the console backend prints them for a zero-setup run.
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="inbox@localhost")
+# Scripts only from our own origin; htmx and the settings pages set inline styles, and
+# media/logos may come from a provider's https URL.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "https:"],
+        "media-src": ["'self'", "https:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    }
+}
+CELERY_BEAT_SCHEDULE["purge-expired-messages"] = {
+    "task": "members.tasks.purge_expired_messages",
+    "schedule": env.float("RETENTION_SWEEP_SECONDS", default=3600.0),
+}
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

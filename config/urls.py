@@ -14,6 +14,9 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/v1/", api.urls),
     path("sandbox/phone/", include("simulator.urls")),
+    path("", include("members.urls")),
+    path("", include("workspace_settings.urls")),
+    path("", include("dashboards.urls")),
     path("", include("inbox.urls")),
 ]
 

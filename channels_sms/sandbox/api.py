@@ -2,6 +2,7 @@
 
     POST /sandbox/twilio/2010-04-01/Accounts/<sid>/Messages.json   (form, Basic auth)
     GET  /sandbox/twilio/2010-04-01/Accounts/<sid>/Messages/<sid>.json
+    GET  /sandbox/twilio/2010-04-01/Accounts/<sid>.json            (the account; Basic auth)
     GET|POST /sandbox/twilio/control                               (JSON, Basic auth)
 
 Control body: any key of store.DEFAULT_CONTROLS, plus "reset": true, "rate_limit_next": N
@@ -210,6 +211,23 @@ def fetch_message(request: HttpRequest, account_sid: str, message_sid: str) -> H
     if message is None or message["account_sid"] != account_sid:
         return _error(account_sid, 404, 20404)
     return JsonResponse(_public(message))
+
+
+@require_http_methods(["GET"])
+def fetch_account(request: HttpRequest, account_sid: str) -> HttpResponse:
+    """The Account resource, as the connection test on the settings page reads it."""
+    _enabled()
+    if _authenticated(request, account_sid) is None:
+        return _unauthorized()
+    return JsonResponse(
+        {
+            "sid": account_sid,
+            "friendly_name": f"Sandbox account {account_sid[-6:]}",
+            "status": "active",
+            "type": "Full",
+            "uri": f"/{API_VERSION}/Accounts/{account_sid}.json",
+        }
+    )
 
 
 def _apply_controls(account_sid: str, body: dict) -> None:

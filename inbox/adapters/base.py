@@ -82,6 +82,11 @@ class ChannelAdapter(ABC):
         """The sender's rate limit and this message's cost, or None for no limit."""
         return None
 
+    def billing_units(self, channel: Channel, text: str) -> int:
+        """How many units the provider bills for sending `text` (SMS: segments); 1 where
+        it bills per message. Dashboards sum these as the channel's cost driver."""
+        return 1
+
     def reachable(self, channel: Channel, to: str) -> bool | None:
         """Whether `to` can receive on this channel (cached lookup); None when unknown."""
         return None
@@ -116,6 +121,22 @@ class ChannelAdapter(ABC):
     def webhook_urls(self, channel: Channel) -> dict[str, str]:
         """Named URLs an admin pastes into the provider's console."""
         return {}
+
+    def test_connection(self, channel: Channel) -> tuple[bool, str]:
+        """(ok, what the provider answered) from one harmless authenticated call.
+
+        Lets an admin check credentials from the settings page without texting anyone;
+        must never send a message, change provider state or raise.
+        """
+        return False, f"{self.label} channels have no connection test."
+
+    def sandbox_api_base_url(self) -> str | None:
+        """The built-in sandbox's API root while it is enabled, else None.
+
+        The settings page's "sandbox or real provider" switch writes this (or
+        default_api_base_url) into the channel's api_base_url.
+        """
+        return None
 
     def sandbox_config(self, *, public_base_url: str, name: str) -> dict | None:
         """A ready config pointing at this channel's built-in sandbox, used by the demo.

@@ -28,6 +28,8 @@ from inbox.models import (
 from .consent import apply_consent_change
 from .contacts import find_or_create_contact
 from .media import needs_fetch
+from .out_of_hours import reply_if_closed
+from .routing import route_conversation
 from .statuses import apply_status
 from .suggestion_replies import interpret_reply
 
@@ -97,6 +99,11 @@ def _ingest_message(channel: Channel, event: InboundMessage) -> Message:
                 name=event.sender_name,
             )
             conversation = _conversation_for(channel, contact)
+            # New (never had a message) or reopened: routing decides team and assignee.
+            needs_routing = conversation.last_message_at is None or conversation.status in (
+                ConversationStatus.RESOLVED,
+                ConversationStatus.SNOOZED,
+            )
             content = interpret_reply(conversation, event.content)
             now = timezone.now()
             at = event.received_at or now
@@ -120,10 +127,13 @@ def _ingest_message(channel: Channel, event: InboundMessage) -> Message:
                 raw=event.raw,
             )
             _touch_conversation_inbound(conversation, channel, message)
+            if needs_routing:
+                route_conversation(conversation)
     except IntegrityError:  # a concurrent duplicate won the unique key
         return Message.objects.get(channel=channel, provider_message_id=event.provider_message_id)
     realtime.message_changed(message, created=True)
     realtime.conversation_changed(conversation)
+    reply_if_closed(conversation, message)
     if needs_fetch(message.content):
         from inbox.tasks import fetch_media
 

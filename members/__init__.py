@@ -1,0 +1,1 @@
+"""Workspace administration: members and invitations, security, API tokens, data, audit log."""

@@ -1,0 +1,130 @@
+"""Forms for the administration pages; each error says what to do about it."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.validators import UnicodeUsernameValidator
+
+from inbox.models import Role
+from members.services.workspace_settings import MAX_RETENTION_DAYS
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        error_messages={"invalid": "Enter a full email address, like name@example.com."},
+    )
+    role = forms.ChoiceField(label="Role", choices=Role.choices, initial=Role.AGENT)
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(choices=Role.choices)
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label="Token name",
+        max_length=120,
+        help_text="What uses it, e.g. “CRM sync”. You will see the token once.",
+        error_messages={"required": "Give the token a name, so you know what to revoke later."},
+    )
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError("Give the token a name, so you know what to revoke later.")
+        return name
+
+
+class SecurityForm(forms.Form):
+    require_two_factor = forms.BooleanField(
+        label="Require two-factor authentication for every member",
+        required=False,
+    )
+
+
+class RetentionForm(forms.Form):
+    retention_days = forms.IntegerField(
+        label="Delete messages older than (days)",
+        required=False,
+        min_value=1,
+        max_value=MAX_RETENTION_DAYS,
+        help_text="Leave empty to keep messages forever.",
+        error_messages={
+            "invalid": "Enter a whole number of days, or leave it empty.",
+            "min_value": "Keep messages for at least 1 day, or leave it empty.",
+            "max_value": f"At most {MAX_RETENTION_DAYS} days.",
+        },
+    )
+
+
+class EraseForm(forms.Form):
+    confirmation = forms.CharField(label="Type the confirmation phrase", max_length=100)
+
+    def __init__(self, *args, phrase: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.phrase = phrase
+
+    def clean_confirmation(self) -> str:
+        value = self.cleaned_data["confirmation"].strip()
+        if value.lower() != self.phrase:
+            raise forms.ValidationError(f"Type “{self.phrase}” exactly to confirm.")
+        return value
+
+
+class TokenCodeForm(forms.Form):
+    code = forms.CharField(
+        label="6-digit code from your authenticator app",
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"].replace(" ", "").strip()
+        if not code.isdigit() or len(code) != 6:
+            raise forms.ValidationError("Enter the 6 digits your authenticator app shows.")
+        return code
+
+
+class SignUpForm(forms.Form):
+    """A new account for someone accepting an invitation."""
+
+    username = forms.CharField(
+        label="Username",
+        max_length=150,
+        validators=[UnicodeUsernameValidator()],
+        help_text="Letters, digits and @ . + - _ only.",
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
+    )
+    password1 = forms.CharField(
+        label="Password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    password2 = forms.CharField(
+        label="Password again", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"]
+        if get_user_model().objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(
+                "That username is taken. If it is yours, sign in instead to join."
+            )
+        return username
+
+    def clean(self):
+        cleaned = super().clean()
+        p1, p2 = cleaned.get("password1"), cleaned.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", "The two passwords differ.")
+        elif p1:
+            try:
+                password_validation.validate_password(
+                    p1, get_user_model()(username=cleaned.get("username", ""))
+                )
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned

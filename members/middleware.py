@@ -1,0 +1,57 @@
+"""Two-factor enforcement: one gate in front of every page, so no view can forget it."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+
+from members.services import two_factor
+
+# Reachable mid-login: the 2FA pages themselves, signing out, assets, and surfaces that
+# do not use the session (token API, provider webhooks, the customer phone simulator).
+EXEMPT_PREFIXES = ("/accounts/2fa/", "/accounts/logout/", "/static/", "/api/", "/sandbox/")
+
+
+class TwoFactorMiddleware:
+    """Sends a user with a TOTP device to the code step until this session passed it,
+    and a member of a workspace that requires two-factor to the setup page until they
+    have a device. Must follow django_otp's OTPMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not request.path.startswith(EXEMPT_PREFIXES)
+        ):
+            target = self._detour(request, user)
+            if target:
+                return _redirect(request, target)
+        return self.get_response(request)
+
+    @staticmethod
+    def _detour(request: HttpRequest, user) -> str | None:
+        if user.is_verified():
+            return None
+        need = two_factor.requirement(user)
+        if need.has_device:
+            name = "members:two_factor_verify"
+        elif need.must_enroll:
+            name = "members:two_factor_setup"
+        else:
+            return None
+        return f"{reverse(name)}?{urlencode({'next': request.get_full_path()})}"
+
+
+def _redirect(request: HttpRequest, target: str) -> HttpResponse:
+    if request.headers.get("HX-Request") == "true":
+        # htmx would follow a 302 and paste the 2FA page into a fragment's slot.
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = target
+        return response
+    return HttpResponseRedirect(target)

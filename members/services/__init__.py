@@ -1,0 +1,1 @@
+"""Workspace administration rules; the settings views only call these."""

@@ -1,0 +1,39 @@
+"""API tokens from the settings page: inbox.services.tokens plus the audit trail."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from inbox.models import ApiToken, Workspace
+from inbox.services import audit, tokens
+
+
+def create(workspace: Workspace, actor, name: str) -> tuple[ApiToken, str]:
+    """A token acting as `actor`; the raw value is returned once and never audited."""
+    with transaction.atomic():
+        token, raw = tokens.create_api_token(actor, workspace, name=name)
+        audit.record(
+            workspace,
+            actor,
+            "api_token.created",
+            token,
+            after={"name": token.name, "prefix": token.prefix, "user": actor.get_username()},
+            target_label=token.name,
+        )
+    return token, raw
+
+
+def revoke(token: ApiToken, actor) -> None:
+    if token.revoked_at is not None:
+        return
+    with transaction.atomic():
+        tokens.revoke_api_token(token)
+        audit.record(
+            token.workspace,
+            actor,
+            "api_token.revoked",
+            token,
+            before={"name": token.name, "prefix": token.prefix, "revoked": False},
+            after={"revoked": True},
+            target_label=token.name,
+        )

@@ -1,0 +1,248 @@
+"""Outbound webhooks: signed JSON events to the workspace's own systems, with retries.
+
+Signature: header `X-Inbox-Signature: v1=<hex>` is HMAC-SHA256 with the webhook's secret
+over `<X-Inbox-Timestamp>.<raw body>`. Covering the timestamp lets a receiver refuse
+replays of an old request; covering the raw bytes means it must verify before parsing.
+`X-Inbox-Delivery` (a UUID, the same on every retry) lets it drop duplicates.
+
+Delivery: an event becomes one WebhookDelivery row per subscribed webhook with its body
+frozen; a Celery task claims it by pushing `next_attempt_at` forward (a lease), posts it
+with the process's shared httpx client and records the outcome. Anything but a 2xx is
+retried with exponential backoff and jitter until WEBHOOK_MAX_ATTEMPTS; a beat sweep
+re-enqueues due rows, so a lost task only delays a delivery.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import random
+import secrets as secrets_module
+import time
+from datetime import timedelta
+
+import httpx
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from inbox.http import shared_client
+from inbox.models import Workspace
+from inbox.services.audit import record
+
+from ..models import DeliveryStatus, OutboundWebhook, WebhookDelivery
+
+log = logging.getLogger(__name__)
+
+SIGNATURE_HEADER = "X-Inbox-Signature"
+TIMESTAMP_HEADER = "X-Inbox-Timestamp"
+DELIVERY_HEADER = "X-Inbox-Delivery"
+EVENT_HEADER = "X-Inbox-Event"
+LEASE_SECONDS = 60
+
+
+def _setting(name: str, default):
+    return getattr(settings, name, default)
+
+
+def new_secret() -> str:
+    return "whsec_" + secrets_module.token_urlsafe(32)
+
+
+def sign(secret: str, timestamp: str, body: bytes) -> str:
+    mac = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
+    return "v1=" + mac.hexdigest()
+
+
+def _view(webhook: OutboundWebhook) -> dict:
+    return {"url": webhook.url, "events": list(webhook.events), "is_active": webhook.is_active}
+
+
+# --- settings writes ---------------------------------------------------------------------
+
+
+def create_webhook(
+    workspace: Workspace, actor, *, url: str, events: list[str], is_active: bool = True
+) -> tuple[OutboundWebhook, str]:
+    """The new webhook and its secret (the only time the secret is returned in clear)."""
+    secret = new_secret()
+    webhook = OutboundWebhook(workspace=workspace, url=url, events=events, is_active=is_active)
+    webhook.secret = secret
+    with transaction.atomic():
+        webhook.save()
+        record(workspace, actor, "webhook.created", webhook, after=_view(webhook))
+    return webhook, secret
+
+
+def update_webhook(
+    webhook: OutboundWebhook, actor, *, url: str, events: list[str], is_active: bool
+) -> OutboundWebhook:
+    with transaction.atomic():
+        webhook = OutboundWebhook.objects.select_for_update().get(pk=webhook.pk)
+        before = _view(webhook)
+        webhook.url, webhook.events, webhook.is_active = url, events, is_active
+        webhook.save()
+        if _view(webhook) != before:
+            record(
+                webhook.workspace,
+                actor,
+                "webhook.updated",
+                webhook,
+                before=before,
+                after=_view(webhook),
+            )
+    return webhook
+
+
+def rotate_secret(webhook: OutboundWebhook, actor) -> str:
+    secret = new_secret()
+    with transaction.atomic():
+        webhook.secret = secret
+        webhook.save(update_fields=["secret_encrypted"])
+        record(
+            webhook.workspace,
+            actor,
+            "webhook.secret_rotated",
+            webhook,
+            before={"secret": "••••"},
+            after={"secret": "•••• (new)"},
+        )
+    return secret
+
+
+def delete_webhook(webhook: OutboundWebhook, actor) -> None:
+    with transaction.atomic():
+        record(webhook.workspace, actor, "webhook.deleted", webhook, before=_view(webhook))
+        webhook.delete()
+
+
+# --- events -------------------------------------------------------------------------------
+
+
+def emit(workspace_id: int, event: str, data: dict) -> list[WebhookDelivery]:
+    """Queue `event` for every active webhook of the workspace subscribed to it."""
+    webhooks = list(
+        OutboundWebhook.objects.filter(
+            workspace_id=workspace_id, is_active=True, events__contains=[event]
+        )
+    )
+    if not webhooks:
+        return []
+    now = timezone.now()
+    deliveries = []
+    for webhook in webhooks:
+        delivery = WebhookDelivery(
+            webhook=webhook, event=event, created_at=now, next_attempt_at=now
+        )
+        delivery.body = json.dumps(
+            {
+                "id": str(delivery.id),
+                "event": event,
+                "created_at": now.isoformat(),
+                "workspace_id": workspace_id,
+                "data": data,
+            },
+            separators=(",", ":"),
+            default=str,
+        )
+        deliveries.append(delivery)
+    with transaction.atomic():
+        WebhookDelivery.objects.bulk_create(deliveries)
+        for delivery in deliveries:
+            enqueue(delivery.pk)
+    return deliveries
+
+
+def enqueue(delivery_id, countdown: float = 0) -> None:
+    from ..tasks import deliver_webhook
+
+    transaction.on_commit(
+        lambda: deliver_webhook.apply_async(args=[str(delivery_id)], countdown=countdown)
+    )
+
+
+def backoff_seconds(attempt: int) -> float:
+    """Exponential with jitter: base * 2^(attempt-1), capped, then 50-100% of it."""
+    base = float(_setting("WEBHOOK_RETRY_BASE_SECONDS", 30))
+    cap = float(_setting("WEBHOOK_RETRY_MAX_SECONDS", 3600))
+    delay = min(cap, base * (2 ** max(0, attempt - 1)))
+    return delay * random.uniform(0.5, 1.0)
+
+
+def _claim(delivery_id) -> WebhookDelivery | None:
+    """Take the delivery for one attempt, or None when it is not due (or someone has it)."""
+    now = timezone.now()
+    claimed = WebhookDelivery.objects.filter(
+        pk=delivery_id, status=DeliveryStatus.PENDING, next_attempt_at__lte=now
+    ).update(attempts=F("attempts") + 1, next_attempt_at=now + timedelta(seconds=LEASE_SECONDS))
+    if not claimed:
+        return None
+    return WebhookDelivery.objects.select_related("webhook").get(pk=delivery_id)
+
+
+def deliver(delivery_id) -> str:
+    """One attempt; returns the resulting status ("pending" when a retry is scheduled)."""
+    delivery = _claim(delivery_id)
+    if delivery is None:
+        return "skipped"
+    webhook = delivery.webhook
+    body = delivery.body.encode()
+    timestamp = str(int(time.time()))
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "omnichannel-inbox-webhooks/1",
+        EVENT_HEADER: delivery.event,
+        DELIVERY_HEADER: str(delivery.pk),
+        TIMESTAMP_HEADER: timestamp,
+        SIGNATURE_HEADER: sign(webhook.secret, timestamp, body),
+    }
+    timeout = float(_setting("WEBHOOK_TIMEOUT_SECONDS", 10))
+    status_code, error = None, ""
+    try:
+        response = shared_client().post(webhook.url, content=body, headers=headers, timeout=timeout)
+        status_code = response.status_code
+        if not 200 <= status_code < 300:
+            error = f"HTTP {status_code}: {response.text[:200]}"
+    except httpx.HTTPError as exc:
+        error = f"{exc.__class__.__name__}: {exc}"[:300]
+    now = timezone.now()
+    delivery.response_status = status_code
+    delivery.error = error[:300]
+    if not error:
+        delivery.status = DeliveryStatus.DELIVERED
+        delivery.delivered_at = now
+        delivery.next_attempt_at = None
+    elif delivery.attempts >= int(_setting("WEBHOOK_MAX_ATTEMPTS", 8)):
+        delivery.status = DeliveryStatus.FAILED
+        delivery.next_attempt_at = None
+    else:
+        wait = backoff_seconds(delivery.attempts)
+        delivery.next_attempt_at = now + timedelta(seconds=wait)
+    delivery.save(
+        update_fields=["response_status", "error", "status", "delivered_at", "next_attempt_at"]
+    )
+    if delivery.status == DeliveryStatus.PENDING:
+        enqueue(delivery.pk, countdown=(delivery.next_attempt_at - now).total_seconds())
+    return delivery.status
+
+
+def due_deliveries(limit: int = 500) -> list:
+    """Pending deliveries whose time has come (their task was lost or is late)."""
+    return list(
+        WebhookDelivery.objects.filter(
+            status=DeliveryStatus.PENDING, next_attempt_at__lte=timezone.now()
+        )
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def redeliver(delivery: WebhookDelivery, actor) -> None:
+    """An admin's "send again" on a failed delivery: a fresh round of attempts."""
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(
+        status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=timezone.now()
+    )
+    enqueue(delivery.pk)
