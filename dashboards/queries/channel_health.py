@@ -1,0 +1,100 @@
+"""Channel health: how far outbound messages got, why they failed or fell back, what SMS
+cost in segments, and opt-outs over time."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db.models import Count, Sum
+from django.db.models.functions import TruncDate
+
+from dashboards.models import ReasonCount
+from inbox.models import Consent
+
+from . import names
+from .scope import Scope
+from .tables import Table, pct
+
+
+def reasons(scope: Scope, kind: str, limit: int = 10) -> list[tuple[int, str, int]]:
+    return list(
+        scope.narrow(ReasonCount.objects.filter(kind=kind), at="hour")
+        .values("channel_id", "reason")
+        .annotate(n=Sum("count"))
+        .order_by("-n", "reason")
+        .values_list("channel_id", "reason", "n")[:limit]
+    )
+
+
+def build(scope: Scope, hourly: list[dict]) -> dict:
+    channel_names = names.channels(scope.workspace)
+    per = defaultdict(lambda: defaultdict(int))
+    for row in hourly:
+        if row["direction"] != "outbound":
+            continue
+        acc = per[row["channel_id"]]
+        for f in ("messages", "sent", "delivered", "read", "failed", "fell_back", "segments"):
+            acc[f] += row[f]
+    health_rows = []
+    for cid, acc in sorted(per.items(), key=lambda kv: -kv[1]["messages"]):
+        out = acc["messages"]
+        health_rows.append(
+            [
+                names.label(channel_names, cid),
+                out,
+                pct(acc["sent"], out),
+                pct(acc["delivered"], out),
+                pct(acc["read"], out),
+                pct(acc["failed"], out),
+                acc["segments"],
+                acc["fell_back"],
+            ]
+        )
+    health = Table(
+        "channel_health",
+        "Outbound messages per channel (% of outbound)",
+        [
+            "channel",
+            "outbound",
+            "% sent",
+            "% delivered",
+            "% read",
+            "% failed",
+            "billing units (SMS segments)",
+            "arrived here by fallback",
+        ],
+        health_rows,
+    )
+    failures = Table(
+        "channel_failures",
+        "Top failure reasons",
+        ["channel", "reason", "messages"],
+        [[names.label(channel_names, c), r, n] for c, r, n in reasons(scope, ReasonCount.FAILURE)],
+    )
+    fallbacks = Table(
+        "channel_fallbacks",
+        "Messages that fell back (e.g. RCS to SMS), by original channel and reason",
+        ["from channel", "reason", "messages"],
+        [[names.label(channel_names, c), r, n] for c, r, n in reasons(scope, ReasonCount.FALLBACK)],
+    )
+    consents = Consent.objects.filter(
+        workspace=scope.workspace,
+        opted_out=True,
+        changed_at__gte=scope.start,
+        changed_at__lt=scope.end,
+    )
+    if scope.channel_id is not None:
+        consents = consents.filter(channel_id=scope.channel_id)
+    by_day = dict(
+        consents.annotate(day=TruncDate("changed_at", tzinfo=scope.tz))
+        .values("day")
+        .annotate(n=Count("pk"))
+        .values_list("day", "n")
+    )
+    optouts = Table(
+        "channel_optouts",
+        "Opt-outs per day (addresses currently opted out, by when they opted out)",
+        ["date", "opt-outs"],
+        [[d.isoformat(), by_day.get(d, 0)] for d in scope.days()],
+    )
+    return {"tables": [health, failures, fallbacks, optouts], "health": health, "optouts": optouts}

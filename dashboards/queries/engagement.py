@@ -1,0 +1,86 @@
+"""Engagement: read and reply rates by channel and by content style, and tapped chips."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from dashboards.metrics import content_kind
+from dashboards.models import ReasonCount
+from inbox.models import Channel
+
+from . import names
+from .channel_health import reasons
+from .scope import Scope
+from .tables import Table, pct
+
+
+def _reports_reads(workspace) -> dict[int, bool]:
+    """Which channels can tell us about reads at all (SMS cannot: "n/a", not 0%)."""
+    out = {}
+    for channel in Channel.objects.filter(workspace=workspace):
+        try:
+            out[channel.pk] = bool(channel.adapter.capabilities(channel).read_receipts)
+        except (LookupError, KeyError):
+            out[channel.pk] = False
+    return out
+
+
+def _rates(acc: dict, reads: bool) -> list:
+    sent = acc["sent"]
+    return [
+        acc["messages"],
+        sent,
+        pct(acc["read"], acc["delivered"]) if reads else None,
+        pct(acc["replied"], sent),
+    ]
+
+
+def build(scope: Scope, hourly: list[dict]) -> dict:
+    channel_names = names.channels(scope.workspace)
+    by_channel = defaultdict(lambda: defaultdict(int))
+    by_style = defaultdict(lambda: defaultdict(int))
+    for row in hourly:
+        if row["direction"] != "outbound":
+            continue
+        for acc in (by_channel[row["channel_id"]], by_style[(row["channel_id"], row["kind"])]):
+            for f in ("messages", "sent", "delivered", "read", "replied"):
+                acc[f] += row[f]
+    reads = _reports_reads(scope.workspace)
+    columns = ["outbound", "sent", "read rate % (of delivered)", "reply rate % (of sent)"]
+    channel_table = Table(
+        "engagement_channels",
+        "By channel",
+        ["channel", *columns],
+        [
+            [names.label(channel_names, cid), *_rates(acc, reads.get(cid, False))]
+            for cid, acc in sorted(by_channel.items(), key=lambda kv: -kv[1]["messages"])
+        ],
+    )
+    order = {k: i for i, k in enumerate(content_kind.ORDER)}
+    style_table = Table(
+        "engagement_styles",
+        "By channel and message style",
+        ["channel", "style", *columns],
+        [
+            [
+                names.label(channel_names, cid),
+                content_kind.LABELS.get(kind, kind),
+                *_rates(acc, reads.get(cid, False)),
+            ]
+            for (cid, kind), acc in sorted(
+                by_style.items(),
+                key=lambda kv: (channel_names.get(kv[0][0], ""), order.get(kv[0][1], 9)),
+            )
+        ],
+    )
+    chips = Table(
+        "engagement_chips",
+        "Most tapped suggestions",
+        ["channel", "chip", "taps"],
+        [[names.label(channel_names, c), r, n] for c, r, n in reasons(scope, ReasonCount.CHIP)],
+    )
+    return {
+        "tables": [channel_table, style_table, chips],
+        "channels": channel_table,
+        "styles": style_table,
+    }

@@ -1,0 +1,101 @@
+"""Volume: conversations opened and resolved, messages in and out, busiest hours."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db.models import Count
+from django.db.models.functions import TruncDate
+
+from dashboards.models import ResolutionSample
+from inbox.models import Conversation
+
+from . import names
+from .scope import Scope
+from .tables import Table
+
+WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+
+
+def build(scope: Scope, hourly: list[dict]) -> dict:
+    tz = scope.tz
+    opened = dict(
+        scope.narrow(Conversation.objects, at="created_at", agent="assignee_id")
+        .annotate(day=TruncDate("created_at", tzinfo=tz))
+        .values("day")
+        .annotate(n=Count("pk"))
+        .values_list("day", "n")
+    )
+    resolved = dict(
+        scope.narrow(ResolutionSample.objects, at="resolved_at")
+        .annotate(day=TruncDate("resolved_at", tzinfo=tz))
+        .values("day")
+        .annotate(n=Count("pk"))
+        .values_list("day", "n")
+    )
+    per_day = defaultdict(lambda: {"inbound": 0, "outbound": 0})
+    per_channel = defaultdict(lambda: {"inbound": 0, "outbound": 0})
+    heat = [[0] * 24 for _ in range(7)]
+    per_hour = [0] * 24
+    local_of: dict = {}
+    for row in hourly:
+        local = local_of.get(row["hour"])
+        if local is None:
+            local = local_of[row["hour"]] = scope.local(row["hour"])
+        n = row["messages"]
+        per_day[local.date()][row["direction"]] += n
+        per_channel[row["channel_id"]][row["direction"]] += n
+        if row["direction"] == "inbound":
+            heat[local.weekday()][local.hour] += n
+            per_hour[local.hour] += n
+    days = scope.days()
+    daily = Table(
+        "volume_daily",
+        "Per day",
+        ["date", "conversations opened", "conversations resolved", "messages in", "messages out"],
+        [
+            [
+                d.isoformat(),
+                opened.get(d, 0),
+                resolved.get(d, 0),
+                per_day[d]["inbound"],
+                per_day[d]["outbound"],
+            ]
+            for d in days
+        ],
+    )
+    channel_names = names.channels(scope.workspace)
+    channels = Table(
+        "volume_channels",
+        "Per channel",
+        ["channel", "messages in", "messages out"],
+        [
+            [names.label(channel_names, cid), v["inbound"], v["outbound"]]
+            for cid, v in sorted(per_channel.items(), key=lambda kv: -sum(kv[1].values()))
+        ],
+    )
+    hours = Table(
+        "volume_hours",
+        "Customer messages by hour of day",
+        ["hour", "messages in"],
+        [[f"{h:02d}:00", per_hour[h]] for h in range(24)],
+    )
+    heatmap = Table(
+        "volume_heatmap",
+        "Customer messages by weekday and hour",
+        ["weekday", *[f"{h:02d}" for h in range(24)]],
+        [[WEEKDAYS[d], *heat[d]] for d in range(7)],
+    )
+    totals = {
+        "opened": sum(opened.values()),
+        "resolved": sum(resolved.values()),
+        "inbound": sum(v["inbound"] for v in per_day.values()),
+        "outbound": sum(v["outbound"] for v in per_day.values()),
+    }
+    return {
+        "tables": [daily, channels, hours, heatmap],
+        "totals": totals,
+        "daily": daily,
+        "heat": heat,
+        "weekdays": WEEKDAYS,
+    }

@@ -1,0 +1,163 @@
+"""Duration samples: customer waits ended by an agent response, and resolutions.
+
+Both follow metrics.responses; a response sample is dated by the response, a resolution
+sample by resolved_at, so a day's samples depend only on history up to that day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import connection
+
+from dashboards.models import ResolutionSample, ResponseSample
+
+from .hours import WorkClock
+
+_RESPONSES = """
+SELECT r.id, r.conversation_id, r.channel_id, c.team_id, r.author_user_id, r.created_at,
+       w.waited_from, prev.at IS NULL
+FROM inbox_message r
+JOIN inbox_conversation c ON c.id = r.conversation_id
+LEFT JOIN LATERAL (
+    SELECT max(p.created_at) AS at FROM inbox_message p
+    WHERE p.conversation_id = r.conversation_id AND p.direction = 'outbound'
+      AND p.author = 'agent' AND p.created_at < r.created_at
+) prev ON true
+JOIN LATERAL (
+    SELECT min(i.created_at) AS waited_from FROM inbox_message i
+    WHERE i.conversation_id = r.conversation_id AND i.direction = 'inbound'
+      AND i.author = 'contact' AND i.created_at < r.created_at
+      AND (prev.at IS NULL OR i.created_at > prev.at)
+) w ON w.waited_from IS NOT NULL
+WHERE r.workspace_id = %(ws)s AND r.direction = 'outbound' AND r.author = 'agent'
+  AND r.created_at >= %(start)s AND r.created_at < %(end)s
+"""
+
+_RESOLUTIONS = """
+SELECT c.id, c.channel_id, c.team_id, c.assignee_id, c.resolved_at, c.created_at,
+       prev.at, first_msg.at
+FROM inbox_conversation c
+LEFT JOIN LATERAL (
+    SELECT max(s.resolved_at) AS at FROM dashboards_resolutionsample s
+    WHERE s.conversation_id = c.id AND s.resolved_at < c.resolved_at
+) prev ON true
+LEFT JOIN LATERAL (
+    SELECT min(i.created_at) AS at FROM inbox_message i
+    WHERE i.conversation_id = c.id AND i.direction = 'inbound' AND i.author = 'contact'
+      AND i.created_at <= c.resolved_at AND (prev.at IS NULL OR i.created_at > prev.at)
+) first_msg ON true
+WHERE c.workspace_id = %(ws)s AND c.resolved_at >= %(start)s AND c.resolved_at < %(end)s
+"""
+
+
+def _bounds(day: dt.date) -> dict:
+    start = dt.datetime.combine(day, dt.time(0), dt.UTC)
+    return {"start": start, "end": start + dt.timedelta(days=1)}
+
+
+def recompute_responses(workspace_id: int, day: dt.date, clock: WorkClock) -> int:
+    bounds = _bounds(day)
+    with connection.cursor() as cursor:
+        cursor.execute(_RESPONSES, {"ws": workspace_id, **bounds})
+        rows = cursor.fetchall()
+    ResponseSample.objects.filter(
+        workspace_id=workspace_id, responded_at__gte=bounds["start"], responded_at__lt=bounds["end"]
+    ).delete()
+    ResponseSample.objects.bulk_create(
+        [
+            ResponseSample(
+                workspace_id=workspace_id,
+                response_message_id=message_id,
+                conversation_id=conversation_id,
+                channel_id=channel_id,
+                team_id=team_id,
+                agent_id=agent_id,
+                waited_from=waited_from,
+                responded_at=responded_at,
+                seconds=(responded_at - waited_from).total_seconds(),
+                business_seconds=clock.seconds(waited_from, responded_at),
+                is_first=is_first,
+            )
+            for (
+                message_id,
+                conversation_id,
+                channel_id,
+                team_id,
+                agent_id,
+                responded_at,
+                waited_from,
+                is_first,
+            ) in rows  # fmt: skip
+        ],
+        batch_size=2000,
+    )
+    return len(rows)
+
+
+def record_resolutions(workspace_id: int, day: dt.date, clock: WorkClock) -> int:
+    """Upsert a sample for each conversation currently resolved on `day`.
+
+    Earlier resolutions of a conversation that has since reopened stay as recorded:
+    Conversation keeps only the latest resolved_at, the samples keep the history.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(_RESOLUTIONS, {"ws": workspace_id, **_bounds(day)})
+        rows = cursor.fetchall()
+    samples = []
+    for row in rows:
+        conversation_id, channel_id, team_id, agent_id, resolved_at, created_at, prev, first = row
+        if first is None and prev is not None:
+            continue  # resolved again with no customer message since: no new episode
+        started_at = first or created_at
+        samples.append(
+            ResolutionSample(
+                workspace_id=workspace_id,
+                conversation_id=conversation_id,
+                channel_id=channel_id,
+                team_id=team_id,
+                agent_id=agent_id,
+                started_at=started_at,
+                resolved_at=resolved_at,
+                seconds=max(0.0, (resolved_at - started_at).total_seconds()),
+                business_seconds=clock.seconds(started_at, resolved_at),
+            )
+        )
+    ResolutionSample.objects.bulk_create(
+        samples,
+        update_conflicts=True,
+        unique_fields=["conversation_id", "resolved_at"],
+        update_fields=[
+            "channel_id",
+            "team_id",
+            "agent_id",
+            "started_at",
+            "seconds",
+            "business_seconds",
+        ],
+        batch_size=2000,
+    )
+    return len(samples)
+
+
+def remeasure(workspace_id: int, clock: WorkClock) -> None:
+    """Business hours or holidays changed: measure every stored sample again."""
+    for model, start_field, end_field in (
+        (ResponseSample, "waited_from", "responded_at"),
+        (ResolutionSample, "started_at", "resolved_at"),
+    ):
+        batch = []
+        for sample in (
+            model.objects.filter(workspace_id=workspace_id)
+            .only("pk", start_field, end_field)
+            .iterator(chunk_size=5000)
+        ):
+            sample.business_seconds = clock.seconds(
+                getattr(sample, start_field), getattr(sample, end_field)
+            )
+            batch.append(sample)
+            if len(batch) >= 5000:
+                model.objects.bulk_update(batch, ["business_seconds"])
+                batch = []
+        if batch:
+            model.objects.bulk_update(batch, ["business_seconds"])

@@ -1,0 +1,68 @@
+/*
+ * Live "now" tiles on the dashboards page.
+ *
+ * One websocket to /ws/inbox/ subscribed to the workspace (the same protocol as the
+ * inbox page; see inbox/consumers.py). The socket only says that something changed: on
+ * message.created / conversation.updated the page fires `dashboard:refresh` (debounced to
+ * one per 2 s), and htmx re-fetches the tiles fragment from the server, which reads the
+ * database. A (re)subscription refreshes too, so a tab that slept catches up.
+ */
+(function () {
+  "use strict";
+
+  var body = document.body;
+  var workspace = body.dataset.dashboardWorkspace;
+  if (!workspace || !window.WebSocket) return;
+  var statusEl = document.querySelector("[data-testid=connection-status]");
+  var socket = null;
+  var attempt = 0;
+  var timer = null;
+
+  function setConnection(state, text) {
+    if (!statusEl) return;
+    statusEl.dataset.state = state;
+    statusEl.textContent = text;
+  }
+
+  function refreshSoon() {
+    if (timer) return;
+    timer = setTimeout(function () {
+      timer = null;
+      body.dispatchEvent(new CustomEvent("dashboard:refresh", { bubbles: true }));
+    }, 2000);
+  }
+
+  function connect() {
+    var scheme = location.protocol === "https:" ? "wss://" : "ws://";
+    socket = new WebSocket(scheme + location.host + "/ws/inbox/");
+    socket.addEventListener("open", function () {
+      attempt = 0;
+      setConnection("live", "Live");
+      socket.send(JSON.stringify({ subscribe: { workspace: workspace } }));
+    });
+    socket.addEventListener("message", function (raw) {
+      var data;
+      try {
+        data = JSON.parse(raw.data);
+      } catch (e) {
+        return;
+      }
+      if (data.type === "subscribed") refreshSoon();
+      else if (data.type === "event" && (data.event === "message.created" || data.event === "conversation.updated"))
+        refreshSoon();
+    });
+    socket.addEventListener("close", function (event) {
+      socket = null;
+      if (event.code === 4401) {
+        setConnection("offline", "Signed out — reload to sign in");
+        return;
+      }
+      setConnection("reconnecting", "Reconnecting…");
+      var delay = Math.min(30000, 500 * Math.pow(2, attempt)) * (0.5 + Math.random() / 2);
+      attempt += 1;
+      setTimeout(connect, delay);
+    });
+  }
+
+  connect();
+})();
