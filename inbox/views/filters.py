@@ -1,24 +1,85 @@
-"""The conversation list's filters, read from the query string so a view is a shareable URL."""
+"""The conversation list's view and filters, read from the query string so a view is a
+shareable URL, plus the keyset cursor that pages through it.
+
+Views (tabs): all, mine, unassigned, or one team ("team-<id>"). Filters: status, channel,
+label, assignee, and a search box. Every combination orders by
+``last_message_at DESC NULLS LAST, id DESC``, the order of the recency indexes in
+migration 0008, so the first page and every "Load more" read at most one page of index.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from urllib.parse import urlencode
 
-from django.db.models import F, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import QueryDict
+from django.utils.dateparse import parse_datetime
 
-from inbox.models import Conversation, ConversationStatus
+from inbox import access
+from inbox.models import Conversation, ConversationStatus, Workspace
+from inbox.services import search
 
 ALL = "all"
+MINE = "mine"
+UNASSIGNED = "unassigned"
+TEAM_PREFIX = "team-"
+
+
+def _int_or_none(value: str) -> int | None:
+    return int(value) if value.isdigit() and len(value) < 19 else None
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where the previous page ended: its last row's (last_message_at, id)."""
+
+    last_message_at: datetime | None
+    pk: int
+
+    @classmethod
+    def parse(cls, raw: str) -> Cursor | None:
+        """`<iso time>_<id>` or `none_<id>`; anything else is no cursor (the first page)."""
+        at, _, pk = (raw or "").rpartition("_")
+        if _int_or_none(pk) is None:
+            return None
+        if at == "none":
+            return cls(None, int(pk))
+        try:
+            moment = parse_datetime(at)
+        except ValueError:
+            return None
+        if moment is None or moment.tzinfo is None:
+            return None
+        return cls(moment, int(pk))
+
+    @classmethod
+    def after(cls, conversation: Conversation) -> str:
+        at = conversation.last_message_at
+        return f"{at.isoformat() if at else 'none'}_{conversation.pk}"
+
+    def condition(self) -> Q:
+        """Rows strictly after this one in the list's order (nulls last, then id desc)."""
+        if self.last_message_at is None:
+            return Q(last_message_at__isnull=True, pk__lt=self.pk)
+        return (
+            Q(last_message_at__lt=self.last_message_at)
+            | Q(last_message_at=self.last_message_at, pk__lt=self.pk)
+            | Q(last_message_at__isnull=True)
+        )
 
 
 @dataclass(frozen=True)
 class ConversationFilters:
+    view: str = ALL
+    team: int | None = None
     status: str = ConversationStatus.OPEN
     channel: int | None = None
+    label: int | None = None
     # "" (anyone), "me", "unassigned", or a user id.
     assignee: str = ""
+    q: str = ""
 
     @classmethod
     def from_query(cls, query: QueryDict) -> ConversationFilters:
@@ -26,37 +87,92 @@ class ConversationFilters:
         status = query.get("status", ConversationStatus.OPEN)
         if status != ALL and status not in ConversationStatus.values:
             status = ConversationStatus.OPEN
-        channel = query.get("channel", "")
+        view = query.get("view", ALL)
+        team = None
+        if view.startswith(TEAM_PREFIX):
+            team = _int_or_none(view.removeprefix(TEAM_PREFIX))
+            view = ALL if team is None else "team"
+        elif view not in (ALL, MINE, UNASSIGNED):
+            view = ALL
         assignee = query.get("assignee", "")
-        if assignee not in ("", "me", "unassigned") and not assignee.isdigit():
+        if assignee not in ("", "me", "unassigned") and _int_or_none(assignee) is None:
             assignee = ""
         return cls(
+            view=view,
+            team=team,
             status=status,
-            channel=int(channel) if channel.isdigit() else None,
+            channel=_int_or_none(query.get("channel", "")),
+            label=_int_or_none(query.get("label", "")),
             assignee=assignee,
+            q=search.normalize(query.get("q", "")),
         )
 
-    def apply(self, conversations: QuerySet[Conversation], user) -> QuerySet[Conversation]:
+    @property
+    def view_key(self) -> str:
+        """The tab this is, as the `view` parameter spells it."""
+        return f"{TEAM_PREFIX}{self.team}" if self.view == "team" else self.view
+
+    def narrow(self, workspace: Workspace, user) -> QuerySet[Conversation]:
+        """The workspace's conversations in this view and filters, unordered and without
+        the search (the unread badge counts the view, not the search)."""
+        conversations = access.conversations(workspace)
+        if self.view == MINE:
+            conversations = conversations.filter(assignee=user)
+        elif self.view == UNASSIGNED:
+            conversations = conversations.filter(assignee__isnull=True)
+        elif self.view == "team":
+            conversations = conversations.filter(team_id=self.team)
         if self.status != ALL:
             conversations = conversations.filter(status=self.status)
         if self.channel is not None:
             conversations = conversations.filter(channel_id=self.channel)
+        if self.label is not None:
+            conversations = conversations.filter(labels__id=self.label)
         if self.assignee == "me":
             conversations = conversations.filter(assignee=user)
         elif self.assignee == "unassigned":
             conversations = conversations.filter(assignee__isnull=True)
         elif self.assignee:
             conversations = conversations.filter(assignee_id=int(self.assignee))
-        return conversations.order_by(F("last_message_at").desc(nulls_last=True), "-pk")
+        return conversations
+
+    def apply(
+        self, workspace: Workspace, user, cursor: Cursor | None = None, limit: int = 50
+    ) -> QuerySet[Conversation]:
+        """The first `limit` rows of the view, filters and search after `cursor`, in list
+        order (the caller slices; the search needs to know how far to look)."""
+        conversations = self.narrow(workspace, user)
+        if cursor is not None:
+            conversations = conversations.filter(cursor.condition())
+        if self.q:
+            conversations = search.matching_conversations(conversations, workspace, self.q, limit)
+        return conversations.order_by(search.LIST_ORDER, "-pk")
 
     def querystring(self, **extra) -> str:
         """Non-default filters as `?a=b`, carried on conversation links and fragment URLs."""
-        params = {}
+        params = self.params()
+        params.update({k: v for k, v in extra.items() if v not in (None, "")})
+        return "?" + urlencode(params) if params else ""
+
+    def params(self, *, view: bool = True) -> dict[str, str]:
+        params: dict[str, str] = {}
+        if view and self.view != ALL:
+            params["view"] = self.view_key
         if self.status != ConversationStatus.OPEN:
             params["status"] = self.status
         if self.channel is not None:
-            params["channel"] = self.channel
+            params["channel"] = str(self.channel)
+        if self.label is not None:
+            params["label"] = str(self.label)
         if self.assignee:
             params["assignee"] = self.assignee
-        params.update({k: v for k, v in extra.items() if v not in (None, "")})
+        if self.q:
+            params["q"] = self.q
+        return params
+
+    def view_querystring(self, view_key: str) -> str:
+        """This URL's filters on another tab (tabs keep status, channel, label and search)."""
+        params = self.params(view=False)
+        if view_key != ALL:
+            params = {"view": view_key, **params}
         return "?" + urlencode(params) if params else ""

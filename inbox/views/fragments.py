@@ -15,23 +15,38 @@ from django.views.decorators.http import require_GET
 
 from inbox import access
 
-from .filters import ConversationFilters
-from .queries import activate_workspace_timezone, conversation_rows, thread_messages
+from .filters import ConversationFilters, Cursor
+from .listing import list_context, page_title
+from .queries import activate_workspace_timezone, thread_messages
 
 
 @require_GET
 @login_required
 def conversation_list(request: HttpRequest, slug: str) -> HttpResponse:
-    workspace = access.membership_for(request.user, slug).workspace
+    """The list (first page: with the unread badge and the page title) or, with
+    `cursor`, the rows after it and the next "Load more"."""
+    membership = access.membership_for(request.user, slug)
+    workspace = membership.workspace
     activate_workspace_timezone(workspace)
     filters = ConversationFilters.from_query(request.GET)
     selected = request.GET.get("selected", "")
-    context = {
-        "workspace": workspace,
-        "filter_qs": filters.querystring(),
-        "conversations": conversation_rows(workspace, request.user, filters),
-        "selected_id": int(selected) if selected.isdigit() else None,
-    }
+    selected_id = int(selected) if selected.isdigit() and len(selected) < 19 else None
+    cursor = Cursor.parse(request.GET.get("cursor", ""))
+    context = list_context(
+        membership, request.user, filters, selected_id=selected_id, cursor=cursor
+    )
+    if cursor is not None:
+        return render(request, "inbox/_conversation_rows.html", context)
+    selected_row = next((c for c in context["conversations"] if c.pk == selected_id), None)
+    if selected_row is None and selected_id is not None:
+        selected_row = (
+            access.conversations(workspace)
+            .select_related("contact")
+            .prefetch_related("contact__identities")
+            .filter(pk=selected_id)
+            .first()
+        )
+    context["fragment_title"] = page_title(workspace, context, selected_row)
     return render(request, "inbox/_conversation_list.html", context)
 
 

@@ -12,7 +12,9 @@ from inbox.models import ConversationStatus
 
 from .composer import composer_context
 from .filters import ALL, ConversationFilters
-from .queries import activate_workspace_timezone, conversation_rows, thread_messages
+from .listing import labels as list_labels
+from .listing import list_context, page_title, view_tabs
+from .queries import activate_workspace_timezone, thread_messages
 
 ZERO_UUID = "00000000-0000-0000-0000-000000000000"
 
@@ -41,21 +43,21 @@ def inbox_page(request: HttpRequest, slug: str, conversation_id: int | None = No
         services.mark_read(conversation, request.user)
         thread = thread_messages(conversation)
         composer = composer_context(workspace, conversation)
+    listing = list_context(
+        membership, request.user, filters, selected_id=conversation.pk if conversation else None
+    )
     context = {
         **composer,
+        **listing,
         "membership": membership,
-        "workspace": workspace,
         "memberships": access.memberships(request.user),
-        "filters": filters,
-        "filter_qs": filters.querystring(),
         "status_choices": [(ALL, "All"), *ConversationStatus.choices],
         "channels": access.channels(workspace).order_by("name"),
         "members": access.members(workspace),
-        "conversations": conversation_rows(workspace, request.user, filters),
+        "labels": list_labels(workspace),
+        "view_tabs": view_tabs(workspace, filters),
+        "page_title": page_title(workspace, listing, conversation),
         "conversation": conversation,
-        "selected_id": conversation.pk if conversation else None,
-        "list_url": reverse("inbox:list_fragment", args=[slug])
-        + filters.querystring(selected=conversation.pk if conversation else None),
         # The client swaps the zero UUID for the id an event names.
         "message_url_template": reverse("inbox:message_fragment", args=[slug, ZERO_UUID]),
         # Not "messages": that name belongs to django.contrib.messages in templates.

@@ -3,31 +3,110 @@
 from __future__ import annotations
 
 import zoneinfo
+from dataclasses import dataclass
+from datetime import datetime
 
+from django.conf import settings
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from inbox import access, services
-from inbox.models import Conversation, Message, Workspace
+from inbox.models import Conversation, Message, ReadMarker, Workspace
+from inbox.services import search
 
-from .filters import ConversationFilters
+from .filters import ConversationFilters, Cursor
 
 LIST_LIMIT = 50
 THREAD_LIMIT = 100
+# The unread badge counts up to this and then says "99+": counting every unread
+# conversation of a 100,000-row view would cost more than the whole list.
+UNREAD_CAP = 100
+# A customer waiting longer than this for a reply is flagged overdue in the list.
+DEFAULT_RESPONSE_TARGET_MINUTES = 15
+
+
+@dataclass
+class ConversationPage:
+    """One page of the list: rows (each with .unread, .waiting, .overdue, .snippet) and
+    the cursor of the next page, if there is one."""
+
+    rows: list[Conversation]
+    next_cursor: str | None
+
+
+def conversation_page(
+    workspace: Workspace,
+    user,
+    filters: ConversationFilters,
+    cursor: Cursor | None = None,
+    limit: int = LIST_LIMIT,
+) -> ConversationPage:
+    """A page of the list in a fixed number of queries: rows (contact, channel and
+    assignee joined), identities, unread counts, and search snippets when searching."""
+    rows = list(
+        filters.apply(workspace, user, cursor, limit + 1)
+        .select_related("contact", "channel", "assignee")
+        .prefetch_related("contact__identities")[: limit + 1]
+    )
+    next_cursor = Cursor.after(rows[limit - 1]) if len(rows) > limit else None
+    rows = rows[:limit]
+    unread = services.unread_counts(rows, user) if rows else {}
+    snippets = search.snippets([row.pk for row in rows], filters.q) if filters.q else {}
+    now = timezone.now()
+    target = response_target_minutes()
+    for row in rows:
+        row.unread = unread.get(row.pk, 0)
+        row.snippet = snippets.get(row.pk)
+        row.waiting, row.overdue = waiting_age(row.waiting_since, now, target)
+    return ConversationPage(rows=rows, next_cursor=next_cursor)
 
 
 def conversation_rows(
     workspace: Workspace, user, filters: ConversationFilters, limit: int = LIST_LIMIT
 ) -> list[Conversation]:
-    """The newest conversations matching `filters`, each with `.unread` for this user."""
-    rows = list(
-        filters.apply(access.conversations(workspace), user)
-        .select_related("contact", "channel", "assignee")
-        .prefetch_related("contact__identities")[:limit]
+    """The first page's rows (kept for callers that do not page)."""
+    return conversation_page(workspace, user, filters, limit=limit).rows
+
+
+def unread_total(workspace: Workspace, user, filters: ConversationFilters) -> int:
+    """Conversations in the view (search aside) with a customer message the user has not
+    read, up to UNREAD_CAP. One query: an anti-join on the user's read markers."""
+    read = ReadMarker.objects.filter(
+        conversation=OuterRef("pk"), user=user, read_at__gte=OuterRef("last_inbound_at")
     )
-    unread = services.unread_counts(rows, user) if rows else {}
-    for row in rows:
-        row.unread = unread.get(row.pk, 0)
-    return rows
+    unread = (
+        filters.narrow(workspace, user)
+        .filter(last_inbound_at__isnull=False)
+        .exclude(Exists(read))
+        .values("pk")
+    )
+    return unread[:UNREAD_CAP].count()
+
+
+def unread_label(count: int) -> str:
+    return f"{UNREAD_CAP - 1}+" if count >= UNREAD_CAP else str(count)
+
+
+def response_target_minutes() -> int:
+    return int(getattr(settings, "INBOX_RESPONSE_TARGET_MINUTES", DEFAULT_RESPONSE_TARGET_MINUTES))
+
+
+def waiting_age(since: datetime | None, now: datetime, target_minutes: int) -> tuple[str, bool]:
+    """("12m" / "3h" / "2d", overdue?) for a customer waiting since `since`, else ("", False).
+
+    SLA-style: the clock is the first unanswered customer message (waiting_since), so a
+    customer who writes three times is not made younger by their own follow-ups.
+    """
+    if since is None:
+        return "", False
+    minutes = max(0, int((now - since).total_seconds() // 60))
+    if minutes < 60:
+        label = f"{minutes}m"
+    elif minutes < 48 * 60:
+        label = f"{minutes // 60}h"
+    else:
+        label = f"{minutes // (24 * 60)}d"
+    return label, minutes >= target_minutes
 
 
 def thread_messages(conversation: Conversation, limit: int = THREAD_LIMIT) -> list[Message]:

@@ -92,19 +92,22 @@ def test_list_filters_by_status_channel_and_assignee(agent_client, agent, worksp
     assert rows(fragment) == [str(resolved.pk)]
 
 
-def test_list_page_query_count_does_not_grow_with_conversations(
-    agent_client, channel, django_assert_max_num_queries
-):
+def test_list_page_query_count_does_not_grow_with_conversations(agent_client, channel):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     for n in range(3):
         inbound(channel, f"+1555000{n:04d}", f"hello {n}")
-    with django_assert_max_num_queries(9):
+    with CaptureQueriesContext(connection) as small_queries:
         small = agent_client.get("/w/acme/")
     for n in range(3, 30):
         inbound(channel, f"+1555000{n:04d}", f"hello {n}")
-    with django_assert_max_num_queries(9):
+    with CaptureQueriesContext(connection) as large_queries:
         large = agent_client.get("/w/acme/")
     assert len(rows(small.text)) == 3
     assert len(rows(large.text)) == 30
+    # Tabs, label filter, unread badge, rows: a fixed set of queries, whatever the rows.
+    assert len(large_queries) == len(small_queries) <= 12
 
 
 def test_thread_shows_messages_and_marks_read(agent_client, agent, conversation):

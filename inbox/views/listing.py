@@ -1,0 +1,75 @@
+"""What the conversation list renders, shared by the full page and its htmx fragment, so
+the first render and every live re-fetch show the same rows, badge and title."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from inbox.models import Conversation, Label, Membership, Team, Workspace
+
+from . import queries
+from .filters import ALL, MINE, TEAM_PREFIX, UNASSIGNED, ConversationFilters, Cursor
+from .queries import conversation_page, unread_label, unread_total
+
+
+def list_context(
+    membership: Membership,
+    user,
+    filters: ConversationFilters,
+    *,
+    selected_id: int | None,
+    cursor: Cursor | None = None,
+) -> dict:
+    """Rows of one page, the next page's URL, and the view's unread badge."""
+    workspace = membership.workspace
+    page = conversation_page(workspace, user, filters, cursor, limit=queries.LIST_LIMIT)
+    fragment_url = reverse("inbox:list_fragment", args=[workspace.slug])
+    context = {
+        "workspace": workspace,
+        "filters": filters,
+        "filter_qs": filters.querystring(),
+        "conversations": page.rows,
+        "selected_id": selected_id,
+        "list_url": fragment_url + filters.querystring(selected=selected_id),
+        "more_url": (
+            fragment_url + filters.querystring(selected=selected_id, cursor=page.next_cursor)
+            if page.next_cursor
+            else None
+        ),
+    }
+    if cursor is None:  # later pages carry rows only; the badge belongs to the first
+        count = unread_total(workspace, user, filters)
+        context["unread_total"] = count
+        context["unread_label"] = unread_label(count)
+    return context
+
+
+def page_title(workspace: Workspace, context: dict, selected: Conversation | None) -> str:
+    """ "(3) Ana García · Acme · Inbox": the page's <title>, re-sent with each list fetch
+    so the tab shows the unread count live (htmx applies a fragment's <title>)."""
+    parts = [selected.contact.display_name] if selected is not None else []
+    parts += [workspace.name, "Inbox"]
+    title = " · ".join(parts)
+    count = context.get("unread_total", 0)
+    return f"({context['unread_label']}) {title}" if count else title
+
+
+def view_tabs(workspace: Workspace, filters: ConversationFilters) -> list[dict]:
+    """All / Mine / Unassigned / one per team, each keeping the other filters."""
+    tabs = [("All", ALL), ("Mine", MINE), ("Unassigned", UNASSIGNED)]
+    teams = Team.objects.filter(workspace=workspace).order_by("name").values_list("pk", "name")
+    tabs += [(name, f"{TEAM_PREFIX}{pk}") for pk, name in teams]
+    base = reverse("inbox:workspace", args=[workspace.slug])
+    return [
+        {
+            "label": label,
+            "key": key,
+            "url": base + filters.view_querystring(key),
+            "current": key == filters.view_key,
+        }
+        for label, key in tabs
+    ]
+
+
+def labels(workspace: Workspace):
+    return Label.objects.filter(workspace=workspace).order_by("name")
