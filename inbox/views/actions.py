@@ -20,6 +20,7 @@ from inbox.services import SendRejected
 
 from .composer import Draft, composer_context, read_draft
 from .queries import activate_workspace_timezone
+from .workflow import add_private_note
 
 UNPROCESSABLE = 422
 
@@ -31,6 +32,8 @@ def _back_to(slug: str, conversation_id: int) -> HttpResponse:
 @require_POST
 @login_required
 def reply(request: HttpRequest, slug: str, conversation_id: int) -> HttpResponse:
+    if request.POST.get("mode") == "note":  # the composer's note toggle: never sent
+        return add_private_note(request, slug, conversation_id)
     workspace = access.membership_for(request.user, slug).workspace
     activate_workspace_timezone(workspace)
     conversation = access.conversation_for(workspace, conversation_id)

@@ -17,9 +17,21 @@ from django.views.decorators.http import require_POST
 
 from inbox import access
 from inbox.models import Channel, Conversation, Workspace
-from inbox.services.preview import MAX_CHIPS, Preview, build_content, compose_preview
+from inbox.services.draft_content import (
+    ACTION_TYPES,
+    MAX_ACTIONS,
+    ActionRow,
+    RichDraft,
+    build_draft_content,
+    capability_notes,
+)
+from inbox.services.preview import MAX_CHIPS, Preview, compose_preview
 
 from .queries import activate_workspace_timezone
+
+# A short palette for the picker; the OS keyboard has the rest. On SMS any of these
+# switches the message to UCS-2, which the segment counter then shows.
+EMOJI = "😊 🙂 😉 😀 😂 🙏 👍 👋 🎉 ❤️ ✅ ⭐ 📦 🚚 📅 ⏰ 📞 📍 💳 🔒 ⚠️ ❓ 👀 🤝".split()
 
 
 @dataclass(frozen=True)
@@ -29,10 +41,17 @@ class Draft:
     channel: Channel
     text: str = ""
     chips: list[str] = field(default_factory=list)
+    rich: RichDraft = field(default_factory=RichDraft)
+    # "note": a private note for the team, never sent (the composer's note toggle).
+    mode: str = "reply"
 
     @property
     def content(self) -> dict:
-        return build_content(self.text, self.chips)
+        return build_draft_content(self.text, self.chips, self.rich)
+
+    @property
+    def is_note(self) -> bool:
+        return self.mode == "note"
 
 
 def read_draft(request: HttpRequest, workspace: Workspace, conversation: Conversation) -> Draft:
@@ -44,7 +63,32 @@ def read_draft(request: HttpRequest, workspace: Workspace, conversation: Convers
         if channel is None:
             raise Http404("No such channel")
     chips = request.POST.getlist("chip")[:MAX_CHIPS]
-    return Draft(channel=channel, text=request.POST.get("text", ""), chips=chips)
+    return Draft(
+        channel=channel,
+        text=request.POST.get("text", ""),
+        chips=chips,
+        rich=read_rich(request),
+        mode="note" if request.POST.get("mode") == "note" else "reply",
+    )
+
+
+def read_rich(request: HttpRequest) -> RichDraft:
+    """The card builder and attachment fields; rows past MAX_ACTIONS are ignored."""
+    kinds = request.POST.getlist("action_type")[:MAX_ACTIONS]
+    texts = request.POST.getlist("action_text")[:MAX_ACTIONS]
+    values = request.POST.getlist("action_value")[:MAX_ACTIONS]
+    valid = {k for k, _ in ACTION_TYPES}
+    rows = [
+        ActionRow(kind=k if k in valid else "reply", text=t, value=v)
+        for k, t, v in zip(kinds, texts, values, strict=False)
+    ]
+    return RichDraft(
+        card_title=request.POST.get("card_title", ""),
+        card_description=request.POST.get("card_description", ""),
+        card_media_url=request.POST.get("card_media_url", ""),
+        attachment_url=request.POST.get("attachment_url", ""),
+        actions=rows,
+    )
 
 
 def reply_channels(workspace: Workspace, conversation: Conversation) -> list[Channel]:
@@ -57,9 +101,14 @@ def reply_channels(workspace: Workspace, conversation: Conversation) -> list[Cha
 
 
 def preview_context(draft: Draft, preview: Preview, errors: list[str] | None = None) -> dict:
+    if draft.is_note:
+        # A note goes nowhere: no channel limit or opt-out applies, only "not empty".
+        errors = errors or []
     return {
         "draft": draft,
         "preview": preview,
+        "note_mode": draft.is_note,
+        "caps": capability_notes(draft.channel, preview),
         # A refused send's reasons win over the live ones (they are what just happened).
         "errors": errors if errors is not None else preview.shown_errors,
     }
@@ -77,11 +126,15 @@ def composer_context(
     draft = draft or Draft(channel=conversation.channel)
     preview = compose_preview(conversation, draft.content, draft.channel)
     chips = list(draft.chips) + [""] * (MAX_CHIPS - len(draft.chips))
+    actions = list(draft.rich.actions) + [ActionRow()] * (MAX_ACTIONS - len(draft.rich.actions))
     return {
         "workspace": workspace,
         "conversation": conversation,
         "reply_channels": reply_channels(workspace, conversation),
         "chip_slots": chips[:MAX_CHIPS],
+        "action_slots": actions[:MAX_ACTIONS],
+        "action_types": ACTION_TYPES,
+        "emoji": EMOJI,
         "focus": focus,
         **preview_context(draft, preview, errors),
     }

@@ -1,0 +1,146 @@
+"""Keyboard workflow in a real browser against uvicorn, PostgreSQL and Redis: the "?"
+help, next/previous conversation, assign to me, resolve, focus the composer with a "/"
+canned response, and a browser notification for a customer message assigned to me."""
+
+from __future__ import annotations
+
+import itertools
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.utils import timezone
+
+from inbox.adapters import InboundMessage
+from inbox.models import CannedResponse, Conversation, Direction, Message
+from inbox.services import ingest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+LIVE = 30_000  # ms: upper bound for an update to show; the assertion is that it shows
+_ids = itertools.count(1)
+
+# Replaces the browser's Notification with a recorder that reports permission granted.
+RECORD_NOTIFICATIONS = """
+window.__notifications = [];
+window.Notification = function (title, options) {
+  window.__notifications.push({ title: title, body: (options || {}).body });
+  document.documentElement.dataset.notified = String(window.__notifications.length);
+};
+window.Notification.permission = "granted";
+window.Notification.requestPermission = function () { return Promise.resolve("granted"); };
+"""
+
+
+def off_loop(fn, *args):
+    """Run ORM work on a plain thread: Playwright's sync API keeps an event loop running
+    on this one, and Django refuses database calls from an async context."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(fn, *args).result()
+
+
+def customer_writes(channel, number: str, text: str):
+    (message,) = ingest(
+        channel,
+        [
+            InboundMessage(
+                provider_message_id=f"kb-{next(_ids)}-{number}",
+                sender=number,
+                recipient=channel.config["from_number"],
+                content={"type": "text", "text": text},
+                text=text,
+                received_at=timezone.now(),
+            )
+        ],
+    )
+    return message.conversation
+
+
+def test_shortcuts_help_navigation_assign_resolve_and_canned(
+    asgi_server, sms_channel, agent, workspace, browser
+):
+    from playwright.sync_api import expect
+
+    def setup():
+        older = customer_writes(sms_channel, "+14155550131", "First customer")
+        newer = customer_writes(sms_channel, "+14155550132", "Second customer")
+        contact = newer.contact
+        contact.name = "Dana Scully"
+        contact.save()
+        CannedResponse.objects.create(
+            workspace=workspace,
+            shortcut="thanks",
+            title="Thanks",
+            body="Thanks {{contact.first_name}}!",
+        )
+        return older, newer
+
+    older, newer = off_loop(setup)
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.add_init_script(RECORD_NOTIFICATIONS)
+    page.goto(asgi_server + "/")
+    page.get_by_label("Username").fill("alice")
+    page.get_by_label("Password").fill("pw-alice")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(asgi_server + "/w/acme/")
+    page.goto(f"{asgi_server}/w/acme/c/{newer.pk}/")
+    expect(page.get_by_test_id("connection-status")).to_have_text("Live", timeout=LIVE)
+
+    # "?" lists the shortcuts in a dialog; Esc closes it.
+    page.keyboard.press("?")
+    help_dialog = page.get_by_test_id("shortcuts-help")
+    expect(help_dialog).to_be_visible()
+    expect(help_dialog).to_contain_text("Assign to me")
+    page.keyboard.press("Escape")
+    expect(help_dialog).to_be_hidden()
+
+    # j / k: next and previous conversation in the list.
+    page.keyboard.press("j")
+    page.wait_for_url(f"**/c/{older.pk}/")
+    page.keyboard.press("k")
+    page.wait_for_url(f"**/c/{newer.pk}/")
+    expect(page.get_by_test_id("connection-status")).to_have_text("Live", timeout=LIVE)
+
+    # a: assign to me; e: resolve. Both land in the thread head and the database.
+    head = page.get_by_test_id("thread-head")
+    page.keyboard.press("a")
+    expect(head).to_have_attribute("data-assignee", str(agent.pk), timeout=LIVE)
+    page.keyboard.press("e")
+    expect(head).to_have_attribute("data-status", "resolved", timeout=LIVE)
+    stored = off_loop(lambda: Conversation.objects.get(pk=newer.pk))
+    assert stored.assignee_id == agent.pk and stored.status == "resolved"
+    # The system notes arrive in the thread live.
+    system = page.locator('[data-testid="message"][data-kind="system"]')
+    expect(system).to_have_count(2, timeout=LIVE)
+    expect(system.last).to_contain_text("Resolved by alice")
+
+    # The status picker: "pending" applies at once; "snoozed" first asks until when.
+    page.get_by_test_id("status-select").select_option("pending")
+    expect(head).to_have_attribute("data-status", "pending", timeout=LIVE)
+    expect(page.get_by_test_id("snooze-fields")).to_be_hidden()
+    page.get_by_test_id("status-select").select_option("snoozed")
+    expect(page.get_by_test_id("snooze-fields")).to_be_visible()
+    expect(head).to_have_attribute("data-status", "pending")
+    page.get_by_test_id("snooze-preset").select_option("1h")
+    expect(head).to_have_attribute("data-status", "snoozed", timeout=LIVE)
+    expect(page.get_by_test_id("status-badge")).to_contain_text("until")
+
+    # r: focus the reply box; "/" opens canned responses, Enter inserts (does not send).
+    page.keyboard.press("r")
+    box = page.locator("#composer-text")
+    expect(box).to_be_focused()
+    box.press_sequentially("/than")
+    item = page.get_by_test_id("canned-item")
+    expect(item).to_have_count(1, timeout=LIVE)
+    box.press("Enter")
+    expect(box).to_have_value("Thanks Dana!")
+    expect(page.get_by_test_id("canned-popup")).to_be_hidden()
+    assert not off_loop(Message.objects.filter(direction=Direction.OUTBOUND).exists)
+
+    # A customer message in a conversation assigned to me: a browser notification.
+    page.keyboard.press("Escape")
+    off_loop(lambda: Conversation.objects.filter(pk=older.pk).update(assignee=agent))
+    off_loop(customer_writes, sms_channel, "+14155550131", "Are you there?")
+    expect(page.locator("html")).to_have_attribute("data-notified", "1", timeout=LIVE)
+    note = page.evaluate("window.__notifications[0]")
+    assert note["title"].startswith("New message from")
+    assert note["body"] == "Are you there?"
