@@ -10,13 +10,22 @@ and statuses, and a tab that missed events (reconnect, sleep) catches up by re-f
 its fragments: the stream is a hint, the database is the truth.
 
 Protocol (browser -> server):
-    {"subscribe": {"workspace": "<slug>"}}        join ws-<workspace id>
-    {"subscribe": {"conversation": <id>}}         join conv-<id> (replaces the previous one)
-    {"typing": <conversation id>}                 the agent is typing (published, not stored)
+    {"subscribe": {"workspace": "<slug>"}}        join ws-<workspace id>; the tab counts
+                                                  toward the agent's presence (online)
+    {"subscribe": {"conversation": <id>}}         join conv-<id> (replaces the previous one);
+                                                  the agent is listed as viewing it
+    {"typing": <conversation id>}                 the agent is typing (published, not stored);
+                                                  with "is_typing": false, stopped (sent/cleared)
+    {"heartbeat": true}                           every ~20 s: keeps presence and viewing
+                                                  alive (they expire without it), answered
+                                                  with a pong so the page notices a dead link
 Server -> browser:
     {"type": "subscribed", "workspace": slug} / {"type": "subscribed", "conversation": id}
+    {"type": "pong"}
     {"type": "error", "error": "not_found" | "bad_request", "detail": "..."}
-    {"type": "event", "event": "...", ...}        a relayed inbox.event
+    {"type": "event", "event": "...", ...}        a relayed inbox.event, including
+        "viewers" {conversation_id, viewers: [{user_id, name}]} and
+        "presence" {user_id, name, status}
 """
 
 from __future__ import annotations
@@ -25,6 +34,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from inbox import access, realtime, services
+from inbox.services import presence, viewers
 
 # Close code for a refused handshake by an anonymous user (4000-4999 are application codes).
 UNAUTHENTICATED = 4401
@@ -35,6 +45,8 @@ class InboxConsumer(AsyncJsonWebsocketConsumer):
         self.user = self.scope.get("user")
         self.groups_joined: set[str] = set()
         self.conversation_group: str | None = None
+        self.workspace_id: int | None = None
+        self.conversation_id: int | None = None
         if not getattr(self.user, "is_authenticated", False):
             await self.close(code=UNAUTHENTICATED)
             return
@@ -43,6 +55,14 @@ class InboxConsumer(AsyncJsonWebsocketConsumer):
     async def disconnect(self, code: int) -> None:
         for group in getattr(self, "groups_joined", set()):
             await self.channel_layer.group_discard(group, self.channel_name)
+        if getattr(self, "conversation_id", None) is not None:
+            await database_sync_to_async(viewers.leave)(
+                self.conversation_id, self.user, self.channel_name
+            )
+        if getattr(self, "workspace_id", None) is not None:
+            await database_sync_to_async(presence.tab_closed)(
+                self.workspace_id, self.user.pk, self.channel_name
+            )
 
     async def receive_json(self, content, **kwargs) -> None:
         if not isinstance(content, dict):
@@ -57,7 +77,9 @@ class InboxConsumer(AsyncJsonWebsocketConsumer):
             else:
                 await self._error("bad_request", "subscribe to a workspace or a conversation")
         elif "typing" in content:
-            await self._typing(content["typing"])
+            await self._typing(content["typing"], is_typing=content.get("is_typing") is not False)
+        elif content.get("heartbeat") is True:
+            await self._heartbeat()
         else:
             await self._error("bad_request", "unknown command")
 
@@ -74,6 +96,14 @@ class InboxConsumer(AsyncJsonWebsocketConsumer):
             await self._error("not_found", "no such workspace")
             return
         await self._join(realtime.workspace_group(workspace.pk))
+        if self.workspace_id is not None and self.workspace_id != workspace.pk:
+            await database_sync_to_async(presence.tab_closed)(
+                self.workspace_id, self.user.pk, self.channel_name
+            )
+        self.workspace_id = workspace.pk
+        await database_sync_to_async(presence.tab_alive)(
+            workspace.pk, self.user.pk, self.channel_name
+        )
         await self.send_json({"type": "subscribed", "workspace": workspace.slug})
 
     async def _subscribe_conversation(self, conversation_id) -> None:
@@ -89,16 +119,36 @@ class InboxConsumer(AsyncJsonWebsocketConsumer):
             self.groups_joined.discard(self.conversation_group)
         self.conversation_group = group
         await self._join(group)
+        if self.conversation_id is not None and self.conversation_id != conversation.pk:
+            await database_sync_to_async(viewers.leave)(
+                self.conversation_id, self.user, self.channel_name
+            )
+        self.conversation_id = conversation.pk
         await self.send_json({"type": "subscribed", "conversation": conversation.pk})
+        # After "subscribed": the page's own list of viewers arrives as the next event.
+        await database_sync_to_async(viewers.join)(conversation, self.user, self.channel_name)
 
-    async def _typing(self, conversation_id) -> None:
+    async def _heartbeat(self) -> None:
+        if self.workspace_id is not None:
+            await database_sync_to_async(presence.tab_alive)(
+                self.workspace_id, self.user.pk, self.channel_name
+            )
+        if self.conversation_id is not None:
+            await database_sync_to_async(viewers.heartbeat)(
+                self.conversation_id, self.user, self.channel_name
+            )
+        await self.send_json({"type": "pong"})
+
+    async def _typing(self, conversation_id, *, is_typing: bool = True) -> None:
         conversation = await database_sync_to_async(access.conversation_for_user)(
             self.user, conversation_id
         )
         if conversation is None:
             await self._error("not_found", "no such conversation")
             return
-        await database_sync_to_async(services.agent_typing)(conversation, self.user)
+        await database_sync_to_async(services.agent_typing)(
+            conversation, self.user, is_typing=is_typing
+        )
 
     async def _join(self, group: str) -> None:
         await self.channel_layer.group_add(group, self.channel_name)

@@ -4,7 +4,9 @@ from .publish import (
     conversation_changed,
     conversation_group,
     message_changed,
+    presence_changed,
     typing_changed,
+    viewers_changed,
     workspace_group,
 )
 
@@ -12,6 +14,8 @@ __all__ = [
     "conversation_changed",
     "conversation_group",
     "message_changed",
+    "presence_changed",
     "typing_changed",
+    "viewers_changed",
     "workspace_group",
 ]

@@ -76,3 +76,25 @@ def typing_changed(
             "is_typing": is_typing,
         },
     )
+
+
+def presence_changed(membership) -> None:
+    """A teammate went online / away / offline; the page re-reads the team from the DB."""
+    user = membership.user
+    _after_commit(
+        workspace_group(membership.workspace_id),
+        {
+            "event": "presence",
+            "user_id": membership.user_id,
+            "name": user.get_full_name() or user.get_username(),
+            "status": membership.presence,
+        },
+    )
+
+
+def viewers_changed(conversation_id: int, viewers: list[dict]) -> None:
+    """Who has the conversation open (ephemeral like typing: published at once)."""
+    _send(
+        conversation_group(conversation_id),
+        {"event": "viewers", "conversation_id": conversation_id, "viewers": viewers},
+    )

@@ -7,7 +7,11 @@
  *  - any workspace event fires `inbox:list-changed`, which the list re-fetches on (hx-trigger,
  *    debounced), so ordering and filters stay the server's decision;
  *  - every (re)subscription fires `inbox:resync`, which re-fetches the list and the thread:
- *    whatever happened while the socket was down is read back from the database.
+ *    whatever happened while the socket was down is read back from the database;
+ *  - a heartbeat every 20 s keeps this tab counted (presence, "viewing"); a heartbeat left
+ *    unanswered means a dead link (a flaky network rarely says so), and the tab reconnects;
+ *  - "viewers" and agent "typing" events say who else has this conversation open, so two
+ *    agents do not answer the same customer; customer typing has its own line.
  */
 (function () {
   "use strict";
@@ -21,11 +25,21 @@
   var ZERO = "00000000-0000-0000-0000-000000000000";
   var statusEl = document.querySelector("[data-testid=connection-status]");
   var typingEl = document.querySelector("[data-testid=typing-indicator]");
+  var viewersEl = document.querySelector("[data-testid=viewer-presence]");
+  var HEARTBEAT_MS = 20000;
+  var PONG_WAIT_MS = 10000;
+  var AGENT_TYPING_MS = 6000;
 
   var socket = null;
   var attempt = 0;
   var typingHideTimer = null;
   var lastTypingSent = 0;
+  var reconnectTimer = null;
+  var heartbeatTimer = null;
+  var pongTimer = null;
+  var viewers = []; // other agents with this conversation open: [{user_id, name}]
+  var agentsTyping = {}; // user_id -> {name, until}
+  var agentTypingTimer = null;
 
   function setConnection(state, text) {
     if (!statusEl) return;
@@ -93,19 +107,81 @@
       .catch(function () {});
   }
 
-  function showTyping(event) {
-    if (!typingEl || event.conversation_id !== conversationId) return;
-    if (event.who === "agent" && event.user_id === userId) return;
+  function hideCustomerTyping() {
+    clearTimeout(typingHideTimer);
+    if (typingEl) typingEl.hidden = true;
+  }
+
+  function showCustomerTyping(event) {
+    if (!typingEl) return;
     clearTimeout(typingHideTimer);
     if (!event.is_typing) {
       typingEl.hidden = true;
       return;
     }
-    typingEl.textContent = event.who === "contact" ? "Customer is typing…" : "Another agent is typing…";
+    typingEl.dataset.who = "contact";
+    typingEl.textContent = "Customer is typing…";
     typingEl.hidden = false;
-    typingHideTimer = setTimeout(function () {
-      typingEl.hidden = true;
-    }, 6000);
+    typingHideTimer = setTimeout(hideCustomerTyping, 6000);
+  }
+
+  /* "Bob is typing a reply…" for a teammate typing, "Carol is viewing" for one reading. */
+  function renderViewers() {
+    if (!viewersEl) return;
+    var now = Date.now();
+    var parts = [];
+    var typingNames = [];
+    var seen = {};
+    Object.keys(agentsTyping).forEach(function (id) {
+      if (agentsTyping[id].until > now) {
+        typingNames.push(agentsTyping[id].name);
+        seen[id] = true;
+      } else {
+        delete agentsTyping[id];
+      }
+    });
+    var viewing = viewers
+      .filter(function (v) {
+        return !seen[v.user_id];
+      })
+      .map(function (v) {
+        return v.name;
+      });
+    if (typingNames.length) parts.push(join(typingNames) + " " + (typingNames.length > 1 ? "are" : "is") + " typing a reply…");
+    if (viewing.length) parts.push(join(viewing) + " " + (viewing.length > 1 ? "are" : "is") + " viewing");
+    var text = parts.join(" · ");
+    if (viewersEl.textContent !== text) viewersEl.textContent = text; // no repeat announcements
+    viewersEl.dataset.typing = typingNames.length ? "true" : "false";
+    viewersEl.dataset.viewers = String(viewers.length);
+    viewersEl.hidden = parts.length === 0;
+  }
+
+  function join(names) {
+    if (names.length < 2) return names.join("");
+    return names.slice(0, -1).join(", ") + " and " + names[names.length - 1];
+  }
+
+  function showAgentTyping(event) {
+    if (event.user_id === userId) return;
+    if (event.is_typing) agentsTyping[event.user_id] = { name: event.name || "A teammate", until: Date.now() + AGENT_TYPING_MS };
+    else delete agentsTyping[event.user_id];
+    renderViewers();
+    clearTimeout(agentTypingTimer);
+    agentTypingTimer = setTimeout(renderViewers, AGENT_TYPING_MS + 50);
+  }
+
+  function showTyping(event) {
+    if (event.conversation_id !== conversationId) return;
+    if (event.who === "agent") showAgentTyping(event);
+    else showCustomerTyping(event);
+  }
+
+  function showViewers(event) {
+    if (event.conversation_id !== conversationId) return;
+    viewers = (event.viewers || []).filter(function (v) {
+      return v.user_id !== userId;
+    });
+    renderViewers();
   }
 
   function onEvent(event) {
@@ -115,11 +191,19 @@
       showTyping(event);
       return;
     }
+    if (event.event === "viewers") {
+      showViewers(event);
+      return;
+    }
+    if (event.event === "presence") {
+      fire("inbox:presence"); // the team list re-reads presence from the database
+      return;
+    }
     if (event.event === "message.created" || event.event === "message.updated") {
       if (event.conversation_id === conversationId) {
         upsertMessage(event.message_id);
         if (event.event === "message.created" && event.direction === "inbound") {
-          if (typingEl) typingEl.hidden = true;
+          hideCustomerTyping();
           markRead();
         }
       }
@@ -131,30 +215,68 @@
     if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(payload));
   }
 
+  /* Every HEARTBEAT_MS: keep presence and "viewing" alive; no pong in time means the link
+   * is dead even if the browser has not noticed, so drop it and reconnect. */
+  function startHeartbeat(ws) {
+    stopHeartbeat();
+    heartbeatTimer = setInterval(function () {
+      if (ws !== socket || ws.readyState !== WebSocket.OPEN) return;
+      ws.send(JSON.stringify({ heartbeat: true }));
+      clearTimeout(pongTimer);
+      pongTimer = setTimeout(function () {
+        if (ws === socket) ws.close();
+      }, PONG_WAIT_MS);
+    }, HEARTBEAT_MS);
+  }
+
+  function stopHeartbeat() {
+    clearInterval(heartbeatTimer);
+    clearTimeout(pongTimer);
+  }
+
+  function scheduleReconnect(delay) {
+    clearTimeout(reconnectTimer);
+    reconnectTimer = setTimeout(connect, delay);
+  }
+
   function connect() {
+    clearTimeout(reconnectTimer);
+    if (socket) return;
     var scheme = location.protocol === "https:" ? "wss://" : "ws://";
-    socket = new WebSocket(scheme + location.host + (body.dataset.wsPath || "/ws/inbox/"));
-    socket.addEventListener("open", function () {
+    var ws = new WebSocket(scheme + location.host + (body.dataset.wsPath || "/ws/inbox/"));
+    socket = ws;
+    ws.addEventListener("open", function () {
+      if (ws !== socket) return;
       attempt = 0;
       setConnection("live", "Live");
       send({ subscribe: { workspace: workspace } });
       if (conversationId) send({ subscribe: { conversation: conversationId } });
+      startHeartbeat(ws);
     });
-    socket.addEventListener("message", function (raw) {
+    ws.addEventListener("message", function (raw) {
+      if (ws !== socket) return;
       var data;
       try {
         data = JSON.parse(raw.data);
       } catch (e) {
         return;
       }
-      if (data.type === "event") onEvent(data);
+      if (data.type === "pong") clearTimeout(pongTimer);
+      else if (data.type === "event") onEvent(data);
       // Catch up once the last subscription is in place: nothing falls between the two.
       else if (data.type === "subscribed" && (conversationId ? data.conversation : data.workspace))
         fire("inbox:resync");
       else if (data.type === "error" && window.console) console.warn("inbox socket:", data);
     });
-    socket.addEventListener("close", function (event) {
+    ws.addEventListener("close", function (event) {
+      if (ws !== socket) return;
       socket = null;
+      stopHeartbeat();
+      // Who is viewing or typing is unknown until the socket is back: show nothing stale.
+      viewers = [];
+      agentsTyping = {};
+      renderViewers();
+      hideCustomerTyping();
       if (event.code === 4401) {
         setConnection("offline", "Signed out — reload to sign in");
         return;
@@ -162,17 +284,41 @@
       setConnection("reconnecting", "Reconnecting…");
       var delay = Math.min(30000, 500 * Math.pow(2, attempt)) * (0.5 + Math.random() / 2);
       attempt += 1;
-      setTimeout(connect, delay);
+      scheduleReconnect(delay);
     });
   }
 
-  /* Typing: tell the server at most every 3 s while the agent types. */
+  /* The browser knows the network is back before any backoff timer does. */
+  window.addEventListener("online", function () {
+    attempt = 0;
+    if (!socket) connect();
+  });
+  window.addEventListener("offline", function () {
+    if (socket) socket.close();
+  });
+
+  /* Typing: tell the server at most every 3 s while the agent types; an emptied box or a
+   * sent reply stops it at once, so teammates do not see a stale "typing a reply…". */
+  function stopTyping() {
+    if (!conversationId || !lastTypingSent) return;
+    lastTypingSent = 0;
+    send({ typing: conversationId, is_typing: false });
+  }
+
   document.addEventListener("input", function (event) {
     if (!conversationId || event.target.id !== "composer-text") return;
+    if (!event.target.value.trim()) {
+      stopTyping();
+      return;
+    }
     var now = Date.now();
     if (now - lastTypingSent < 3000) return;
     lastTypingSent = now;
     send({ typing: conversationId });
+  });
+
+  body.addEventListener("htmx:beforeRequest", function (event) {
+    if (event.detail.elt && event.detail.elt.id === "composer") stopTyping(); // the reply is sent
   });
 
   /* Enter sends the reply, Shift+Enter is a new line. A send the preview already showed

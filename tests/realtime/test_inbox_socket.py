@@ -6,58 +6,11 @@ from __future__ import annotations
 
 import pytest
 from channels.db import database_sync_to_async
-from channels.testing import WebsocketCommunicator
-from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
 
-from config.asgi import application
-from inbox.adapters import register
-from tests.web.fakes import PageAdapter, inbound, make_channel
+from tests.realtime.sockets import TIMEOUT, connected, next_frame, session_cookie, socket
+from tests.web.fakes import inbound
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-TIMEOUT = 10  # generous upper bound for a frame to arrive, not a performance claim
-
-
-def session_cookie(user) -> bytes:
-    """A real login session for `user`, as the browser's cookie header would carry it."""
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.save()
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}".encode()
-
-
-def socket(cookie: bytes | None) -> WebsocketCommunicator:
-    headers = [(b"origin", b"http://testserver"), (b"host", b"testserver")]
-    if cookie:
-        headers.append((b"cookie", cookie))
-    return WebsocketCommunicator(application, "/ws/inbox/", headers=headers)
-
-
-@pytest.fixture
-def world(workspace, other_workspace, agent, outsider):
-    register(PageAdapter())
-    acme = make_channel(workspace)
-    globex = make_channel(other_workspace, name="Globex SMS")
-    mine = inbound(acme, "+15551230001", "hello").conversation
-    theirs = inbound(globex, "+15559990001", "secret").conversation
-    return {
-        "acme": acme,
-        "globex": globex,
-        "mine": mine,
-        "theirs": theirs,
-        "cookie": session_cookie(agent),
-    }
-
-
-async def connected(cookie) -> WebsocketCommunicator:
-    communicator = socket(cookie)
-    ok, _ = await communicator.connect(timeout=TIMEOUT)
-    assert ok
-    return communicator
 
 
 async def test_anonymous_is_refused():
@@ -76,7 +29,7 @@ async def test_own_conversation_receives_message_created_after_commit(world):
             "conversation": world["mine"].pk,
         }
         message = await database_sync_to_async(inbound)(world["acme"], "+15551230001", "again")
-        event = await ws.receive_json_from(TIMEOUT)
+        event = await next_frame(ws)
         assert event["type"] == "event"
         assert event["event"] == "message.created"
         assert event["message_id"] == str(message.pk)
@@ -92,7 +45,7 @@ async def test_workspace_subscription_receives_conversation_updates(world):
         await ws.send_json_to({"subscribe": {"workspace": "acme"}})
         assert await ws.receive_json_from(TIMEOUT) == {"type": "subscribed", "workspace": "acme"}
         message = await database_sync_to_async(inbound)(world["acme"], "+15551230002", "new")
-        events = [await ws.receive_json_from(TIMEOUT) for _ in range(2)]
+        events = [await next_frame(ws) for _ in range(2)]
         assert {e["event"] for e in events} == {"message.created", "conversation.updated"}
         updated = next(e for e in events if e["event"] == "conversation.updated")
         assert updated["conversation_id"] == message.conversation_id
@@ -116,7 +69,7 @@ async def test_other_workspaces_conversation_is_refused_and_not_joined(world):
         # ws-<globex>, that event would be the next frame. It must be our own instead.
         await database_sync_to_async(inbound)(world["globex"], "+15559990001", "leak?")
         ours = await database_sync_to_async(inbound)(world["acme"], "+15551230001", "ours")
-        event = await ws.receive_json_from(TIMEOUT)
+        event = await next_frame(ws)
         assert event["message_id"] == str(ours.pk)
         assert event["conversation_id"] == world["mine"].pk
     finally:
@@ -132,13 +85,13 @@ async def test_agent_typing_reaches_colleagues_not_the_typist(world, manager):
             await ws.send_json_to({"subscribe": {"conversation": world["mine"].pk}})
             assert (await ws.receive_json_from(TIMEOUT))["type"] == "subscribed"
         await typist.send_json_to({"typing": world["mine"].pk})
-        event = await colleague.receive_json_from(TIMEOUT)
+        event = await next_frame(colleague)
         assert event["event"] == "typing"
         assert event["who"] == "agent" and event["is_typing"] is True
         assert event["conversation_id"] == world["mine"].pk
         # The typist's own echo is dropped: their next frame is the next real event.
         message = await database_sync_to_async(inbound)(world["acme"], "+15551230001", "hi")
-        assert (await typist.receive_json_from(TIMEOUT))["message_id"] == str(message.pk)
+        assert (await next_frame(typist))["message_id"] == str(message.pk)
     finally:
         await typist.disconnect()
         await colleague.disconnect()
@@ -161,6 +114,7 @@ async def test_an_idle_subscriber_still_receives_events(world):
     try:
         await ws.send_json_to({"subscribe": {"conversation": world["mine"].pk}})
         assert (await ws.receive_json_from(TIMEOUT))["type"] == "subscribed"
+        assert (await ws.receive_json_from(TIMEOUT))["event"] == "viewers"  # itself
         assert await ws.receive_nothing(timeout=7, interval=0.5)
         message = await database_sync_to_async(inbound)(world["acme"], "+15551230001", "later")
         event = await ws.receive_json_from(TIMEOUT)
