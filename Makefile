@@ -11,7 +11,7 @@ PIP_STAMP := $(VENV)/.installed-stamp
 NPM_STAMP := node_modules/.installed-stamp
 PACKAGE_JSON := $(wildcard package.json)
 
-.PHONY: run test install lint format bench-ingest clean-test-data
+.PHONY: run test install lint format bench-ingest bench-dashboards bench-inbox clean-test-data
 
 run: install
 	$(PY) scripts/run.py
@@ -22,6 +22,12 @@ test: install
 
 bench-ingest: install
 	$(PY) bench/ingest.py $(BENCH_ARGS)
+
+bench-dashboards: install
+	$(PY) bench/dashboards.py $(BENCH_ARGS)
+
+bench-inbox: install
+	$(PY) bench/inbox.py $(BENCH_ARGS)
 
 install: $(PIP_STAMP) $(if $(PACKAGE_JSON),$(NPM_STAMP))
 

@@ -93,3 +93,19 @@ def send_typing(conversation_id: int) -> None:
     conversation = Conversation.objects.select_related("channel", "contact").get(pk=conversation_id)
     channel = conversation.channel
     channel.adapter.send_typing(channel, to=recipient_address(conversation, channel))
+
+
+@shared_task(ignore_result=True)
+def sweep_presence() -> int:
+    """Agents whose tabs stopped beating (closed, crashed process) go offline."""
+    from inbox.services.presence import sweep
+
+    return sweep()
+
+
+@shared_task(ignore_result=True)
+def wake_snoozed_conversations() -> int:
+    """Beat: snoozed conversations whose time has come are open again."""
+    from inbox.services.conversation_status import wake_snoozed
+
+    return wake_snoozed()

@@ -3,12 +3,20 @@
 from django.urls import path
 
 from inbox import views
+from inbox.views import presence as presence_views
+from inbox.views import workflow as workflow_views
 
 app_name = "inbox"
 urlpatterns = [
     path("", views.home, name="home"),
     path("w/<slug:slug>/", views.inbox_page, name="workspace"),
     path("w/<slug:slug>/c/<int:conversation_id>/", views.inbox_page, name="conversation"),
+    path("w/<slug:slug>/presence/", presence_views.set_presence, name="set_presence"),
+    path(
+        "w/<slug:slug>/fragments/team-presence/",
+        presence_views.team_presence,
+        name="team_presence",
+    ),
     path("w/<slug:slug>/c/<int:conversation_id>/reply/", views.reply, name="reply"),
     path("w/<slug:slug>/c/<int:conversation_id>/preview/", views.preview, name="preview"),
     path("w/<slug:slug>/c/<int:conversation_id>/read/", views.mark_read, name="mark_read"),
@@ -23,5 +31,32 @@ urlpatterns = [
         "w/<slug:slug>/fragments/m/<uuid:message_id>/",
         views.message_row,
         name="message_fragment",
+    ),
+]
+
+# Conversation workflow from the thread (inbox/views/workflow.py).
+_C = "w/<slug:slug>/c/<int:conversation_id>/"
+urlpatterns += [
+    path(_C + "assign/", workflow_views.assign_conversation, name="assign"),
+    path(_C + "status/", workflow_views.change_conversation_status, name="status"),
+    path(_C + "labels/", workflow_views.update_labels, name="labels"),
+    path(_C + "note/", workflow_views.add_private_note, name="note"),
+    path(_C + "canned/", workflow_views.canned_responses, name="canned"),
+    path(_C + "merge/", workflow_views.merge_contact, name="merge"),
+    path(_C + "merge/candidates/", workflow_views.merge_candidates, name="merge_candidates"),
+    path(
+        "w/<slug:slug>/fragments/c/<int:conversation_id>/head/",
+        workflow_views.thread_head,
+        name="thread_head",
+    ),
+    path(
+        "w/<slug:slug>/fragments/c/<int:conversation_id>/panel/",
+        workflow_views.side_panel,
+        name="side_panel",
+    ),
+    path(
+        "w/<slug:slug>/m/<uuid:message_id>/notification/",
+        workflow_views.notification,
+        name="notification",
     ),
 ]
