@@ -201,6 +201,16 @@ RCS_SANDBOX_ENABLED = env.bool("RCS_SANDBOX_ENABLED", default=True)
 INBOUND_EVENTS_INLINE = env.bool("INBOUND_EVENTS_INLINE", default=False)
 # The customer sees "agent is typing" refreshed at most this often per conversation.
 TYPING_SIGNAL_INTERVAL_SECONDS = env.int("TYPING_SIGNAL_INTERVAL_SECONDS", default=5)
+# A customer waiting longer than this shows as overdue in the conversation list.
+INBOX_RESPONSE_TARGET_MINUTES = env.int("INBOX_RESPONSE_TARGET_MINUTES", default=15)
+# An agent offline this long loses their open conversations to online teammates, on teams
+# that ask for it.
+ROUTING_OFFLINE_GRACE_SECONDS = env.int("ROUTING_OFFLINE_GRACE_SECONDS", default=120)
+# Outbound webhooks: retries with exponential backoff, capped, then given up (logged).
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
+WEBHOOK_RETRY_BASE_SECONDS = env.float("WEBHOOK_RETRY_BASE_SECONDS", default=30.0)
+WEBHOOK_RETRY_MAX_SECONDS = env.float("WEBHOOK_RETRY_MAX_SECONDS", default=3600.0)
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
