@@ -35,9 +35,13 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from inbox import access, realtime, services
 from inbox.services import presence, viewers
+from members.services import two_factor
 
-# Close code for a refused handshake by an anonymous user (4000-4999 are application codes).
+# Close codes for a refused handshake (4000-4999 are application codes): an anonymous
+# user, and a user whose session still owes the two-factor step (code or setup) that
+# every page demands (members.middleware); the page itself sends them there.
 UNAUTHENTICATED = 4401
+TWO_FACTOR_REQUIRED = 4403
 
 
 class InboxConsumer(AsyncJsonWebsocketConsumer):
@@ -49,6 +53,12 @@ class InboxConsumer(AsyncJsonWebsocketConsumer):
         self.conversation_id: int | None = None
         if not getattr(self.user, "is_authenticated", False):
             await self.close(code=UNAUTHENTICATED)
+            return
+        step = await database_sync_to_async(two_factor.session_step)(
+            self.user, self.scope.get("session")
+        )
+        if step is not None:
+            await self.close(code=TWO_FACTOR_REQUIRED)
             return
         await self.accept()
 

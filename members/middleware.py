@@ -36,15 +36,13 @@ class TwoFactorMiddleware:
 
     @staticmethod
     def _detour(request: HttpRequest, user) -> str | None:
-        if user.is_verified():
+        step = two_factor.pending_step(user, verified=user.is_verified())
+        if step is None:
             return None
-        need = two_factor.requirement(user)
-        if need.has_device:
-            name = "members:two_factor_verify"
-        elif need.must_enroll:
-            name = "members:two_factor_setup"
-        else:
-            return None
+        name = {
+            two_factor.VERIFY: "members:two_factor_verify",
+            two_factor.SETUP: "members:two_factor_setup",
+        }[step]
         return f"{reverse(name)}?{urlencode({'next': request.get_full_path()})}"
 
 

@@ -11,10 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django_otp import user_has_device
+from django.db import transaction
+from django_otp import DEVICE_ID_SESSION_KEY, user_has_device
+from django_otp.models import Device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from inbox.models import Membership, Workspace
+from inbox.services.audit import record
 
 CACHE_SECONDS = 300
 
@@ -47,6 +50,44 @@ def requirement(user) -> Requirement:
     return Requirement(has_device, must_enroll)
 
 
+VERIFY = "verify"
+SETUP = "setup"
+
+
+def pending_step(user, *, verified: bool) -> str | None:
+    """The step still owed before `user` may reach anything: VERIFY (enter a code), SETUP
+    (a workspace requires a device they lack), or None. The HTTP middleware and the
+    websocket consumer both ask here, so the two surfaces cannot disagree."""
+    if verified:
+        return None
+    need = requirement(user)
+    if need.has_device:
+        return VERIFY
+    if need.must_enroll:
+        return SETUP
+    return None
+
+
+def verified_device(user, session) -> Device | None:
+    """The confirmed device of `user` that this session passed the code step with.
+
+    Mirrors django_otp's OTPMiddleware for surfaces that do not run Django middleware
+    (websockets): the session only stores the device's id, so a device deleted since, or
+    one of another user, does not count."""
+    persistent_id = session.get(DEVICE_ID_SESSION_KEY) if session is not None else None
+    if not persistent_id:
+        return None
+    device = Device.from_persistent_id(persistent_id)
+    if device is None or device.user_id != user.pk or not device.confirmed:
+        return None
+    return device
+
+
+def session_step(user, session) -> str | None:
+    """pending_step for a raw session (the websocket handshake's)."""
+    return pending_step(user, verified=verified_device(user, session) is not None)
+
+
 def forget(*users) -> None:
     """Drop cached answers after a device, membership or workspace setting changed."""
     cache.delete_many([_key(user) for user in users])
@@ -69,17 +110,40 @@ def confirm(user, device: TOTPDevice, code: str) -> bool:
     """Confirm `device` if `code` is current; only then does two-factor apply to `user`."""
     if device.user_id != user.pk or not device.verify_token(code.strip().replace(" ", "")):
         return False
-    device.confirmed = True
-    device.save(update_fields=["confirmed"])
-    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    with transaction.atomic():
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+        _audit_own_change(user, enabled=True)
     forget(user)
     return True
 
 
 def disable(user) -> None:
     """Remove every TOTP device; a workspace that requires 2FA will ask for a new one."""
-    TOTPDevice.objects.filter(user=user).delete()
+    with transaction.atomic():
+        had_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+        TOTPDevice.objects.filter(user=user).delete()
+        if had_device:
+            _audit_own_change(user, enabled=False)
     forget(user)
+
+
+def _audit_own_change(user, *, enabled: bool) -> None:
+    """Every workspace the user belongs to sees their account's 2FA change: an admin
+    deciding whether to require 2FA, or reviewing a takeover, looks at their own log."""
+    action = "two_factor.enabled" if enabled else "two_factor.disabled"
+    memberships = Membership.objects.filter(user=user, is_active=True).select_related("workspace")
+    for membership in memberships:
+        record(
+            membership.workspace,
+            user,
+            action,
+            user,
+            before={"two_factor": not enabled},
+            after={"two_factor": enabled},
+            target_label=user.username,
+        )
 
 
 def members_without_device(workspace: Workspace) -> list:

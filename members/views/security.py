@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from members.forms import SecurityForm
-from members.services import two_factor, workspace_settings
+from members.services import lockouts, two_factor, workspace_settings
 
 from .common import admin_membership, page_context
 
@@ -42,5 +42,6 @@ def security_page(request: HttpRequest, slug: str) -> HttpResponse:
         form=form,
         own_device=two_factor.requirement(request.user).has_device,
         without_device=two_factor.members_without_device(workspace),
+        lockouts=lockouts.locked_out(workspace),
     )
     return render(request, "members/security.html", context, status=status)

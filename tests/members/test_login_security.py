@@ -69,3 +69,36 @@ def test_pages_carry_a_script_self_only_policy(client, agent):
     assert "'unsafe-eval'" not in policy
     script_src = re.search(r"script-src ([^;]*)", policy).group(1)
     assert "unsafe-inline" not in script_src
+
+
+def test_security_page_lists_this_workspaces_locked_out_members_only(
+    client, agent, admin_user, outsider, settings
+):
+    import datetime as dt
+
+    from axes.models import AccessAttempt
+    from django.test import Client
+    from django.utils import timezone
+
+    settings.AXES_FAILURE_LIMIT = 2
+    for username in ("alice", "eve", "mona-not-a-member"):
+        for _ in range(2):
+            client.post("/accounts/login/", {"username": username, "password": "wrong"})
+    assert AccessAttempt.objects.count() == 3
+
+    admin = Client()
+    admin.force_login(admin_user)
+    page = admin.get("/w/acme/settings/security/").content.decode()
+    rows = re.findall(r'<tr data-testid="lockout-row">\s*<td>([^<]*)</td>', page)
+    assert rows == ["alice"]
+    assert "<td>eve</td>" not in page and "mona-not-a-member" not in page
+    # Read-only: the sign-in protection section offers no form or button.
+    section = page.split('id="login-throttle"')[1].split("</section>")[0]
+    assert "<form" not in section and "<button" not in section
+
+    # A lock whose cool-off has passed is no longer listed.
+    AccessAttempt.objects.filter(username="alice").update(
+        attempt_time=timezone.now() - dt.timedelta(days=1)
+    )
+    page = admin.get("/w/acme/settings/security/").content.decode()
+    assert 'data-testid="lockouts-empty"' in page

@@ -113,3 +113,27 @@ def test_disabling_needs_a_current_code(client, agent, no_otp_throttle):
     ok = client.post("/accounts/2fa/disable/", {"code": totp_code(device, 1)})
     assert ok.status_code == 302
     assert not TOTPDevice.objects.filter(user=agent).exists()
+
+
+def test_own_two_factor_changes_are_audited_in_each_of_the_users_workspaces(
+    client, agent, workspace, other_workspace, no_otp_throttle
+):
+    from inbox.models import Membership
+
+    Membership.objects.create(workspace=other_workspace, user=agent, role="agent")
+    client.force_login(agent)
+    client.get("/accounts/2fa/")
+    pending = TOTPDevice.objects.get(user=agent, confirmed=False)
+    client.post("/accounts/2fa/", {"code": totp_code(pending)})
+    enabled = AuditEntry.objects.filter(action="two_factor.enabled")
+    assert {e.workspace_id for e in enabled} == {workspace.pk, other_workspace.pk}
+    assert all(e.actor == agent and e.target_label == "alice" for e in enabled)
+    assert (enabled[0].before, enabled[0].after) == ({"two_factor": False}, {"two_factor": True})
+
+    refused = client.post("/accounts/2fa/disable/", {"code": wrong_code(pending)})
+    assert refused.status_code == 422
+    assert not AuditEntry.objects.filter(action="two_factor.disabled").exists()
+    client.post("/accounts/2fa/disable/", {"code": totp_code(pending, 1)})
+    disabled = AuditEntry.objects.filter(action="two_factor.disabled")
+    assert {e.workspace_id for e in disabled} == {workspace.pk, other_workspace.pk}
+    assert disabled[0].after == {"two_factor": False}

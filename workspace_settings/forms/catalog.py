@@ -129,14 +129,18 @@ class LabelForm(WorkspaceModelForm):
 
 class AttributeForm(WorkspaceModelForm):
     unique_field = "key"
+    # A plain CharField: the model's SlugField would answer "Plan Tier" with a message that
+    # allows hyphens, which clean_key then refuses; one rule, one message.
+    key = forms.CharField(
+        label="Key",
+        max_length=40,
+        help_text="Lower-case letters, digits and _, starting with a letter; fixed once "
+        "created (stored values are kept under it).",
+    )
 
     class Meta:
         model = ContactAttributeDefinition
         fields = ["key", "label", "type"]
-        help_texts = {
-            "key": "Lower-case letters, digits and _, starting with a letter; fixed once "
-            "created (stored values are kept under it).",
-        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

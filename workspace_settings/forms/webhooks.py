@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from ..models import OutboundWebhook, WebhookEvent
+from ..services.webhook_targets import UnsafeTarget, check
 
 
 class WebhookForm(forms.Form):
@@ -29,4 +30,8 @@ class WebhookForm(forms.Form):
         url = self.cleaned_data["url"]
         if not url.lower().startswith(("http://", "https://")):
             raise forms.ValidationError("Use an http:// or https:// URL.")
+        try:
+            check(url)
+        except UnsafeTarget as exc:
+            raise forms.ValidationError(str(exc)) from exc
         return url

@@ -57,6 +57,13 @@ def remove_holiday(holiday: Holiday, actor) -> None:
         holiday.delete()
 
 
+def set_out_of_hours_replies(channels: list[Channel], actor, texts: dict[int, str]) -> None:
+    """Every channel's reply from one form, in one transaction: all saved or none."""
+    with transaction.atomic():
+        for channel in channels:
+            set_out_of_hours_reply(channel, actor, texts[channel.pk])
+
+
 def set_out_of_hours_reply(channel: Channel, actor, text: str) -> Channel:
     return set_config_value(
         channel, actor, CONFIG_KEY, text.strip(), action="channel.out_of_hours_reply_changed"

@@ -34,6 +34,7 @@ from inbox.models import Workspace
 from inbox.services.audit import record
 
 from ..models import DeliveryStatus, OutboundWebhook, WebhookDelivery
+from .webhook_targets import UnsafeTarget, check
 
 log = logging.getLogger(__name__)
 
@@ -202,10 +203,20 @@ def deliver(delivery_id) -> str:
     timeout = float(_setting("WEBHOOK_TIMEOUT_SECONDS", 10))
     status_code, error = None, ""
     try:
-        response = shared_client().post(webhook.url, content=body, headers=headers, timeout=timeout)
+        # Checked again here, not only when saved: the host's DNS may point inside since.
+        target = check(webhook.url)
+        response = shared_client().post(
+            target.url,
+            content=body,
+            headers={**headers, **target.headers},
+            extensions=target.extensions,
+            timeout=timeout,
+        )
         status_code = response.status_code
         if not 200 <= status_code < 300:
             error = f"HTTP {status_code}: {response.text[:200]}"
+    except UnsafeTarget as exc:
+        error = f"Refused: {exc}"[:300]
     except httpx.HTTPError as exc:
         error = f"{exc.__class__.__name__}: {exc}"[:300]
     now = timezone.now()

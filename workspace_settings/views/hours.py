@@ -96,7 +96,6 @@ def replies(request: HttpRequest, membership: Membership) -> HttpResponse:
         texts[channel.pk] = text
     if errors:
         return _page(request, membership, reply_errors=errors, status=422)
-    for channel in channels:
-        service.set_out_of_hours_reply(channel, request.user, texts[channel.pk])
+    service.set_out_of_hours_replies(channels, request.user, texts)
     messages.success(request, "Out-of-hours replies saved.")
     return redirect("wsettings:hours", slug=membership.workspace.slug)
