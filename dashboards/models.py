@@ -1,8 +1,11 @@
 """Roll-up tables: derived from the message and status history, never edited by hand.
 
-Everything here can be thrown away and rebuilt (`manage.py rebuild_dashboards`). Counters
-are per UTC hour so any time zone's days and hours can be summed from them (exact for
-whole-hour offsets); durations are kept as samples so medians and p90s are real.
+Everything here except the two event tables can be thrown away and rebuilt (`manage.py
+rebuild_dashboards`). Counters are per local hour of the workspace (stored as the UTC
+instant that hour starts), so local days and hours are exact in half- and quarter-hour
+zones too; durations are kept as samples so medians and p90s are real. The event tables
+(status changes, consent changes) are history the inbox rows do not keep: they are written
+by signal receivers and are the source, not a roll-up.
 Team and agent are plain ids (no foreign keys): a roll-up row must not block deleting a
 team or a user, and a deleted one simply shows as "(removed)".
 """
@@ -18,7 +21,10 @@ class _Counters(models.Model):
     """What is counted for a bucket of messages (dashboards.rollup.counters)."""
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    # Start of the workspace's local hour. A local hour of a half-hour zone straddles two
+    # UTC days, so each UTC day's recomputation writes its own rows, tagged with `day`.
     hour = models.DateTimeField()
+    day = models.DateField()
     channel_id = models.BigIntegerField()
     direction = models.CharField(max_length=8)
     kind = models.CharField(max_length=16)
@@ -39,7 +45,7 @@ class _Counters(models.Model):
 
 
 class HourlyMessageStats(_Counters):
-    """Messages of one UTC hour per channel, team, agent, direction and content kind."""
+    """Messages of one local hour per channel, team, agent, direction and content kind."""
 
     team_id = models.BigIntegerField(null=True)
     agent_id = models.BigIntegerField(null=True)
@@ -64,7 +70,8 @@ class ReasonCount(models.Model):
     CHIP = "chip"
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
-    hour = models.DateTimeField()
+    hour = models.DateTimeField()  # as in _Counters
+    day = models.DateField()
     kind = models.CharField(max_length=8)
     channel_id = models.BigIntegerField()
     team_id = models.BigIntegerField(null=True)
@@ -128,7 +135,7 @@ class ResponseSample(models.Model):
 
 
 class ResolutionSample(models.Model):
-    """One observed resolution of a conversation (metrics.responses)."""
+    """One resolution of a conversation (metrics.responses)."""
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
     conversation_id = models.BigIntegerField()
@@ -139,6 +146,9 @@ class ResolutionSample(models.Model):
     resolved_at = models.DateTimeField()
     seconds = models.FloatField()
     business_seconds = models.FloatField()
+    # False: resolved again with no customer message since the previous resolution. It
+    # counts as a resolution but has no duration of its own (kept out of medians).
+    timed = models.BooleanField(default=True)
 
     class Meta:
         constraints = [
@@ -152,6 +162,54 @@ class ResolutionSample(models.Model):
 
     def __str__(self) -> str:
         return f"resolution of {self.conversation_id} at {self.resolved_at}"
+
+
+class ConversationStatusEvent(models.Model):
+    """One status change (inbox.signals.conversation_status_changed), as it happened.
+
+    The conversation row keeps only its current status and latest resolved_at, so without
+    this a thread resolved, reopened by the customer and resolved again looks like one
+    resolution and its reopening is never "opened". Channel, team and agent are the
+    conversation's at the change (for a resolution: who held it when it was resolved).
+    """
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    conversation_id = models.BigIntegerField()
+    channel_id = models.BigIntegerField()
+    team_id = models.BigIntegerField(null=True)
+    agent_id = models.BigIntegerField(null=True)
+    previous_status = models.CharField(max_length=16)
+    status = models.CharField(max_length=16)
+    actor_id = models.BigIntegerField(null=True)  # None: the customer or the snooze clock
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["workspace", "at"], name="dash_statusev_ws_at"),
+            models.Index(fields=["conversation_id", "at"], name="dash_statusev_conv_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.conversation_id}: {self.previous_status} -> {self.status} at {self.at}"
+
+
+class ConsentEvent(models.Model):
+    """One opt-out or opt-in (inbox.signals.consent_changed); the Consent ledger keeps only
+    the current state. Points at the ledger row by id rather than copying the address, so
+    the history holds no phone number of its own."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    channel_id = models.BigIntegerField()
+    consent_id = models.BigIntegerField()
+    opted_out = models.BooleanField()
+    source = models.CharField(max_length=16)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["workspace", "at"], name="dash_consentev_ws_at")]
+
+    def __str__(self) -> str:
+        return f"consent {self.consent_id}: {'out' if self.opted_out else 'in'} at {self.at}"
 
 
 class DirtyDay(models.Model):
@@ -175,6 +233,8 @@ class RollupState(models.Model):
     workspace = models.OneToOneField(Workspace, on_delete=models.CASCADE, related_name="+")
     status_event_watermark = models.BigIntegerField(default=0)
     hours_fingerprint = models.CharField(max_length=64, blank=True, default="")
+    # The zone the counters are bucketed in; a different workspace zone re-buckets all.
+    bucket_tz = models.CharField(max_length=64, blank=True, default="")
     last_run_at = models.DateTimeField(null=True)
 
     def __str__(self) -> str:

@@ -1,8 +1,11 @@
-"""A message created or changed marks its UTC day for the next roll-up.
+"""Listeners on the inbox's domain signals (all sent after commit).
 
-The periodic roll-up recomputes today and yesterday anyway and follows status events by
-id; this catches the rest (a message stored with an older provider timestamp, a status on
-a message from last week) without scanning the message table.
+- A message created or changed marks its UTC day for the next roll-up. The periodic
+  roll-up recomputes today and yesterday anyway and follows status events by id; this
+  catches the rest (a message stored with an older provider timestamp, a status on a
+  message from last week) without scanning the message table.
+- A conversation's status change and an opt-out/opt-in are recorded as events: the inbox
+  rows keep only the current state, the dashboards need every change.
 """
 
 from __future__ import annotations
@@ -17,3 +20,17 @@ def mark_day_dirty(sender, message, **kwargs) -> None:
     from .rollup.dirty import mark
 
     mark(message.workspace_id, message.created_at)
+
+
+@receiver(signals.conversation_status_changed)
+def record_status_change(sender, conversation, previous_status: str = "", **kwargs) -> None:
+    from .events import record_status_change
+
+    record_status_change(conversation, previous_status, kwargs.get("actor"))
+
+
+@receiver(signals.consent_changed)
+def record_consent_change(sender, consent, **kwargs) -> None:
+    from .events import record_consent_change
+
+    record_consent_change(consent)

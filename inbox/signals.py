@@ -15,8 +15,11 @@ log = logging.getLogger(__name__)
 message_changed = Signal()
 # conversation=Conversation, previous_assignee_id=int|None, actor=User|None
 conversation_assigned = Signal()
-# conversation=Conversation, previous_status=str, actor=User|None
+# conversation=Conversation, previous_status=str, actor=User|None (None: the customer
+# writing or a snooze ending)
 conversation_status_changed = Signal()
+# consent=Consent, previous_opted_out=bool|None (None: the address had no ledger row)
+consent_changed = Signal()
 
 
 def send(signal: Signal, sender, **kwargs) -> None:

@@ -11,9 +11,11 @@
 - A reply to an outbound message: any customer message in the same conversation within
   REPLY_WINDOW after it. Every outbound message in a burst before that reply counts as
   replied.
-- A resolution: Conversation.resolved_at as the roll-up observes it; resolution time runs
-  from the first customer message after the previous observed resolution (or the first
-  message of the conversation) to resolved_at.
+- A resolution: every change of status to resolved (the dashboards' status history, and
+  Conversation.resolved_at for history older than it); resolution time runs from the
+  first customer message after the previous resolution (or the conversation's creation)
+  to the resolution. Without a customer message since the previous resolution it still
+  counts, but has no duration.
 """
 
 from __future__ import annotations

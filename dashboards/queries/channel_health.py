@@ -8,8 +8,7 @@ from collections import defaultdict
 from django.db.models import Count, Sum
 from django.db.models.functions import TruncDate
 
-from dashboards.models import ReasonCount
-from inbox.models import Consent
+from dashboards.models import ConsentEvent, ReasonCount
 
 from . import names
 from .scope import Scope
@@ -77,23 +76,21 @@ def build(scope: Scope, hourly: list[dict]) -> dict:
         ["from channel", "reason", "messages"],
         [[names.label(channel_names, c), r, n] for c, r, n in reasons(scope, ReasonCount.FALLBACK)],
     )
-    consents = Consent.objects.filter(
-        workspace=scope.workspace,
-        opted_out=True,
-        changed_at__gte=scope.start,
-        changed_at__lt=scope.end,
+    events = ConsentEvent.objects.filter(
+        workspace=scope.workspace, opted_out=True, at__gte=scope.start, at__lt=scope.end
     )
     if scope.channel_id is not None:
-        consents = consents.filter(channel_id=scope.channel_id)
+        events = events.filter(channel_id=scope.channel_id)
+    # One per address per day: opting out twice in a day (out, in, out) is one opt-out.
     by_day = dict(
-        consents.annotate(day=TruncDate("changed_at", tzinfo=scope.tz))
+        events.annotate(day=TruncDate("at", tzinfo=scope.tz))
         .values("day")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("consent_id", distinct=True))
         .values_list("day", "n")
     )
     optouts = Table(
         "channel_optouts",
-        "Opt-outs per day (addresses currently opted out, by when they opted out)",
+        "Opt-outs per day (every opt-out, including addresses that opted back in since)",
         ["date", "opt-outs"],
         [[d.isoformat(), by_day.get(d, 0)] for d in scope.days()],
     )

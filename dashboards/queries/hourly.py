@@ -13,7 +13,7 @@ _SUMS = ", ".join(f"sum({f})" for f in FIELDS)
 
 
 def load(scope: Scope) -> list[dict]:
-    """One row per (UTC hour, channel, direction, content kind), team/agent summed away.
+    """One row per (local hour, channel, direction, content kind), team/agent summed away.
 
     Unfiltered by team and agent it reads the coarse table (one row per key already);
     raw SQL with the hour as epoch seconds because turning thousands of timestamptz

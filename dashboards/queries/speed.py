@@ -49,7 +49,8 @@ def _grouped(scope: Scope, table: str, at: str, extra: str = "") -> dict:
 
 def build(scope: Scope) -> dict:
     first = _grouped(scope, "dashboards_responsesample", "responded_at", "AND is_first")
-    res = _grouped(scope, "dashboards_resolutionsample", "resolved_at")
+    # Untimed resolutions (re-resolved with no customer message since) have no duration.
+    res = _grouped(scope, "dashboards_resolutionsample", "resolved_at", "AND timed")
     overall = {"first_response": first["all"], "resolution": res["all"]}
     summary = Table(
         "speed_summary",

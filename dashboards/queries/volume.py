@@ -1,13 +1,14 @@
-"""Volume: conversations opened and resolved, messages in and out, busiest hours."""
+"""Volume: conversations opened (created or reopened) and resolved, messages in and out,
+busiest hours."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncDate
 
-from dashboards.models import ResolutionSample
+from dashboards.models import ConversationStatusEvent, ResolutionSample
 from inbox.models import Conversation
 
 from . import names
@@ -17,22 +18,31 @@ from .tables import Table
 WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
 
+def _reopenings() -> QuerySet:
+    """A resolved conversation moved back to work (the customer wrote, or an agent reopened
+    it): opened again. A snooze ending is not: the thread was never closed."""
+    return ConversationStatusEvent.objects.filter(previous_status="resolved").exclude(
+        status="resolved"
+    )
+
+
+def _per_day(qs: QuerySet, field: str, tz) -> dict:
+    return dict(
+        qs.annotate(day=TruncDate(field, tzinfo=tz))
+        .values("day")
+        .annotate(n=Count("pk"))
+        .values_list("day", "n")
+    )
+
+
 def build(scope: Scope, hourly: list[dict]) -> dict:
     tz = scope.tz
-    opened = dict(
-        scope.narrow(Conversation.objects, at="created_at", agent="assignee_id")
-        .annotate(day=TruncDate("created_at", tzinfo=tz))
-        .values("day")
-        .annotate(n=Count("pk"))
-        .values_list("day", "n")
+    created = _per_day(
+        scope.narrow(Conversation.objects, at="created_at", agent="assignee_id"), "created_at", tz
     )
-    resolved = dict(
-        scope.narrow(ResolutionSample.objects, at="resolved_at")
-        .annotate(day=TruncDate("resolved_at", tzinfo=tz))
-        .values("day")
-        .annotate(n=Count("pk"))
-        .values_list("day", "n")
-    )
+    reopened = _per_day(scope.narrow(_reopenings(), at="at"), "at", tz)
+    opened = {d: created.get(d, 0) + reopened.get(d, 0) for d in set(created) | set(reopened)}
+    resolved = _per_day(scope.narrow(ResolutionSample.objects, at="resolved_at"), "resolved_at", tz)
     per_day = defaultdict(lambda: {"inbound": 0, "outbound": 0})
     per_channel = defaultdict(lambda: {"inbound": 0, "outbound": 0})
     heat = [[0] * 24 for _ in range(7)]
@@ -52,7 +62,14 @@ def build(scope: Scope, hourly: list[dict]) -> dict:
     daily = Table(
         "volume_daily",
         "Per day",
-        ["date", "conversations opened", "conversations resolved", "messages in", "messages out"],
+        [
+            "date",
+            "conversations opened",
+            "conversations resolved",
+            "messages in",
+            "messages out",
+            "of the opened: reopened",
+        ],
         [
             [
                 d.isoformat(),
@@ -60,6 +77,7 @@ def build(scope: Scope, hourly: list[dict]) -> dict:
                 resolved.get(d, 0),
                 per_day[d]["inbound"],
                 per_day[d]["outbound"],
+                reopened.get(d, 0),
             ]
             for d in days
         ],
@@ -88,6 +106,7 @@ def build(scope: Scope, hourly: list[dict]) -> dict:
     )
     totals = {
         "opened": sum(opened.values()),
+        "reopened": sum(reopened.values()),
         "resolved": sum(resolved.values()),
         "inbound": sum(v["inbound"] for v in per_day.values()),
         "outbound": sum(v["outbound"] for v in per_day.values()),

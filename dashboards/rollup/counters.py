@@ -1,4 +1,6 @@
-"""One UTC day of messages -> hourly counters, reason counts and agent/conversation rows."""
+"""One UTC day of messages -> counters per local hour, reason counts and agent/conversation
+rows. The rows written are tagged with that UTC day, which is what a recomputation
+replaces (a local hour of a half-hour zone gets rows from two UTC days; reads sum them)."""
 
 from __future__ import annotations
 
@@ -16,6 +18,8 @@ from dashboards.models import (
     ReasonCount,
 )
 from inbox.models import Channel
+
+from .buckets import BEFORE_DAY, LocalHours
 
 _ROWS = f"""
 SELECT m.created_at, m.conversation_id, m.channel_id, m.fallback_from_id, m.direction,
@@ -64,9 +68,11 @@ class _Units:
         return self.cache[key]
 
 
-def recompute(workspace_id: int, day: dt.date, units: _Units | None = None) -> int:
-    """Replace the day's counters (call inside a transaction); returns messages counted."""
+def recompute(workspace_id: int, day: dt.date, units: _Units | None = None, tz: str = "UTC") -> int:
+    """Replace the day's counters (call inside a transaction); returns messages counted.
+    `tz` is the workspace's zone: messages are bucketed in its local hours."""
     units = units or _Units()
+    local_hours = LocalHours(tz)
     start = dt.datetime.combine(day, dt.time(0), dt.UTC)
     end = start + dt.timedelta(days=1)
     stats: dict[tuple, list[int]] = defaultdict(lambda: [0] * len(_FIELDS))
@@ -83,7 +89,7 @@ def recompute(workspace_id: int, day: dt.date, units: _Units | None = None) -> i
         sent_at, delivered_at, read_at, error_code, error_message, fallback_reason,
         text, chip, replied,
     ) in rows:  # fmt: skip
-        hour = created_at.replace(minute=0, second=0, microsecond=0)
+        hour = local_hours.start(created_at)
         agent_id = author_user_id if author == "agent" else assignee_id
         kind = content_kind.classify(ctype, bool(has_suggestions))
         counts = stats[(hour, channel_id, team_id, agent_id, direction, kind)]
@@ -115,8 +121,14 @@ def recompute(workspace_id: int, day: dt.date, units: _Units | None = None) -> i
         elif chip:
             reasons[(hour, "chip", channel_id, team_id, agent_id, chip[:300])] += 1
 
+    written = {
+        "workspace_id": workspace_id,
+        "day": day,
+        "hour__gte": start - BEFORE_DAY,  # lets the (workspace, hour) index find them
+        "hour__lt": end,
+    }
     for model in (HourlyMessageStats, HourlyChannelStats):
-        model.objects.filter(workspace_id=workspace_id, hour__gte=start, hour__lt=end).delete()
+        model.objects.filter(**written).delete()
     coarse: dict[tuple, list[int]] = defaultdict(lambda: [0] * len(_FIELDS))
     for (hour, channel_id, _team, _agent, direction, kind), counts in stats.items():
         acc = coarse[(hour, channel_id, direction, kind)]
@@ -127,6 +139,7 @@ def recompute(workspace_id: int, day: dt.date, units: _Units | None = None) -> i
             HourlyChannelStats(
                 workspace_id=workspace_id,
                 hour=hour,
+                day=day,
                 channel_id=channel_id,
                 direction=direction,
                 kind=kind,
@@ -136,13 +149,14 @@ def recompute(workspace_id: int, day: dt.date, units: _Units | None = None) -> i
         ],
         batch_size=2000,
     )
-    ReasonCount.objects.filter(workspace_id=workspace_id, hour__gte=start, hour__lt=end).delete()
+    ReasonCount.objects.filter(**written).delete()
     AgentConversation.objects.filter(workspace_id=workspace_id, day=day).delete()
     HourlyMessageStats.objects.bulk_create(
         [
             HourlyMessageStats(
                 workspace_id=workspace_id,
                 hour=hour,
+                day=day,
                 channel_id=channel_id,
                 team_id=team_id,
                 agent_id=agent_id,
@@ -159,6 +173,7 @@ def recompute(workspace_id: int, day: dt.date, units: _Units | None = None) -> i
             ReasonCount(
                 workspace_id=workspace_id,
                 hour=hour,
+                day=day,
                 kind=kind,
                 channel_id=channel_id,
                 team_id=team_id,

@@ -8,7 +8,7 @@ import logging
 from django.db import connection, transaction
 from django.utils import timezone
 
-from dashboards.models import RollupState
+from dashboards.models import ConversationStatusEvent, RollupState
 from inbox.models import Conversation, Message, Workspace
 
 from . import counters, dirty, samples
@@ -33,7 +33,7 @@ def recompute_day(workspace_id: int, day: dt.date, clock: WorkClock, units=None)
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_lock_key(workspace_id, day)])
-        counters.recompute(workspace_id, day, units)
+        counters.recompute(workspace_id, day, units, clock.tz)
         samples.recompute_responses(workspace_id, day, clock)
         samples.record_resolutions(workspace_id, day, clock)
 
@@ -46,7 +46,15 @@ def _history_days(workspace: Workspace, until: dt.date) -> set[dt.date]:
         .values_list("resolved_at", flat=True)
         .first()
     )
-    starts = [dirty.utc_day(x) for x in (first and first.created_at, first_resolved) if x]
+    first_event = (
+        ConversationStatusEvent.objects.filter(workspace=workspace, status="resolved")
+        .order_by("at")
+        .values_list("at", flat=True)
+        .first()
+    )
+    starts = [
+        dirty.utc_day(x) for x in (first and first.created_at, first_resolved, first_event) if x
+    ]
     if not starts:
         return set()
     day, days = min(starts), set()
@@ -65,7 +73,8 @@ def run_workspace(workspace: Workspace, now: dt.datetime | None = None) -> list[
         cursor.execute("SELECT coalesce(max(id), 0) FROM inbox_messagestatusevent")
         top = cursor.fetchone()[0]
         days = {today, today - dt.timedelta(days=1)} | dirty.take(workspace.pk)
-        if created or state.last_run_at is None:
+        if created or state.last_run_at is None or state.bucket_tz != clock.tz:
+            # First pass, or the zone changed: every counter is in the wrong local hours.
             days |= _history_days(workspace, today)
         else:
             cursor.execute(
@@ -80,6 +89,7 @@ def run_workspace(workspace: Workspace, now: dt.datetime | None = None) -> list[
         recompute_day(workspace.pk, day, clock, units)
     state.status_event_watermark = top
     state.hours_fingerprint = clock.fingerprint
+    state.bucket_tz = clock.tz
     state.last_run_at = now
     state.save()
     return sorted(days)

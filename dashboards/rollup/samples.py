@@ -34,20 +34,44 @@ WHERE r.workspace_id = %(ws)s AND r.direction = 'outbound' AND r.author = 'agent
   AND r.created_at >= %(start)s AND r.created_at < %(end)s
 """
 
+# Every resolution of the day: the recorded status events (each one, with who held the
+# conversation then) and the conversation's current resolved_at (history from before
+# events were recorded, or written by something that sent no signal). The two meet on the
+# same instant for one resolution (events.record_status_change dates it by resolved_at).
 _RESOLUTIONS = """
-SELECT c.id, c.channel_id, c.team_id, c.assignee_id, c.resolved_at, c.created_at,
+WITH day_resolutions AS (
+    SELECT DISTINCT ON (conversation_id, at) conversation_id, at, channel_id, team_id, agent_id
+    FROM (
+        SELECT e.conversation_id, e.at, e.channel_id, e.team_id, e.agent_id, 0 AS pref
+        FROM dashboards_conversationstatusevent e
+        WHERE e.workspace_id = %(ws)s AND e.status = 'resolved'
+          AND e.at >= %(start)s AND e.at < %(end)s
+        UNION ALL
+        SELECT c.id, c.resolved_at, c.channel_id, c.team_id, c.assignee_id, 1
+        FROM inbox_conversation c
+        WHERE c.workspace_id = %(ws)s AND c.resolved_at >= %(start)s AND c.resolved_at < %(end)s
+    ) both_sources
+    ORDER BY conversation_id, at, pref
+)
+SELECT r.conversation_id, r.channel_id, r.team_id, r.agent_id, r.at, c.created_at,
        prev.at, first_msg.at
-FROM inbox_conversation c
+FROM day_resolutions r
+JOIN inbox_conversation c ON c.id = r.conversation_id
 LEFT JOIN LATERAL (
-    SELECT max(s.resolved_at) AS at FROM dashboards_resolutionsample s
-    WHERE s.conversation_id = c.id AND s.resolved_at < c.resolved_at
+    SELECT max(x.at) AS at FROM (
+        SELECT max(s.resolved_at) AS at FROM dashboards_resolutionsample s
+        WHERE s.conversation_id = r.conversation_id AND s.resolved_at < r.at
+        UNION ALL
+        SELECT max(e.at) FROM dashboards_conversationstatusevent e
+        WHERE e.conversation_id = r.conversation_id AND e.status = 'resolved' AND e.at < r.at
+    ) x
 ) prev ON true
 LEFT JOIN LATERAL (
     SELECT min(i.created_at) AS at FROM inbox_message i
-    WHERE i.conversation_id = c.id AND i.direction = 'inbound' AND i.author = 'contact'
-      AND i.created_at <= c.resolved_at AND (prev.at IS NULL OR i.created_at > prev.at)
+    WHERE i.conversation_id = r.conversation_id AND i.direction = 'inbound'
+      AND i.author = 'contact' AND i.created_at <= r.at
+      AND (prev.at IS NULL OR i.created_at > prev.at)
 ) first_msg ON true
-WHERE c.workspace_id = %(ws)s AND c.resolved_at >= %(start)s AND c.resolved_at < %(end)s
 """
 
 
@@ -96,10 +120,10 @@ def recompute_responses(workspace_id: int, day: dt.date, clock: WorkClock) -> in
 
 
 def record_resolutions(workspace_id: int, day: dt.date, clock: WorkClock) -> int:
-    """Upsert a sample for each conversation currently resolved on `day`.
+    """Upsert a sample for each resolution on `day` (see _RESOLUTIONS).
 
-    Earlier resolutions of a conversation that has since reopened stay as recorded:
-    Conversation keeps only the latest resolved_at, the samples keep the history.
+    Samples are upserted, never deleted: a resolution from before the status events were
+    recorded is kept even after the conversation reopened and its resolved_at was cleared.
     """
     with connection.cursor() as cursor:
         cursor.execute(_RESOLUTIONS, {"ws": workspace_id, **_bounds(day)})
@@ -107,9 +131,10 @@ def record_resolutions(workspace_id: int, day: dt.date, clock: WorkClock) -> int
     samples = []
     for row in rows:
         conversation_id, channel_id, team_id, agent_id, resolved_at, created_at, prev, first = row
-        if first is None and prev is not None:
-            continue  # resolved again with no customer message since: no new episode
-        started_at = first or created_at
+        # Resolved again with no customer message since the previous resolution: it is a
+        # resolution, but the customer has not waited for anything; no duration.
+        timed = not (first is None and prev is not None)
+        started_at = (first or created_at) if timed else resolved_at
         samples.append(
             ResolutionSample(
                 workspace_id=workspace_id,
@@ -121,6 +146,7 @@ def record_resolutions(workspace_id: int, day: dt.date, clock: WorkClock) -> int
                 resolved_at=resolved_at,
                 seconds=max(0.0, (resolved_at - started_at).total_seconds()),
                 business_seconds=clock.seconds(started_at, resolved_at),
+                timed=timed,
             )
         )
     ResolutionSample.objects.bulk_create(
@@ -134,6 +160,7 @@ def record_resolutions(workspace_id: int, day: dt.date, clock: WorkClock) -> int
             "started_at",
             "seconds",
             "business_seconds",
+            "timed",
         ],
         batch_size=2000,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from inbox import realtime
+from inbox import realtime, signals
 from inbox.adapters import ConsentChange
 from inbox.models import (
     Author,
@@ -55,6 +55,12 @@ def record_consent(
     """Update the ledger and leave a system note in the customer's thread."""
     now = timezone.now()
     with transaction.atomic():
+        previous = (
+            Consent.objects.select_for_update()
+            .filter(channel=channel, address=address)
+            .values_list("opted_out", flat=True)
+            .first()
+        )
         consent, _ = Consent.objects.select_for_update().update_or_create(
             channel=channel,
             address=address,
@@ -83,6 +89,12 @@ def record_consent(
             )
             realtime.message_changed(note, created=True)
             realtime.conversation_changed(conversation)
+        if previous != opted_out:  # a repeated STOP is not a new opt-out
+            transaction.on_commit(
+                lambda: signals.send(
+                    signals.consent_changed, Consent, consent=consent, previous_opted_out=previous
+                )
+            )
     return consent
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from inbox import realtime
+from inbox import realtime, signals
 from inbox.adapters import (
     ConsentChange,
     Event,
@@ -126,9 +126,20 @@ def _ingest_message(channel: Channel, event: InboundMessage) -> Message:
                 source="webhook",
                 raw=event.raw,
             )
+            previous_status = conversation.status
             _touch_conversation_inbound(conversation, channel, message)
             if needs_routing:
                 route_conversation(conversation)
+            if conversation.status != previous_status:  # the customer reopened it
+                transaction.on_commit(
+                    lambda: signals.send(
+                        signals.conversation_status_changed,
+                        Conversation,
+                        conversation=conversation,
+                        previous_status=previous_status,
+                        actor=None,
+                    )
+                )
     except IntegrityError:  # a concurrent duplicate won the unique key
         return Message.objects.get(channel=channel, provider_message_id=event.provider_message_id)
     realtime.message_changed(message, created=True)

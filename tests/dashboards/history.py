@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 
+from dashboards.events import record_consent_change
 from inbox.models import (
     Channel,
     Consent,
@@ -127,10 +128,11 @@ def build(workspace, agent) -> dict:
     )  # fmt: skip
     # An internal note never counts anywhere.
     _msg(conv_b, sms, "internal", "agent", local(23, 58), {"type": "text", "text": "n"}, "received")
-    Consent.objects.create(
+    consent = Consent.objects.create(
         workspace=workspace, channel=sms, address="+15551112222", opted_out=True,
         keyword="STOP", source="keyword", changed_at=local(12),
     )  # fmt: skip
+    record_consent_change(consent)  # what the consent_changed receiver does
     PresenceSpan.objects.create(
         workspace=workspace, user=agent, status="online", started_at=local(9), ended_at=local(12)
     )

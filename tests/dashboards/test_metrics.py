@@ -37,8 +37,8 @@ def table(section: dict, name: str) -> list[list]:
 def test_volume(workspace, world):
     s = scope(workspace)
     v = volume.build(s, hourly.load(s))
-    assert v["totals"] == {"opened": 2, "resolved": 1, "inbound": 3, "outbound": 5}
-    assert table(v, "volume_daily") == [["2026-03-10", 2, 1, 3, 5]]
+    assert v["totals"] == {"opened": 2, "reopened": 0, "resolved": 1, "inbound": 3, "outbound": 5}
+    assert table(v, "volume_daily") == [["2026-03-10", 2, 1, 3, 5, 0]]
     assert sorted(table(v, "volume_channels")) == [["RCS", 2, 2], ["SMS", 1, 3]]
     tuesday = v["heat"][1]
     assert tuesday[10] == 2 and tuesday[23] == 1 and sum(map(sum, v["heat"])) == 3
@@ -48,7 +48,7 @@ def test_local_day_boundary_not_utc(workspace, world):
     """B's 23:30 EDT message is 03:30 UTC on the 11th but belongs to the local 10th."""
     s = scope(workspace, DAY + dt.timedelta(days=1), DAY + dt.timedelta(days=1))
     v = volume.build(s, hourly.load(s))
-    assert v["totals"] == {"opened": 0, "resolved": 0, "inbound": 0, "outbound": 0}
+    assert v["totals"] == {"opened": 0, "reopened": 0, "resolved": 0, "inbound": 0, "outbound": 0}
 
 
 def test_dst_day_is_23_hours_and_counts_its_late_evening(workspace, agent):
@@ -101,7 +101,7 @@ def test_business_hours_apply_and_change_remeasures(workspace, world):
 def test_filters_narrow_every_section(workspace, world, agent):
     s = scope(workspace, channel_id=world["rcs"].pk)
     v = volume.build(s, hourly.load(s))
-    assert v["totals"] == {"opened": 1, "resolved": 1, "inbound": 2, "outbound": 2}
+    assert v["totals"] == {"opened": 1, "reopened": 0, "resolved": 1, "inbound": 2, "outbound": 2}
     s = scope(workspace, team_id=world["blue"].pk)
     assert speed.build(s)["overall"]["first_response"]["n"] == 1
     s = scope(workspace, agent_id=agent.pk)

@@ -50,6 +50,7 @@ def test_manager_and_admin_see_every_section(client, world, request, who):
     for section in ("volume", "speed", "channels", "engagement", "agents"):
         assert f'data-testid="section-{section}"' in html
     assert 'data-testid="total-in">3<' in html
+    assert 'data-testid="total-reopened">0<' in html
     assert 'data-testid="total-out">5<' in html
     assert "<svg" in html and 'data-testid="heatmap"' in html
     assert "30007: Carrier violation" in html
