@@ -3,6 +3,8 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.utils import timezone
 
@@ -83,6 +85,14 @@ class Message(models.Model):
     delivered_at = models.DateTimeField(null=True, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
     failed_at = models.DateTimeField(null=True, blank=True)
+    # What inbox search matches ('simple': no stemming, no stop words). Stored and filled
+    # by PostgreSQL itself, so every write path (ORM, COPY, raw SQL) keeps it right, and
+    # checking a message against a query reads it instead of re-parsing the text.
+    search_vector = models.GeneratedField(
+        expression=SearchVector("text", config="simple"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
     class Meta:
         constraints = [
@@ -94,6 +104,7 @@ class Message(models.Model):
         ]
         indexes = [
             models.Index(fields=["conversation", "created_at"], name="msg_thread"),
+            GinIndex(fields=["search_vector"], name="msg_search_vector"),
             models.Index(
                 fields=["expires_at"],
                 condition=models.Q(expires_at__isnull=False),

@@ -4,12 +4,14 @@ A conversation matches when any of its messages' text, its contact's name, or on
 contact's phone numbers/handles matches. Words use PostgreSQL full text with the 'simple'
 configuration and ``websearch_to_tsquery`` (quotes for phrases, ``or``, ``-word``): no
 stemming and no stop words, so names, order numbers and any language match as typed.
-Something that looks like a phone number also matches identities by prefix, with or
-without the leading "+" and whatever spaces or dashes were typed.
+The last word typed also matches as a prefix ("deliv" finds "delivery"), so results
+make sense while the agent is still typing. Something that looks like a phone number
+also matches identities by prefix, with or without the leading "+" and whatever spaces
+or dashes were typed.
 
-The expressions here are spelled exactly like the indexes of migration
-0008_list_and_search_indexes (``to_tsvector('simple'::regconfig, text)``), or PostgreSQL
-would not use them. Why that shape is fast at a million messages: see
+Message text is matched on the stored ``Message.search_vector`` (migration 0009, GIN
+indexed); contact names on the expression index of migration 0008, spelled exactly
+``to_tsvector('simple'::regconfig, name)`` here. Why the plan is chosen in Python: see
 ``matching_conversations`` and bench/RESULTS.md.
 """
 
@@ -22,9 +24,17 @@ from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db.models import Exists, F, Func, OuterRef, Q, QuerySet, TextField, Value
 from django.utils.safestring import SafeString, mark_safe
 
-from inbox.models import ContactIdentity, Conversation, Message, Workspace
+from inbox.models import Contact, ContactIdentity, Conversation, Message, Workspace
 
 MAX_QUERY_LENGTH = 200
+# A last word this long or longer also matches as a prefix (one letter would match a
+# good part of the vocabulary and say little).
+MIN_PREFIX_LENGTH = 2
+# Up to this many matching messages, search starts from the GIN index (the matches are
+# few: read them all, then order their conversations); beyond it, from the list's recency
+# index (the matches are common: the first page fills after a few probes).
+FEW_MATCHES = 2000
+_PREFIXABLE = re.compile(r"^[^\W_]+$")
 # Digits needed before a query is also tried as a phone-number prefix (fewer would match
 # half the address book).
 MIN_PHONE_DIGITS = 3
@@ -38,7 +48,7 @@ LIST_ORDER = F("last_message_at").desc(nulls_last=True)
 
 
 class SimpleTsvector(Func):
-    """``to_tsvector('simple'::regconfig, <column>)`` exactly as the GIN indexes have it.
+    """``to_tsvector('simple'::regconfig, <column>)`` exactly as the name index has it.
 
     Django's SearchVector wraps the column in COALESCE, which no index matches.
     """
@@ -52,8 +62,36 @@ def normalize(q: str) -> str:
     return " ".join((q or "").split())[:MAX_QUERY_LENGTH]
 
 
-def _tsquery(q: str) -> SearchQuery:
+def _websearch(q: str) -> SearchQuery:
     return SearchQuery(q, config="simple", search_type="websearch")
+
+
+def tsquery(q: str) -> SearchQuery:
+    """`q` in web-search syntax, its last plain word matching as a prefix.
+
+    websearch_to_tsquery has no prefix syntax, so the last word is split off and joined
+    back as ``to_tsquery('word:*')`` with the operator websearch would have used: AND, or
+    OR after a typed "or" (``a b or c`` is ``(a & b) | c`` either way). Anything else as
+    the last word (a quoted phrase, ``-word``, punctuation) keeps plain websearch meaning.
+    """
+    words = q.split(" ")
+    last = words[-1]
+    head = words[:-1]
+    if (
+        len(last) < MIN_PREFIX_LENGTH
+        or not _PREFIXABLE.match(last)
+        or last.lower() == "or"
+        or " ".join(head).count('"') % 2
+    ):
+        return _websearch(q)
+    prefix = SearchQuery(f"{last}:*", config="simple", search_type="raw")
+    either = len(head) > 1 and head[-1].lower() == "or"
+    if either:
+        head = head[:-1]
+    if not head:
+        return prefix
+    rest = _websearch(" ".join(head))
+    return rest | prefix if either else rest & prefix
 
 
 def phone_prefixes(q: str) -> list[str]:
@@ -67,11 +105,8 @@ def phone_prefixes(q: str) -> list[str]:
 
 
 def message_matches(workspace: Workspace, q: str) -> QuerySet[Message]:
-    return (
-        Message.objects.filter(workspace=workspace)
-        .alias(document=SimpleTsvector("text"))
-        .filter(document=_tsquery(q))
-    )
+    """The workspace's messages whose text matches `q` (on the stored, indexed vector)."""
+    return Message.objects.filter(workspace=workspace, search_vector=tsquery(q))
 
 
 def matching_conversations(
@@ -80,43 +115,72 @@ def matching_conversations(
     """The first `limit` of `conversations` (in list order) that match `q`, as a queryset
     the caller orders and slices again (an empty query narrows nothing).
 
-    Shape, chosen with EXPLAIN at a million messages: two branches, each ordered and
-    limited, then their union. "Has a matching message" stays a plain EXISTS, which
-    PostgreSQL turns into a semi-join and costs with the LIMIT in mind: a common word is
-    found by walking the view's recency index and probing each conversation's messages,
-    stopping after `limit`; a rare word starts from the GIN index instead. OR-ing it with
-    the contact conditions in one WHERE would hide the LIMIT from that choice (a hashed
-    subplan that reads every matching message: hundreds of milliseconds for a word in 10%
-    of messages).
+    Two branches, each ordered and limited, then their union: by message text, and by
+    contact name or phone (OR-ing them in one WHERE hides the LIMIT from the planner).
+
+    Each branch has two good plans and PostgreSQL cannot tell which applies: it estimates
+    a phrase like the AND of its words and a prefix at a fixed guess, so a rare phrase of
+    common words (or a prefix nobody has) got the plan for common words, walking the
+    view's recency index and probing each conversation: 150,000 messages or 100,000
+    contact names at the benchmark's size, ~400-600 ms. So the plan is chosen here from a
+    capped read of the indexes (``_few``): up to FEW_MATCHES matches, the matching ids go
+    into the query as a list, which PostgreSQL then costs exactly; more than that, the
+    term is common and the recency walk fills a page after a few probes.
     """
     q = normalize(q)
     if not q:
         return conversations
-    texts = message_matches(workspace, q).filter(conversation=OuterRef("pk"))
-    by_text = conversations.filter(Exists(texts))
-    by_contact = Q(contact__in=_contact_ids_by_name(workspace, q).values("pk"))
-    prefixes = phone_prefixes(q)
-    if prefixes:
-        by_phone = Q()
-        for prefix in prefixes:
-            by_phone |= Q(value__startswith=prefix)
-        identities = ContactIdentity.objects.filter(by_phone, workspace=workspace)
-        by_contact |= Q(contact__in=identities.values("contact_id"))
-    first = _first(by_text, limit).union(_first(conversations.filter(by_contact), limit))
+    texts = message_matches(workspace, q)
+    text_hits = _few(texts.values_list("conversation_id", flat=True))
+    if text_hits is None:
+        by_text = Q(Exists(texts.filter(conversation=OuterRef("pk"))))
+    else:
+        by_text = Q(pk__in=text_hits)
+    names = _contact_ids_by_name(workspace, q).values_list("pk", flat=True)
+    identities = _contact_ids_by_phone(workspace, q)
+    contact_hits = _few(names.union(identities, all=True))
+    if contact_hits is None:
+        by_contact = Q(contact__in=names) | Q(contact__in=identities)
+    else:
+        by_contact = Q(contact__in=contact_hits)
+    first = _first(conversations.filter(by_text), limit).union(
+        _first(conversations.filter(by_contact), limit)
+    )
     return conversations.filter(pk__in=first)
+
+
+def _few(ids: QuerySet) -> list[int] | None:
+    """The distinct ids `ids` yields, or None when it yields more than FEW_MATCHES rows
+    (one query, reading at most FEW_MATCHES + 1 rows)."""
+    found = list(ids[: FEW_MATCHES + 1])
+    if len(found) > FEW_MATCHES:
+        return None
+    return sorted(set(found))
 
 
 def _first(conversations: QuerySet[Conversation], limit: int) -> QuerySet:
     return conversations.order_by(LIST_ORDER, "-pk").values("pk")[:limit]
 
 
-def _contact_ids_by_name(workspace: Workspace, q: str):
-    from inbox.models import Contact
-
+def _contact_ids_by_name(workspace: Workspace, q: str) -> QuerySet[Contact]:
     return (
         Contact.objects.filter(workspace=workspace)
         .alias(document=SimpleTsvector("name"))
-        .filter(document=_tsquery(q))
+        .filter(document=tsquery(q))
+    )
+
+
+def _contact_ids_by_phone(workspace: Workspace, q: str) -> QuerySet:
+    """Contact ids with an identity starting with what was typed, if it looks like a
+    phone number (none otherwise)."""
+    prefixes = phone_prefixes(q)
+    if not prefixes:
+        return ContactIdentity.objects.none().values_list("contact_id", flat=True)
+    by_phone = Q()
+    for prefix in prefixes:
+        by_phone |= Q(value__startswith=prefix)
+    return ContactIdentity.objects.filter(by_phone, workspace=workspace).values_list(
+        "contact_id", flat=True
     )
 
 
@@ -132,16 +196,14 @@ def snippets(conversation_ids: list[int], q: str) -> dict[int, SafeString]:
     options = f"StartSel={_START}, StopSel={_STOP}, MaxWords=14, MinWords=6"
     headline = Func(
         "text",
-        _tsquery(q),
+        tsquery(q),
         Value(options),
         function="ts_headline",
         template="ts_headline('simple'::regconfig, %(expressions)s)",
         output_field=TextField(),
     )
     rows = (
-        Message.objects.filter(conversation_id__in=conversation_ids)
-        .alias(document=SimpleTsvector("text"))
-        .filter(document=_tsquery(q))
+        Message.objects.filter(conversation_id__in=conversation_ids, search_vector=tsquery(q))
         .order_by("conversation_id", "-created_at")
         .distinct("conversation_id")
         .annotate(snippet=headline)
@@ -161,4 +223,5 @@ __all__ = [
     "normalize",
     "phone_prefixes",
     "snippets",
+    "tsquery",
 ]

@@ -59,6 +59,16 @@ class Cursor:
         at = conversation.last_message_at
         return f"{at.isoformat() if at else 'none'}_{conversation.pk}"
 
+    def at_or_before(self) -> Q:
+        """Rows up to and including this position in the list's order (what a list that
+        was loaded down to here shows)."""
+        if self.last_message_at is None:
+            dated = Q(last_message_at__isnull=False)
+            return dated | Q(last_message_at__isnull=True, pk__gte=self.pk)
+        return Q(last_message_at__gt=self.last_message_at) | Q(
+            last_message_at=self.last_message_at, pk__gte=self.pk
+        )
+
     def condition(self) -> Q:
         """Rows strictly after this one in the list's order (nulls last, then id desc)."""
         if self.last_message_at is None:
@@ -80,6 +90,10 @@ class ConversationFilters:
     # "" (anyone), "me", "unassigned", or a user id.
     assignee: str = ""
     q: str = ""
+    # How far down the list is loaded ("Load more" clicked): a live refresh re-fetches
+    # every row down to here instead of dropping back to the first page. Not a filter:
+    # never carried on links.
+    through: Cursor | None = None
 
     @classmethod
     def from_query(cls, query: QueryDict) -> ConversationFilters:
@@ -105,6 +119,7 @@ class ConversationFilters:
             label=_int_or_none(query.get("label", "")),
             assignee=assignee,
             q=search.normalize(query.get("q", "")),
+            through=Cursor.parse(query.get("through", "")),
         )
 
     @property
@@ -137,13 +152,22 @@ class ConversationFilters:
         return conversations
 
     def apply(
-        self, workspace: Workspace, user, cursor: Cursor | None = None, limit: int = 50
+        self,
+        workspace: Workspace,
+        user,
+        cursor: Cursor | None = None,
+        limit: int = 50,
+        *,
+        through: Cursor | None = None,
     ) -> QuerySet[Conversation]:
-        """The first `limit` rows of the view, filters and search after `cursor`, in list
-        order (the caller slices; the search needs to know how far to look)."""
+        """The first `limit` rows of the view, filters and search after `cursor` (and no
+        further down than `through`), in list order (the caller slices; the search needs
+        to know how far to look)."""
         conversations = self.narrow(workspace, user)
         if cursor is not None:
             conversations = conversations.filter(cursor.condition())
+        if through is not None:
+            conversations = conversations.filter(through.at_or_before())
         if self.q:
             conversations = search.matching_conversations(conversations, workspace, self.q, limit)
         return conversations.order_by(search.LIST_ORDER, "-pk")

@@ -30,6 +30,9 @@ def list_context(
         "filter_qs": filters.querystring(),
         "conversations": page.rows,
         "selected_id": selected_id,
+        # A refresh sends the last row's cursor as `through` once the list is longer than
+        # this (static/inbox/inbox.js), and gets every row down to it back.
+        "page_size": queries.LIST_LIMIT,
         "list_url": fragment_url + filters.querystring(selected=selected_id),
         "more_url": (
             fragment_url + filters.querystring(selected=selected_id, cursor=page.next_cursor)

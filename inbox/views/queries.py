@@ -17,6 +17,9 @@ from inbox.services import search
 from .filters import ConversationFilters, Cursor
 
 LIST_LIMIT = 50
+# A refresh re-fetches at most this many rows however far "Load more" went (the rest
+# come back with the next "Load more").
+MAX_REFRESH_ROWS = 500
 THREAD_LIMIT = 100
 # The unread badge counts up to this and then says "99+": counting every unread
 # conversation of a 100,000-row view would cost more than the whole list.
@@ -42,14 +45,27 @@ def conversation_page(
     limit: int = LIST_LIMIT,
 ) -> ConversationPage:
     """A page of the list in a fixed number of queries: rows (contact, channel and
-    assignee joined), identities, unread counts, and search snippets when searching."""
-    rows = list(
-        filters.apply(workspace, user, cursor, limit + 1)
-        .select_related("contact", "channel", "assignee")
-        .prefetch_related("contact__identities")[: limit + 1]
-    )
-    next_cursor = Cursor.after(rows[limit - 1]) if len(rows) > limit else None
-    rows = rows[:limit]
+    assignee joined), identities, unread counts, and search snippets when searching.
+
+    The first page of a list loaded further (``filters.through``) is every row down to
+    that position, so a live refresh does not take away rows the agent loaded; it is
+    never shorter than a page (rows can move up past that position as they change).
+    """
+    rows = None
+    next_cursor = None
+    if cursor is None and filters.through is not None:
+        rows = _fetch(workspace, user, filters, None, MAX_REFRESH_ROWS + 1, filters.through)
+        if len(rows) > MAX_REFRESH_ROWS:
+            rows = rows[:MAX_REFRESH_ROWS]
+            next_cursor = Cursor.after(rows[-1])
+        elif len(rows) < limit:
+            rows = None  # fewer than a page: an ordinary first page instead
+        elif filters.apply(workspace, user, filters.through, 1)[:1].exists():
+            next_cursor = Cursor.after(rows[-1])
+    if rows is None:
+        rows = _fetch(workspace, user, filters, cursor, limit + 1)
+        next_cursor = Cursor.after(rows[limit - 1]) if len(rows) > limit else None
+        rows = rows[:limit]
     unread = services.unread_counts(rows, user) if rows else {}
     snippets = search.snippets([row.pk for row in rows], filters.q) if filters.q else {}
     now = timezone.now()
@@ -57,8 +73,24 @@ def conversation_page(
     for row in rows:
         row.unread = unread.get(row.pk, 0)
         row.snippet = snippets.get(row.pk)
+        row.cursor = Cursor.after(row)
         row.waiting, row.overdue = waiting_age(row.waiting_since, now, target)
     return ConversationPage(rows=rows, next_cursor=next_cursor)
+
+
+def _fetch(
+    workspace: Workspace,
+    user,
+    filters: ConversationFilters,
+    cursor: Cursor | None,
+    limit: int,
+    through: Cursor | None = None,
+) -> list[Conversation]:
+    return list(
+        filters.apply(workspace, user, cursor, limit, through=through)
+        .select_related("contact", "channel", "assignee")
+        .prefetch_related("contact__identities")[:limit]
+    )
 
 
 def conversation_rows(

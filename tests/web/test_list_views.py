@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from urllib.parse import urlencode
 
 import pytest
 from django.db import connection
@@ -122,7 +123,13 @@ def test_another_workspaces_team_or_label_shows_nothing_of_theirs(
         "q=" + "x" * 5000,
         "q=%22unbalanced",
         "q=%26%7C%21%28%29%3A%2A",  # tsquery operators typed literally
+        "q=%26%7C+refund",  # operators, then a word searched as a prefix
+        "q=-+or+refund",
+        "q=%22a+b%22+c%22+refund",  # an open quote before the last word
+        "q=%C3%A9t%C3%A9+%E6%97%A5%E6%9C%AC",  # non-Latin last word
         "selected=99999999999999999999999",
+        "through=garbage",
+        "through=none_x",
     ],
 )
 def test_bad_query_strings_are_ignored_not_errors(agent_client, conversation, query):
@@ -154,6 +161,78 @@ def test_keyset_pages_cover_every_row_once_in_order(agent_client, channel, monke
     expected = [made[3].pk, made[2].pk, made[1].pk, made[0].pk, made[4].pk]
     assert seen == [str(pk) for pk in expected]
     assert pages == 3
+
+
+def cursors(html: str) -> list[str]:
+    return re.findall(r'data-testid="conversation-row"[^>]*data-cursor="([^"]+)"', html)
+
+
+def test_refresh_of_a_list_extended_with_load_more_keeps_every_loaded_row(
+    agent_client, channel, monkeypatch
+):
+    """The live refresh sends the last shown row's cursor as `through` (inbox.js) and gets
+    every row down to it, plus the Load more that continues after it."""
+    monkeypatch.setattr("inbox.views.queries.LIST_LIMIT", 2)
+    made = conversations(channel, 7)
+    same = timezone.now() - timedelta(minutes=5)
+    Conversation.objects.filter(pk__in=[c.pk for c in made[2:5]]).update(last_message_at=same)
+    Conversation.objects.filter(pk=made[1].pk).update(last_message_at=same - timedelta(minutes=1))
+    Conversation.objects.filter(pk=made[0].pk).update(last_message_at=None)
+    order = [made[6], made[5], made[4], made[3], made[2], made[1], made[0]]
+
+    first = agent_client.get(LIST).text
+    second = agent_client.get(more_url(first)).text
+    assert 'data-page-size="2"' in first
+    shown = rows(first) + rows(second)
+    assert shown == [str(c.pk) for c in order[:4]]
+    through = cursors(second)[-1]  # made[3], inside the run of equal times
+
+    refreshed = agent_client.get(LIST, {"through": through}).text
+    assert rows(refreshed) == shown
+    assert unread_total(refreshed) == 7 and "<title>" in refreshed  # still a first page
+    assert rows(agent_client.get(more_url(refreshed)).text) == [str(c.pk) for c in order[4:6]]
+    assert "through" not in more_url(refreshed)  # links never carry it
+
+    # A row from further down gets a message and moves to the top: it is added, none lost.
+    inbound(channel, "+15557770000", "back again")  # made[0], the one without a time
+    refreshed = agent_client.get(LIST, {"through": through}).text
+    assert rows(refreshed) == [str(made[0].pk)] + shown
+
+    # Loaded to the very end (the row without a time): all rows, and no Load more.
+    Conversation.objects.filter(pk=made[1].pk).update(last_message_at=None)
+    everything = agent_client.get(LIST, {"through": f"none_{made[1].pk}"}).text
+    assert len(rows(everything)) == 7 and more_url(everything) is None
+
+
+def test_refresh_through_a_position_above_the_first_page_still_shows_a_page(
+    agent_client, channel, monkeypatch
+):
+    monkeypatch.setattr("inbox.views.queries.LIST_LIMIT", 3)
+    made = conversations(channel, 5)
+    top = cursors(agent_client.get(LIST).text)[0]
+    refreshed = agent_client.get(LIST, {"through": top}).text
+    assert rows(refreshed) == [str(c.pk) for c in reversed(made)][:3]
+    assert more_url(refreshed)
+
+
+def test_refresh_through_costs_the_same_queries_for_3_and_40_rows(
+    agent_client, channel, monkeypatch, django_assert_max_num_queries
+):
+    monkeypatch.setattr("inbox.views.queries.LIST_LIMIT", 2)
+    made = conversations(channel, 45)
+    newest_first = list(reversed(made))
+    through = urlencode({"through": _cursor_of(newest_first[2])})
+    small_count, small = _count(agent_client, f"{LIST}?{through}")
+    assert len(rows(small)) == 3
+    deep = _cursor_of(newest_first[39])
+    with django_assert_max_num_queries(small_count):
+        large = agent_client.get(LIST, {"through": deep})
+    assert len(rows(large.text)) == 40 and more_url(large.text)
+
+
+def _cursor_of(conversation: Conversation) -> str:
+    conversation.refresh_from_db()
+    return f"{conversation.last_message_at.isoformat()}_{conversation.pk}"
 
 
 def test_row_shows_channel_assignee_waiting_age_and_overdue(

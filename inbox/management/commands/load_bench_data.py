@@ -12,7 +12,8 @@ on a quiet database (a benchmark's own); a concurrent insert into the same table
 take an id from inside a block that is being reserved.
 
 Columns this command does not know (a field added later) get the field's default, so
-the loader keeps working as the models grow; a new NOT NULL column without a default is
+the loader keeps working as the models grow (generated columns, like the messages'
+search vector, are left to PostgreSQL); a new NOT NULL column without a default is
 reported by name instead of failing half-way.
 """
 
@@ -134,7 +135,11 @@ class _Copier:
 
     def __init__(self, model: type[models.Model], given: list[str]):
         self.model = model
-        fields = {f.attname: f for f in model._meta.concrete_fields}
+        # Generated columns (Message.search_vector) are PostgreSQL's to fill; COPY must
+        # not name them.
+        fields = {
+            f.attname: f for f in model._meta.concrete_fields if not getattr(f, "generated", False)
+        }
         unknown = [name for name in given if name not in fields]
         if unknown:
             raise CommandError(f"{model.__name__} has no column(s) {unknown}")

@@ -1,0 +1,74 @@
+"""A live refresh of the conversation list keeps the rows "Load more" added (inbox.js
+sends the last shown row's cursor; the server returns every row down to it)."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from inbox.models import Contact, Conversation
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+LIVE = 30_000  # ms: upper bound for a live update to show; the assertion is that it shows
+PAGE = 50  # inbox.views.queries.LIST_LIMIT, in the server process
+
+
+def in_thread(fn, *args, **kwargs):
+    """ORM work off the Playwright thread (Django refuses it where an event loop runs)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(fn, *args, **kwargs).result()
+
+
+def _conversations(workspace, channel, n: int, start: int = 0) -> list[int]:
+    now = timezone.now()
+    made = []
+    for i in range(start, start + n):
+        contact = Contact.objects.create(workspace=workspace, name=f"Customer {i:03d}")
+        made.append(
+            Conversation.objects.create(
+                workspace=workspace,
+                contact=contact,
+                channel=channel,
+                last_message_at=now - timedelta(minutes=i + 1),
+                last_message_preview=f"message {i}",
+            ).pk
+        )
+    return made
+
+
+def test_live_refresh_keeps_the_rows_load_more_added(
+    asgi_server, sms_channel, agent, workspace, browser
+):
+    from playwright.sync_api import expect
+
+    in_thread(_conversations, workspace, sms_channel, PAGE + 10)
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.goto(asgi_server + "/")
+    page.get_by_label("Username").fill("alice")
+    page.get_by_label("Password").fill("pw-alice")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(asgi_server + "/w/acme/")
+    # Connected first, and the list settled: connecting fires a resync and the agent's
+    # own presence event a list refresh, each re-fetching the first page; a click while
+    # one is in flight waits for it and is dropped with the button it replaced.
+    expect(page.get_by_test_id("connection-status")).to_have_text("Live", timeout=LIVE)
+    rows = page.get_by_test_id("conversation-row")
+    expect(rows).to_have_count(PAGE)
+    page.wait_for_timeout(1500)
+
+    page.get_by_test_id("load-more").click()
+    expect(rows).to_have_count(PAGE + 10)
+    expect(page.get_by_test_id("load-more")).to_have_count(0)
+
+    # A new conversation arrives: the list re-fetches (the event the websocket client
+    # fires for any workspace event) and shows it on top, with every loaded row kept.
+    in_thread(_conversations, workspace, sms_channel, 1, start=-1)
+    with page.expect_response(lambda r: "through=" in r.url and "/fragments/" in r.url):
+        page.evaluate("document.body.dispatchEvent(new CustomEvent('inbox:list-changed'))")
+    expect(rows).to_have_count(PAGE + 11, timeout=LIVE)
+    expect(rows.first).to_contain_text("Customer -01")
+    expect(rows.last).to_contain_text(f"Customer {PAGE + 9:03d}")
