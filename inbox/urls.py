@@ -1,8 +1,11 @@
 """Agent pages and fragments. Login/logout live at accounts/ (django.contrib.auth.urls)."""
 
+from django.conf import settings
 from django.urls import path
 
 from inbox import views
+from inbox.services import attachments
+from inbox.views import attachments as attachment_views
 from inbox.views import presence as presence_views
 from inbox.views import workflow as workflow_views
 
@@ -54,9 +57,18 @@ urlpatterns += [
         workflow_views.side_panel,
         name="side_panel",
     ),
-    path(
-        "w/<slug:slug>/m/<uuid:message_id>/notification/",
-        workflow_views.notification,
-        name="notification",
-    ),
+    path(_C + "mentions/", workflow_views.mention_candidates, name="mentions"),
+    path("w/<slug:slug>/mentions/unseen/", workflow_views.unseen_mentions, name="unseen_mentions"),
+    path(_C + "attachments/", attachment_views.upload_attachment, name="attachment_upload"),
 ]
+
+# Outbound attachments at the URL their storage gives, when media is local (providers fetch them).
+_media = settings.MEDIA_URL.strip("/")
+if _media and "://" not in settings.MEDIA_URL:
+    urlpatterns.append(
+        path(
+            f"{_media}/{attachments.PREFIX}/<path:name>",
+            attachment_views.attachment_file,
+            name="attachment_file",
+        )
+    )

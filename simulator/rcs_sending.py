@@ -64,6 +64,11 @@ def share_location(channel: Channel, number: str, latitude: float, longitude: fl
     return send(channel, number, {"type": "location", "latitude": latitude, "longitude": longitude})
 
 
+def report_typing(channel: Channel, number: str) -> Outcome:
+    """IS_TYPING from the handset, as RBM forwards it while the user types."""
+    return _outcome(events.simulate_typing(channel, number))
+
+
 def report_read(channel: Channel, number: str, message_ids: list[str]) -> int:
     """DELIVERED (if still due) then READ for agent messages now on screen; how many moved.
 

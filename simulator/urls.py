@@ -11,4 +11,5 @@ urlpatterns = [
     path("tap/", views.tap, name="simulator-tap"),
     path("location/", views.location, name="simulator-location"),
     path("read/", views.read, name="simulator-read"),
+    path("typing/", views.typing, name="simulator-typing"),
 ]

@@ -176,6 +176,24 @@ def read(request: HttpRequest) -> HttpResponse:
     return HttpResponse(status=204)
 
 
+@sandbox_only
+@require_POST
+def typing(request: HttpRequest) -> HttpResponse:
+    """The customer is typing (RCS only): RBM's IS_TYPING user event, through the webhook.
+
+    The page calls this at most every few seconds while keys are pressed, as RCS clients
+    do; the event carries no text, so nothing typed leaves the phone before it is sent.
+    """
+    form = PhoneForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(status=422)
+    channel, number = form.cleaned_data["channel"], form.cleaned_data["number"]
+    if screen.route(channel, number).kind != "rcs":
+        return HttpResponse(status=422)  # SMS has no typing indicator
+    outcome = rcs_sending.report_typing(channel, number)
+    return HttpResponse(status=204 if outcome.ok else 502)
+
+
 def _refused(request: HttpRequest, form) -> HttpResponse:
     if request.htmx:
         return _send_result(request, form, status=422)

@@ -50,14 +50,50 @@ def message_changed(message, *, created: bool = False) -> None:
         "status": message.status,
         "direction": message.direction,
     }
+    if created:
+        # Lets each tab decide "a message in a conversation assigned to me" without asking.
+        payload["assignee_id"] = _assignee_id(message)
     _after_commit(conversation_group(message.conversation_id), payload)
     _after_commit(workspace_group(message.workspace_id), payload)
+
+
+def _assignee_id(message) -> int | None:
+    from inbox.models import Conversation, Message
+
+    if Message.conversation.is_cached(message):
+        return message.conversation.assignee_id
+    return (
+        Conversation.objects.filter(pk=message.conversation_id)
+        .values_list("assignee_id", flat=True)
+        .first()
+    )
 
 
 def conversation_changed(conversation) -> None:
     _after_commit(
         workspace_group(conversation.workspace_id),
-        {"event": "conversation.updated", "conversation_id": conversation.pk},
+        {
+            "event": "conversation.updated",
+            "conversation_id": conversation.pk,
+            "assignee_id": conversation.assignee_id,
+        },
+    )
+
+
+def mentioned(note, user_ids: list[int], author_name: str) -> None:
+    """Teammates @mentioned in a note; only their tabs notify (the ids are in the event)."""
+    if not user_ids:
+        return
+    _after_commit(
+        workspace_group(note.workspace_id),
+        {
+            "event": "mention",
+            "conversation_id": note.conversation_id,
+            "message_id": str(note.id),
+            "user_ids": list(user_ids),
+            "author_id": note.author_user_id,
+            "author": author_name,
+        },
     )
 
 

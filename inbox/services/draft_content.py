@@ -101,6 +101,7 @@ class CapabilityNotes:
     rich_reason: str = ""  # non-empty: the card builder is disabled
     rich_note: str = ""  # rich allowed, but this recipient will get text
     media_reason: str = ""  # non-empty: attachments are disabled
+    media_note: str = ""  # attachments allowed, but they reach this channel as a link
 
 
 def capability_notes(channel: Channel, preview: Preview | None = None) -> CapabilityNotes:
@@ -119,10 +120,13 @@ def capability_notes(channel: Channel, preview: Preview | None = None) -> Capabi
             f"This number is not {label}-capable: will be sent as "
             f"{effective.adapter.label} text via {effective.name}."
         )
-    media_reason = (
+    # A channel without media still reaches the customer: its text carries the file's
+    # public link (every adapter's text rendering includes a media URL).
+    media_note = (
         ""
         if caps.media
-        else f"{channel.name} ({label}) cannot send attachments"
-        + (" (MMS is off for this number)." if channel.kind == "sms" else ".")
+        else f"{channel.name} ({label}) cannot send files"
+        + (" (MMS is off for this number)" if channel.kind == "sms" else "")
+        + ": the customer gets a link to it."
     )
-    return CapabilityNotes(rich_reason=rich_reason, rich_note=rich_note, media_reason=media_reason)
+    return CapabilityNotes(rich_reason=rich_reason, rich_note=rich_note, media_note=media_note)

@@ -24,6 +24,7 @@ from inbox.models import (
     Message,
     MessageStatus,
 )
+from inbox.realtime import publish
 
 MAX_NOTE_LENGTH = 4000
 # Usernames as Django allows them (letters, digits and @.+-_), stopped by punctuation
@@ -83,10 +84,10 @@ def add_note(conversation: Conversation, text: str, *, author) -> Message:
             status=MessageStatus.RECEIVED,
             created_at=timezone.now(),
         )
-        Mention.objects.bulk_create(
-            [Mention(message=note, user=user) for user in mentioned if user != author]
-        )
-    realtime.message_changed(note, created=True)
+        notified = [user for user in mentioned if user != author]
+        Mention.objects.bulk_create([Mention(message=note, user=user) for user in notified])
+        realtime.message_changed(note, created=True)
+        publish.mentioned(note, [user.pk for user in notified], display_name(author))
     return note
 
 
@@ -114,6 +115,26 @@ def unseen_mentions(user, workspace_id: int) -> int:
     ).count()
 
 
+def mention_candidates(workspace_id: int, query: str, *, limit: int = 8) -> list:
+    """Active members whose username or name starts with `query`: the "@" picker's list.
+    Only the workspace's own members, so the picker reveals nobody else."""
+    query = query.strip().lstrip("@").lower()
+    members = (
+        Membership.objects.filter(workspace_id=workspace_id, is_active=True)
+        .select_related("user")
+        .order_by("user__username")
+    )
+    found = []
+    for member in members:
+        user = member.user
+        words = [user.username, user.first_name, user.last_name]
+        if not query or any(w.lower().startswith(query) for w in words if w):
+            found.append(user)
+        if len(found) == limit:
+            break
+    return found
+
+
 def mark_mentions_seen(conversation: Conversation, user) -> int:
     """Opening the thread is seeing the mentions in it."""
     return Mention.objects.filter(
@@ -125,6 +146,7 @@ __all__ = [
     "add_note",
     "display_name",
     "mark_mentions_seen",
+    "mention_candidates",
     "mentioned_usernames",
     "system_note",
     "unseen_mentions",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -135,6 +136,8 @@ def composer_context(
         "action_slots": actions[:MAX_ACTIONS],
         "action_types": ACTION_TYPES,
         "emoji": EMOJI,
+        "media_max_bytes": settings.MEDIA_MAX_BYTES,
+        "media_accept": ",".join(settings.MEDIA_ALLOWED_TYPES),
         "focus": focus,
         **preview_context(draft, preview, errors),
     }

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from inbox import access, services
 from inbox.models import ConversationStatus
+from inbox.services import notes
 
 from .composer import composer_context
 from .filters import ALL, ConversationFilters
@@ -41,6 +42,7 @@ def inbox_page(request: HttpRequest, slug: str, conversation_id: int | None = No
         conversation = access.conversation_for(workspace, conversation_id)
         # Read before listing, so the open thread is not shown as unread next to itself.
         services.mark_read(conversation, request.user)
+        notes.mark_mentions_seen(conversation, request.user)  # opening it is seeing them
         thread = thread_messages(conversation)
         composer = composer_context(workspace, conversation)
     listing = list_context(

@@ -1,5 +1,5 @@
 """Conversation workflow from the thread: assign, status, labels, notes, canned responses,
-the side panel, contact merge, and the notification check behind browser notifications.
+the side panel, contact merge, and the "@" teammate picker for notes.
 
 Thin: each view reads the form, hands the write to an inbox.services module, and answers
 htmx with the fragment to swap (422 with the reason when the service refuses) or a plain
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime, time, timedelta
-from uuid import UUID
 
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
@@ -37,6 +36,7 @@ from inbox.models import (
     Team,
     Workspace,
 )
+from inbox.services import notes
 from inbox.services.assignment import UNCHANGED, assign
 from inbox.services.canned import render_canned
 from inbox.services.contact_merge import merge_contacts
@@ -405,50 +405,23 @@ def canned_responses(request: HttpRequest, slug: str, conversation_id: int) -> H
     )
 
 
-# --- notifications ---------------------------------------------------------------------
+@require_GET
+@login_required
+def unseen_mentions(request: HttpRequest, slug: str) -> JsonResponse:
+    """The top bar's mention badge, asked once per page (not on every list render)."""
+    membership = access.membership_for(request.user, slug)
+    return JsonResponse({"unseen": notes.unseen_mentions(request.user, membership.workspace.pk)})
 
 
 @require_GET
 @login_required
-def notification(request: HttpRequest, slug: str, message_id: UUID) -> JsonResponse:
-    """Whether a just-arrived message deserves a browser notification for this user: a
-    customer message in a conversation assigned to them, or a note mentioning them.
-    Decided here, not in the page, because only the database knows both facts."""
-    membership = access.membership_for(request.user, slug)
-    message = access.message_for(membership.workspace, message_id)
-    conversation = (
-        access.conversations(membership.workspace)
-        .select_related("contact")
-        .prefetch_related("contact__identities")
-        .get(pk=message.conversation_id)
-    )
-    who = conversation.contact.display_name
-    url = reverse("inbox:conversation", args=[slug, conversation.pk])
-    if message.direction == Direction.INBOUND and conversation.assignee_id == request.user.pk:
-        return JsonResponse(
-            {
-                "notify": True,
-                "title": f"New message from {who}",
-                "body": message.text[:140],
-                "url": url,
-            }
-        )
-    if (
-        message.direction == Direction.INTERNAL
-        and message.author_user_id != request.user.pk
-        and message.mentions.filter(user=request.user).exists()
-    ):
-        author = message.author_user
-        name = (author.get_full_name() or author.username) if author else "A teammate"
-        return JsonResponse(
-            {
-                "notify": True,
-                "title": f"{name} mentioned you ({who})",
-                "body": message.text[:140],
-                "url": url,
-            }
-        )
-    return JsonResponse({"notify": False})
+def mention_candidates(request: HttpRequest, slug: str, conversation_id: int) -> HttpResponse:
+    """The "@" picker in note mode: the workspace's active members matching the token."""
+    membership, _conversation = _load(request, slug, conversation_id)
+    query = request.GET.get("q", "").strip().lstrip("@")
+    users = notes.mention_candidates(membership.workspace.pk, query, limit=CANDIDATE_LIMIT)
+    items = [{"username": u.username, "name": notes.display_name(u)} for u in users]
+    return render(request, "inbox/_mention_list.html", {"items": items, "query": query})
 
 
 __all__ = [
@@ -459,7 +432,8 @@ __all__ = [
     "head_context",
     "merge_candidates",
     "merge_contact",
-    "notification",
+    "mention_candidates",
+    "unseen_mentions",
     "panel_context",
     "side_panel",
     "thread_head",

@@ -334,6 +334,17 @@
     htmx.trigger(form, "submit");
   });
 
+  /* A live refresh of a list the agent extended with "Load more" asks for every row down
+   * to the last one shown (`through`), so the refresh does not take them away. */
+  body.addEventListener("htmx:configRequest", function (event) {
+    var list = event.detail.elt;
+    if (!list || list.id !== "conversation-list") return;
+    var ul = list.querySelector("ul[data-page-size]");
+    var rows = list.querySelectorAll("[data-testid=conversation-row]");
+    if (!ul || !rows.length || rows.length <= Number(ul.dataset.pageSize)) return;
+    event.detail.parameters.through = rows[rows.length - 1].dataset.cursor;
+  });
+
   /* Filters apply on change (the Apply button stays for keyboard and no-JS use). */
   document.addEventListener("change", function (event) {
     var form = event.target.closest("form[data-autosubmit]");

@@ -4,8 +4,9 @@
  * toggle, and browser notifications + a sound for messages that concern this agent.
  *
  * It opens no socket of its own: inbox.js re-dispatches every websocket event as an
- * "inbox:event" DOM event on <body>, and this listens to that. Whether a message deserves
- * a notification is asked of the server (only it knows the assignee and the mentions).
+ * "inbox:event" DOM event on <body>, and this listens to that. Whether an event deserves
+ * a notification is decided here from the event alone (a new message names the
+ * conversation's assignee; a "mention" event names the mentioned users), no extra request.
  */
 (function () {
   "use strict";
@@ -14,6 +15,7 @@
   var workspace = body.dataset.workspace;
   if (!workspace) return;
   var conversationId = body.dataset.conversation ? Number(body.dataset.conversation) : null;
+  var userId = body.dataset.userId ? Number(body.dataset.userId) : null;
   var SOUND_KEY = "inbox:sound-muted";
 
   function $(selector, root) {
@@ -170,6 +172,13 @@
   });
 
   /* Capability notes follow the channel picked: each preview says what it can do. */
+  /* An uploaded file fills the attachment link: the preview must show it. */
+  body.addEventListener("htmx:afterSwap", function (event) {
+    if (!event.target || event.target.id !== "attachment-slot") return;
+    var link = $("[data-testid=attachment-url]", event.target);
+    if (link) link.dispatchEvent(new Event("input", { bubbles: true }));
+  });
+
   body.addEventListener("htmx:afterSwap", function (event) {
     if (!event.target || event.target.id !== "composer-preview") return;
     var caps = $("[data-testid=composer-caps]", event.target);
@@ -185,8 +194,9 @@
     });
   });
 
-  /* "/" canned responses: the token before the caret is searched on the server, which
-   * fills the variables; Up/Down pick, Enter or Tab inserts, Esc closes. */
+  /* "/" canned responses and, in a private note, "@" teammates: the token before the
+   * caret is searched on the server (which fills a canned response's variables and lists
+   * only this workspace's members); Up/Down pick, Enter or Tab inserts, Esc closes. */
   var cannedToken = null;
   var cannedRequest = 0;
 
@@ -210,16 +220,26 @@
     if (box) box.removeAttribute("aria-activedescendant");
   }
 
+  function noteMode() {
+    var toggle = $("[data-testid=note-toggle]");
+    return !!(toggle && toggle.checked);
+  }
+
   function tokenBeforeCaret(box) {
     var before = box.value.slice(0, box.selectionStart);
-    var match = /(^|\s)\/([\w-]*)$/.exec(before);
+    var match = /(^|\s)([\/@])([\w.+-]*)$/.exec(before);
     if (!match) return null;
-    return { query: match[2], start: before.length - match[2].length - 1, end: box.selectionStart };
+    var kind = match[2] === "@" ? "mention" : "canned";
+    if (kind === "mention" && !noteMode()) return null; // mentions live in notes only
+    if (kind === "canned" && !/^[\w-]*$/.test(match[3])) return null;
+    var url = kind === "mention" ? box.dataset.mentionUrl : box.dataset.cannedUrl;
+    if (!url) return null;
+    return { kind: kind, url: url, query: match[3], start: before.length - match[3].length - 1, end: box.selectionStart };
   }
 
   function items() {
     var p = popup();
-    return p ? Array.prototype.slice.call(p.querySelectorAll("[data-testid=canned-item]")) : [];
+    return p ? Array.prototype.slice.call(p.querySelectorAll("[role=option][data-body]")) : [];
   }
 
   function select(index) {
@@ -257,7 +277,7 @@
     }
     cannedToken = token;
     var ticket = ++cannedRequest;
-    var url = box.dataset.cannedUrl + "?q=" + encodeURIComponent(token.query);
+    var url = token.url + "?q=" + encodeURIComponent(token.query);
     fetch(url, { credentials: "same-origin", headers: { "HX-Request": "true" } })
       .then(function (response) {
         return response.ok ? response.text() : "";
@@ -293,7 +313,7 @@
   );
 
   document.addEventListener("mousedown", function (event) {
-    var item = event.target.closest && event.target.closest("[data-testid=canned-item]");
+    var item = event.target.closest && event.target.closest("#canned-popup [role=option][data-body]");
     if (item) {
       event.preventDefault(); // keep the caret in the box
       insertCanned(item);
@@ -341,8 +361,76 @@
     };
   }
 
-  function notificationUrl(messageId) {
-    return "/w/" + encodeURIComponent(workspace) + "/m/" + messageId + "/notification/";
+  function conversationUrl(id) {
+    return "/w/" + encodeURIComponent(workspace) + "/c/" + id + "/";
+  }
+
+  /* Who the conversation is with, as the list shows it (the event carries ids only). */
+  function contactName(id) {
+    var row = document.getElementById("conv-" + id);
+    var name = row && $(".conv-row__contact", row);
+    return name ? name.textContent.trim() : "";
+  }
+
+  /* Unseen @mentions: a badge in the top bar, counted from the page and then live. */
+  var unseenMentions = 0;
+
+  function loadUnseenMentions() {
+    var url = body.dataset.unseenMentionsUrl;
+    if (!url) return;
+    fetch(url, { credentials: "same-origin" })
+      .then(function (response) {
+        return response.ok ? response.json() : null;
+      })
+      .then(function (data) {
+        if (!data) return;
+        unseenMentions = Number(data.unseen) || 0;
+        renderMentionBadge();
+      })
+      .catch(function () {});
+  }
+
+  function renderMentionBadge() {
+    var badge = $("[data-testid=mention-badge]");
+    if (!badge) {
+      var anchor = $("[data-testid=connection-status]");
+      if (!anchor || !anchor.parentNode) return;
+      badge = document.createElement("span");
+      badge.className = "mention-badge";
+      badge.setAttribute("data-testid", "mention-badge");
+      badge.setAttribute("role", "status");
+      anchor.parentNode.insertBefore(badge, anchor);
+    }
+    badge.hidden = unseenMentions < 1;
+    badge.dataset.count = String(unseenMentions);
+    badge.textContent = "@" + unseenMentions;
+    badge.title = unseenMentions + (unseenMentions === 1 ? " unseen mention" : " unseen mentions");
+    badge.setAttribute("aria-label", badge.title);
+  }
+
+  function onMention(data) {
+    if (!userId || (data.user_ids || []).indexOf(userId) === -1 || data.author_id === userId) return;
+    var who = contactName(data.conversation_id);
+    var open = data.conversation_id === conversationId && document.visibilityState === "visible";
+    if (!open) {
+      unseenMentions += 1;
+      renderMentionBadge();
+    }
+    notify({
+      title: (data.author || "A teammate") + " mentioned you",
+      body: who ? "In the conversation with " + who : "In a private note",
+      url: conversationUrl(data.conversation_id),
+    });
+  }
+
+  function onInbound(data) {
+    if (!userId || data.assignee_id !== userId) return;
+    var who = contactName(data.conversation_id);
+    notify({
+      title: "New message from " + (who || "a customer"),
+      body: "In a conversation assigned to you",
+      url: conversationUrl(data.conversation_id),
+    });
   }
 
   body.addEventListener("inbox:event", function (event) {
@@ -351,15 +439,8 @@
       fire("inbox:conversation-changed"); // the head and the side panel re-fetch
       return;
     }
-    if (data.event !== "message.created" || data.direction === "outbound") return;
-    fetch(notificationUrl(data.message_id), { credentials: "same-origin" })
-      .then(function (response) {
-        return response.ok ? response.json() : { notify: false };
-      })
-      .then(function (info) {
-        if (info.notify) notify(info);
-      })
-      .catch(function () {});
+    if (data.event === "mention") onMention(data);
+    else if (data.event === "message.created" && data.direction === "inbound") onInbound(data);
   });
 
   document.addEventListener("click", function (event) {
@@ -389,4 +470,6 @@
   }
 
   renderPermission();
+  renderMentionBadge();
+  loadUnseenMentions();
 })();

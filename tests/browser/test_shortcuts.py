@@ -1,6 +1,7 @@
 """Keyboard workflow in a real browser against uvicorn, PostgreSQL and Redis: the "?"
 help, next/previous conversation, assign to me, resolve, focus the composer with a "/"
-canned response, and a browser notification for a customer message assigned to me."""
+canned response, browser notifications for a customer message assigned to me and for an
+@mention (decided from the events alone), the mention badge, and the "@" teammate picker."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ import pytest
 from django.utils import timezone
 
 from inbox.adapters import InboundMessage
-from inbox.models import CannedResponse, Conversation, Direction, Message
+from inbox.models import CannedResponse, Conversation, Direction, Mention, Message
 from inbox.services import ingest
+from inbox.services.notes import add_note
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -56,7 +58,7 @@ def customer_writes(channel, number: str, text: str):
 
 
 def test_shortcuts_help_navigation_assign_resolve_and_canned(
-    asgi_server, sms_channel, agent, workspace, browser
+    asgi_server, sms_channel, agent, manager, workspace, browser
 ):
     from playwright.sync_api import expect
 
@@ -136,11 +138,49 @@ def test_shortcuts_help_navigation_assign_resolve_and_canned(
     expect(page.get_by_test_id("canned-popup")).to_be_hidden()
     assert not off_loop(Message.objects.filter(direction=Direction.OUTBOUND).exists)
 
-    # A customer message in a conversation assigned to me: a browser notification.
+    # A customer message in a conversation assigned to me: a browser notification, decided
+    # from the event alone (it names the assignee), with no request for it.
     page.keyboard.press("Escape")
+    asked = []
+    page.on("request", lambda r: asked.append(r.url) if "/notification/" in r.url else None)
+    # First a message in a conversation that is nobody's: events arrive in order, so the
+    # first notification being the assigned one proves this one raised none.
+    off_loop(customer_writes, sms_channel, "+14155550133", "Anyone?")
     off_loop(lambda: Conversation.objects.filter(pk=older.pk).update(assignee=agent))
     off_loop(customer_writes, sms_channel, "+14155550131", "Are you there?")
     expect(page.locator("html")).to_have_attribute("data-notified", "1", timeout=LIVE)
     note = page.evaluate("window.__notifications[0]")
-    assert note["title"].startswith("New message from")
-    assert note["body"] == "Are you there?"
+    assert note["title"] == "New message from +14155550131"
+    assert note["body"] == "In a conversation assigned to you"
+
+    # A teammate @mentions me in another conversation: notified, and the badge counts it.
+    off_loop(lambda: add_note(older, "@alice can you call them?", author=manager))
+    expect(page.locator("html")).to_have_attribute("data-notified", "2", timeout=LIVE)
+    note = page.evaluate("window.__notifications[1]")
+    assert note["title"] == "mona mentioned you"
+    assert note["body"] == "In the conversation with +14155550131"
+    badge = page.get_by_test_id("mention-badge")
+    expect(badge).to_have_text("@1")
+    expect(badge).to_have_attribute("aria-label", "1 unseen mention")
+    assert asked == []
+
+    # n: a private note; "@" offers the workspace's members, Enter inserts the name.
+    page.keyboard.press("n")
+    expect(box).to_be_focused()
+    box.press("End")
+    box.press_sequentially(" @mo")
+    mention = page.get_by_test_id("mention-item")
+    expect(mention).to_have_count(1, timeout=LIVE)
+    expect(mention).to_contain_text("@mona")
+    box.press("Enter")
+    expect(box).to_have_value("Thanks Dana! @mona ")
+    expect(page.get_by_test_id("canned-popup")).to_be_hidden()
+    assert not off_loop(
+        Message.objects.filter(direction=Direction.INTERNAL, author_user=agent).exists
+    )
+
+    # Opening the conversation I was mentioned in: the mention is seen, the badge goes.
+    page.goto(f"{asgi_server}/w/acme/c/{older.pk}/")
+    expect(page.get_by_test_id("connection-status")).to_have_text("Live", timeout=LIVE)
+    expect(page.get_by_test_id("mention-badge")).to_be_hidden()
+    assert off_loop(lambda: Mention.objects.get(user=agent).seen_at is not None)

@@ -173,8 +173,9 @@ def test_two_agents_and_the_customer_live(asgi_server, rcs_business, agent, mana
     expect(viewers).to_have_text("alice is viewing", timeout=LIVE)
     expect(alice.get_by_test_id("viewer-presence")).to_have_text("mona is viewing", timeout=LIVE)
 
-    # The customer types: the agents see the customer, not a colleague, typing.
-    off_loop(events.simulate_typing, rcs_business, CUSTOMER)
+    # The customer types on the phone, which reports IS_TYPING through the RBM webhook:
+    # the agents see the customer, not a colleague, typing.
+    phone.get_by_test_id("phone-compose").press_sequentially("Actually, one more")
     typing = bob.get_by_test_id("typing-indicator")
     expect(typing).to_have_text("Customer is typing…", timeout=LIVE)
     expect(typing).to_have_attribute("data-who", "contact")

@@ -355,3 +355,27 @@ def test_without_the_brand_module_the_channel_name_is_shown(client, rcs_business
     header = re.search(r'rcs-brand-header".*?</header>', _thread(client, rcs_business), re.S)
     assert "Bloom Florists" in header.group(0)
     assert 'data-testid="rcs-brand-verified"' not in header.group(0)
+
+
+def test_the_customer_typing_reaches_the_agents_as_rbm_is_typing(client, rcs_business, monkeypatch):
+    """The phone posts IS_TYPING through the signed webhook; the inbox announces it."""
+    _say(client, rcs_business, "Hello?")
+    html = _thread(client, rcs_business)
+    assert f'data-typing-url="{reverse("simulator-typing")}"' in html
+    sent = []
+    monkeypatch.setattr(
+        "inbox.realtime.publish._send", lambda group, payload: sent.append((group, payload))
+    )
+    data = {"number": RCS_PHONE, "channel": rcs_business.pk}
+    assert client.post(reverse("simulator-typing"), data, **HTMX).status_code == 204
+    conversation = _conversation(rcs_business)
+    typing = [p for _, p in sent if p.get("event") == "typing"]
+    assert typing and typing[-1]["who"] == "contact" and typing[-1]["is_typing"] is True
+    assert typing[-1]["conversation_id"] == conversation.pk
+
+
+def test_typing_is_refused_for_sms_numbers_and_bad_input(client, rcs_business):
+    data = {"number": SMS_ONLY_PHONE, "channel": rcs_business.pk}
+    assert client.post(reverse("simulator-typing"), data, **HTMX).status_code == 422
+    data = {"number": "not a number", "channel": rcs_business.pk}
+    assert client.post(reverse("simulator-typing"), data, **HTMX).status_code == 422

@@ -1,5 +1,5 @@
-"""Workflow from the thread: assignment, status, labels, the side panel, merge, and the
-notification check, over real requests (403 for the wrong role, 404 for another tenant)."""
+"""Workflow from the thread: assignment, status, labels, the side panel, merge, mentions
+and the "@" picker, over real requests (403 for the wrong role, 404 for another tenant)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,16 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from inbox.models import AuditEntry, Contact, Conversation, Label, Message, Team
+from inbox.models import (
+    AuditEntry,
+    Contact,
+    Conversation,
+    Label,
+    Membership,
+    Mention,
+    Message,
+    Team,
+)
 from inbox.services.consent import record_consent
 from inbox.services.notes import add_note
 
@@ -183,32 +192,55 @@ def test_merge_bad_input(client, manager, conversation, other_conversation):
     assert Contact.objects.filter(pk=other_conversation.contact_id).exists()
 
 
-def test_notification_only_for_my_conversations_and_mentions(
+def test_opening_a_conversation_marks_my_mentions_in_it_seen(
     agent_client, agent, manager, channel, conversation
 ):
-    message = conversation.messages.get()
-    url = f"/w/acme/m/{message.pk}/notification/"
-    assert agent_client.get(url).json() == {"notify": False}
-    Conversation.objects.filter(pk=conversation.pk).update(assignee=agent)
-    info = agent_client.get(url).json()
-    assert info["notify"] is True and "Hello, where is my order?" in info["body"]
-    assert info["url"] == f"/w/acme/c/{conversation.pk}/"
-    note = add_note(conversation, "@alice please look", author=manager)
-    info = agent_client.get(f"/w/acme/m/{note.pk}/notification/").json()
-    assert info["notify"] is True and info["title"].startswith("mona mentioned you")
+    elsewhere = inbound(channel, "+15551230002", "Another customer").conversation
+    here = add_note(conversation, "@alice please look", author=manager)
+    there = add_note(elsewhere, "@alice and this one", author=manager)
+    page = agent_client.get("/w/acme/").text
+    assert 'data-unseen-mentions-url="/w/acme/mentions/unseen/"' in page
+    assert agent_client.get("/w/acme/mentions/unseen/").json() == {"unseen": 2}
+    agent_client.get(f"/w/acme/c/{conversation.pk}/")
+    assert Mention.objects.get(message=here).seen_at is not None
+    assert Mention.objects.get(message=there).seen_at is None  # not opened yet
+    assert agent_client.get("/w/acme/mentions/unseen/").json() == {"unseen": 1}
+
+
+def test_mention_picker_lists_only_active_members_of_this_workspace(
+    agent_client, agent, manager, outsider, conversation
+):
+    url = f"/w/acme/c/{conversation.pk}/mentions/"
+    html = agent_client.get(url, {"q": ""}).text
+    names = [item["attrs"]["data-username"] for item in find(html, "mention-item")]
+    assert "mona" in names and "alice" in names and outsider.username not in names
+    html = agent_client.get(url, {"q": "mo"}).text
+    items = find(html, "mention-item")
+    assert [i["attrs"]["data-username"] for i in items] == ["mona"]
+    assert items[0]["attrs"]["data-body"] == "@mona "
+    html = agent_client.get(url, {"q": outsider.username}).text
+    assert not find(html, "mention-item") and find(html, "mention-empty")
+    Membership.objects.filter(user=manager).update(is_active=False)
+    html = agent_client.get(url, {"q": "mo"}).text
+    assert not find(html, "mention-item")
+
+
+def test_mention_picker_is_404_for_outsiders(client, outsider, conversation):
+    client.force_login(outsider)
+    assert client.get(f"/w/acme/c/{conversation.pk}/mentions/?q=a").status_code == 404
+    assert client.get("/w/acme/mentions/unseen/").status_code == 404
 
 
 def test_every_workflow_endpoint_is_404_for_another_workspace(
     agent_client, conversation, other_conversation
 ):
     other = other_conversation.pk
-    other_message = other_conversation.messages.get()
     posts = ["assign", "status", "labels", "note", "merge"]
     gets = [
         f"/w/acme/c/{other}/canned/?q=a",
         f"/w/acme/fragments/c/{other}/head/",
         f"/w/acme/fragments/c/{other}/panel/",
-        f"/w/acme/m/{other_message.pk}/notification/",
+        f"/w/acme/c/{other}/mentions/?q=a",
         f"/w/globex/fragments/c/{other}/head/",
     ]
     for action in posts:

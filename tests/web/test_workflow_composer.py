@@ -154,9 +154,10 @@ def test_text_channel_disables_the_card_builder_and_says_why(agent_client, conve
     reason = one(html, "rich-reason")
     assert "hidden" not in reason["attrs"]
     assert "need an RCS channel" in reason["text"]
-    assert "cannot send attachments" in text_of(html, "media-reason")
     assert 'data-capability="rich" disabled' in html
-    assert 'data-capability="media" disabled' in html
+    # Files still go: a channel without media sends the file's link in the text.
+    assert 'data-capability="media" disabled' not in html
+    assert "hidden" in one(html, "media-reason")["attrs"]
 
 
 def test_rich_channel_enables_the_builder_and_warns_when_it_will_go_as_sms(

@@ -1,6 +1,6 @@
 // Phone simulator behaviour htmx does not give for free: skip idle polls, keep the thread
 // scrolled like a messaging app, clear the composer after a send, Enter to send; for RCS,
-// report reads, and tell the agent about action chips the phone follows natively.
+// report reads and typing, and tell the agent about action chips the phone follows natively.
 (function () {
   "use strict";
 
@@ -124,6 +124,33 @@
 
   document.addEventListener("htmx:afterSettle", function (evt) {
     if (evt.detail.target && evt.detail.target.id === "thread") reportReads();
+  });
+
+  // While the customer types, an RCS client tells the business, at most every few
+  // seconds (RBM's IS_TYPING carries no text). SMS has no such thing.
+  var TYPING_EVERY_MS = 3000;
+  var lastTyping = { key: "", at: 0 };
+
+  function reportTyping(compose) {
+    var log = document.querySelector('#thread ol[data-mode="rcs"]');
+    if (!log || !log.getAttribute("data-typing-url") || !compose.value.trim()) return;
+    var key = log.getAttribute("data-number") + "|" + log.getAttribute("data-channel");
+    var now = Date.now();
+    if (lastTyping.key === key && now - lastTyping.at < TYPING_EVERY_MS) return;
+    lastTyping = { key: key, at: now };
+    var params = new URLSearchParams();
+    params.append("number", log.getAttribute("data-number"));
+    params.append("channel", log.getAttribute("data-channel"));
+    post(log.getAttribute("data-typing-url"), params).catch(function () {});
+  }
+
+  document.addEventListener("input", function (evt) {
+    if (evt.target && evt.target.id === "phone-compose") reportTyping(evt.target);
+  });
+
+  // A sent message ends the typing: the next keystroke may report again at once.
+  document.addEventListener("htmx:afterRequest", function (evt) {
+    if (evt.detail.elt && evt.detail.elt.id === "phone-send-form") lastTyping.at = 0;
   });
 
   document.addEventListener("DOMContentLoaded", function () {
