@@ -23,9 +23,15 @@ Server -> browser:
     {"type": "subscribed", "workspace": slug} / {"type": "subscribed", "conversation": id}
     {"type": "pong"}
     {"type": "error", "error": "not_found" | "bad_request", "detail": "..."}
-    {"type": "event", "event": "...", ...}        a relayed inbox.event, including
-        "viewers" {conversation_id, viewers: [{user_id, name}]} and
+    {"type": "event", "event": "...", ...}        a relayed inbox.event:
+        "message.created" / "message.updated" {conversation_id, message_id, status,
+            direction, assignee_id}
+        "conversation.updated" {conversation_id, assignee_id}
+        "typing" {conversation_id, who: "contact" | "agent", is_typing, user_id, name}
+        "viewers" {conversation_id, viewers: [{user_id, name}]}
         "presence" {user_id, name, status}
+        "mention" {conversation_id, message_id, user_ids, author_id, author}
+    A refused handshake closes with 4401 (anonymous) or 4403 (two-factor step owed).
 """
 
 from __future__ import annotations
