@@ -38,6 +38,8 @@ def _context(request: HttpRequest, membership: Membership, **extra) -> dict:
         "membership": membership,
         "workspace": membership.workspace,
         "memberships": access.memberships(request.user),
+        "nav": "brands",
+        "section": "settings",
         **extra,
     }
 

@@ -17,11 +17,14 @@ from django.utils import timezone
 from inbox.adapters import InboundMessage, all_adapters
 from inbox.models import Channel, Membership, Role, Workspace
 
+from . import demo_setup
 from .channels import create_channel
+from .demo_history import seed_history
 from .ingest import ingest
 
 DEMO_WORKSPACE_SLUG = "demo"
 DEMO_WORKSPACE_NAME = "Demo Co"
+DEMO_TIMEZONE = "America/Los_Angeles"  # the demo phone numbers are San Francisco's
 
 # Demo credentials are public on purpose: never run seed_demo on a production database.
 DEMO_USERS = (
@@ -44,16 +47,43 @@ DEMO_INBOUND = (
 
 
 def seed_demo() -> dict:
-    """Create (or find) the demo workspace; returns what a newcomer needs to log in."""
+    """Create (or find) the demo workspace; returns what a newcomer needs to log in.
+
+    The output says what to log in with; the history (two weeks of traffic) is written
+    once, and the caller refreshes the dashboards after it (see the seed_demo command).
+    """
     with transaction.atomic():
         workspace, _ = Workspace.objects.get_or_create(
-            slug=DEMO_WORKSPACE_SLUG, defaults={"name": DEMO_WORKSPACE_NAME}
+            slug=DEMO_WORKSPACE_SLUG,
+            defaults={"name": DEMO_WORKSPACE_NAME, "timezone": DEMO_TIMEZONE},
         )
-        for spec in DEMO_USERS:
-            _ensure_member(workspace, **spec)
+        users = [_ensure_member(workspace, **spec) for spec in DEMO_USERS]
+        demo_setup.ensure_names(users)
+        teammates = demo_setup.ensure_teammates(workspace)
         channels = _ensure_sandbox_channels(workspace)
+        agents = [
+            u for u, spec in zip(users, DEMO_USERS, strict=True) if spec["role"] == Role.AGENT
+        ]
+        manager = next(
+            u for u, s in zip(users, DEMO_USERS, strict=True) if s["role"] == Role.MANAGER
+        )
+        team = demo_setup.ensure_team(workspace, channels, [*agents, *teammates])
+        labels = demo_setup.ensure_labels(workspace)
+        demo_setup.ensure_canned(workspace, manager)
+        demo_setup.ensure_business_hours(workspace)
     plain = _first_plain(channels)
     if plain is not None:
+        rich = next((c for c in channels if _has_rich_cards(c)), None)
+        seed_history(
+            workspace,
+            sms=plain,
+            rcs=rich,
+            team=team,
+            agents=[*agents, *teammates],
+            manager=manager,
+            readers=[*users, *teammates],
+            labels=labels,
+        )
         _ingest_demo_texts(plain)
     for channel in channels:
         channel.adapter.seed_demo(channel)
@@ -97,7 +127,7 @@ def _ingest_demo_texts(channel: Channel) -> None:
     )
 
 
-def _ensure_member(workspace: Workspace, *, username: str, password: str, role: str) -> None:
+def _ensure_member(workspace: Workspace, *, username: str, password: str, role: str):
     user, created = get_user_model().objects.get_or_create(
         username=username, defaults={"email": f"{username}@demo.example"}
     )
@@ -113,6 +143,7 @@ def _ensure_member(workspace: Workspace, *, username: str, password: str, role: 
     if changed:
         user.save()
     Membership.objects.update_or_create(workspace=workspace, user=user, defaults={"role": role})
+    return user
 
 
 def _ensure_sandbox_channels(workspace: Workspace) -> list[Channel]:

@@ -32,6 +32,18 @@ def test_now_tiles_follow_a_new_customer_live(
 
     expect(page.get_by_test_id("now-waiting")).to_have_text("0")
     expect(page.get_by_test_id("section-volume")).to_be_visible()
+    # Each chart's legend names its series in words beside a small pattern swatch.
+    legend = page.locator(".chart__legend li").first
+    expect(legend).not_to_have_text("")
+    swatch = legend.locator("svg").bounding_box()
+    assert swatch is not None and swatch["width"] <= 20, f"legend swatch is {swatch}"
+    text_right = page.evaluate(
+        """() => { const li = document.querySelector('.chart__legend li');
+                   const r = document.createRange(); r.selectNodeContents(li);
+                   const rects = [...r.getClientRects()].filter(x => x.width > 0);
+                   return Math.max(...rects.map(x => x.right)); }"""
+    )
+    assert text_right < 1280, f"legend text ends off-screen at {text_right}px"
     page.evaluate("window.__sameDocument = true")
 
     reply = sandbox.simulate_inbound(sms_channel, "+14155550199", "Is anyone there?")

@@ -120,7 +120,7 @@ def test_demo_rcs_conversation_from_an_rcs_capable_phone(db):
     phone, name = DEMO_RCS_CUSTOMER
     provider_id, text, _ = DEMO_RCS_MESSAGE
     assert int(phone[-1]) % 2 == 0  # the sandbox reaches even numbers over RCS
-    conversation = Conversation.objects.get(channel=rcs)
+    conversation = Conversation.objects.get(channel=rcs, contact__identities__value=phone)
     assert conversation.contact.name == name
     message = conversation.messages.get()
     assert (message.direction, message.provider_message_id) == ("inbound", provider_id)

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
+from dashboards import rollup
+from inbox.models import Workspace
 from inbox.services.demo import seed_demo
 
 from ._output import print_json
@@ -9,10 +11,15 @@ from ._output import print_json
 
 class Command(BaseCommand):
     help = (
-        "Create the demo workspace (users, a sandbox channel per channel kind that has one, "
-        "sample conversations). "
+        "Create the demo workspace (users, a team, labels, canned responses, business hours, "
+        "a sandbox channel per channel kind that has one, sample conversations and two weeks "
+        "of history), then refresh its dashboards. "
         "Safe to run again: nothing is duplicated. Demo passwords are public: not for production."
     )
 
     def handle(self, *args, **options) -> None:
-        print_json(self, seed_demo())
+        out = seed_demo()
+        # The history was written with past timestamps, which the periodic roll-up (today,
+        # yesterday, days reported by signals) would not look at: recompute it all once.
+        rollup.rebuild(Workspace.objects.get(slug=out["workspace"]))
+        print_json(self, out)
