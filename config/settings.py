@@ -193,6 +193,11 @@ CELERY_BEAT_SCHEDULE = {
 # A queued message older than this with no worker progress is enqueued again.
 OUTBOX_STUCK_AFTER_SECONDS = env.int("OUTBOX_STUCK_AFTER_SECONDS", default=120)
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
+# Batched first attempts (inbox/services/delivery_batch.py).
+OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=100)
+OUTBOX_SEND_THREADS = env.int("OUTBOX_SEND_THREADS", default=64)
+OUTBOX_RATE_HEADROOM = env.float("OUTBOX_RATE_HEADROOM", default=0.8)
+OUTBOX_LATE_TOLERANCE = env.float("OUTBOX_LATE_TOLERANCE", default=0.05)
 # The built-in fake providers (/sandbox/...). Turn off in production.
 SMS_SANDBOX_ENABLED = env.bool("SMS_SANDBOX_ENABLED", default=True)
 RCS_SANDBOX_ENABLED = env.bool("RCS_SANDBOX_ENABLED", default=True)
@@ -211,6 +216,8 @@ WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
 WEBHOOK_RETRY_BASE_SECONDS = env.float("WEBHOOK_RETRY_BASE_SECONDS", default=30.0)
 WEBHOOK_RETRY_MAX_SECONDS = env.float("WEBHOOK_RETRY_MAX_SECONDS", default=3600.0)
 WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+# Outbound webhooks to loopback/private/link-local addresses are refused (SSRF) unless set.
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", default=False)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -30,6 +30,14 @@ def deliver_message(self, message_id: str) -> str:
         ) from exc
 
 
+@shared_task(acks_late=True, ignore_result=True)
+def drain_outbox() -> int:
+    """First attempts in batches (kicked by send_message and by the sweep)."""
+    from inbox.services.delivery_batch import drain
+
+    return drain()
+
+
 @shared_task(ignore_result=True)
 def apply_inbound_events() -> int:
     """Kicked after webhook commits and by beat (a lost kick only delays, never loses)."""

@@ -51,9 +51,45 @@ class Throttled(Exception):
         self.retry_after = retry_after
 
 
+# The same rule for a whole batch in one round trip: KEYS may repeat (two messages from
+# one sender), so slots advance in a Lua table and are written once per key at the end.
+_GCRA_MANY = """
+local max_ahead = tonumber(ARGV[1])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+local slots, changed, out = {}, {}, {}
+for i, key in ipairs(KEYS) do
+  local slot = slots[key] or tonumber(redis.call('GET', key) or '0')
+  if slot < now then slot = now end
+  local ahead = slot - now
+  if ahead > max_ahead then
+    out[#out + 1] = 0
+    out[#out + 1] = string.format('%.6f', ahead - max_ahead)
+    slots[key] = slot
+  else
+    out[#out + 1] = 1
+    out[#out + 1] = string.format('%.6f', ahead)
+    slots[key] = slot + tonumber(ARGV[i + 1])
+    changed[key] = true
+  end
+end
+for key, _ in pairs(changed) do
+  local ttl_ms = math.ceil((slots[key] - now + 1) * 1000)
+  redis.call('SET', key, string.format('%.6f', slots[key]), 'PX', ttl_ms)
+end
+out[#out + 1] = string.format('%.6f', now)
+return out
+"""
+
+
 @lru_cache(maxsize=1)
 def _script():
     return redis_client.client().register_script(_GCRA)
+
+
+@lru_cache(maxsize=1)
+def _script_many():
+    return redis_client.client().register_script(_GCRA_MANY)
 
 
 @dataclass(frozen=True)
@@ -73,6 +109,27 @@ def reserve_slot(limit: Throughput, *, max_ahead: float = 1.0) -> Slot:
     if not int(granted):
         raise Throttled(seconds)
     return Slot(starts_at=float(slot[0]), local_start=time.monotonic() + seconds)
+
+
+def reserve_slots(limits: list[Throughput], *, max_ahead: float = 1.0) -> list[Slot | float]:
+    """reserve_slot for many sends in one Redis call, in order: a Slot, or (refused) the
+    seconds until that sender has room again. Same rule, so batch and single sends share
+    each sender's spacing."""
+    if not limits:
+        return []
+    reply = _script_many()(
+        keys=[f"throttle:{limit.key}" for limit in limits],
+        args=[max_ahead, *(limit.cost / limit.per_second for limit in limits)],
+    )
+    now_local, redis_now = time.monotonic(), float(reply[-1])
+    out: list[Slot | float] = []
+    for granted, seconds in zip(reply[0:-1:2], reply[1:-1:2], strict=True):
+        seconds = float(seconds)
+        if int(granted):
+            out.append(Slot(starts_at=redis_now + seconds, local_start=now_local + seconds))
+        else:
+            out.append(seconds)
+    return out
 
 
 def wait_for(slot: Slot) -> None:

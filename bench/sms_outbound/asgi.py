@@ -7,12 +7,17 @@ was answered 201 (what the provider saw), keyed by the account, i.e. by sender.
 
 from __future__ import annotations
 
+import os
 import time
 
 import redis.asyncio as aioredis
 from django.conf import settings
 
 from config.asgi import application as inner
+
+from . import lean_provider
+
+LEAN = os.environ.get("BENCH_SMS_PROVIDER") == "lean"
 
 ACCEPTED_KEY = "bench:sms:accepted"
 _client: aioredis.Redis | None = None
@@ -36,6 +41,11 @@ async def application(scope, receive, send) -> None:
     if not path.endswith("/Messages.json") or "/Accounts/" not in path:
         return await inner(scope, receive, send)
     arrived = time.time()
+    if LEAN:
+        code = await lean_provider.create_message(scope, receive, send, _redis(), _account(path))
+        if code == 201:
+            await _redis().rpush(ACCEPTED_KEY, f"{_account(path)} {arrived:.6f} {time.time():.6f}")
+        return
     status: dict[str, int] = {}
 
     async def watch(message) -> None:

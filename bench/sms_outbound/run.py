@@ -41,6 +41,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--mps", type=float, default=10.0, help="each sender's configured rate")
     p.add_argument("--latency-ms", type=int, default=100, help="sandbox answer latency")
     p.add_argument("--callbacks", choices=["off", "auto"], default="off")
+    p.add_argument(
+        "--provider",
+        choices=["sandbox", "lean"],
+        default="sandbox",
+        help="who answers sends: the real sandbox app, or lean_provider.py (no Django)",
+    )
     p.add_argument("--port", type=int, default=int(os.environ.get("BENCH_SMS_PORT", "8392")))
     p.add_argument("--web-workers", type=int, default=2, help="uvicorn worker processes")
     p.add_argument("--worker-procs", type=int, default=1, help="Celery worker processes")
@@ -88,7 +94,12 @@ def wait_workers(names: list[str], children: list[Child], timeout: float = 60) -
 
 def start_web(args, env: dict[str, str], logs: Path) -> Child:
     # The sandbox's web processes use a connection pool (see settings.py there).
-    web_env = dict(env, DJANGO_SETTINGS_MODULE="bench.sms_outbound.settings")
+    web_env = dict(
+        env,
+        DJANGO_SETTINGS_MODULE="bench.sms_outbound.settings",
+        BENCH_SMS_PROVIDER=args.provider,
+        BENCH_SMS_LATENCY_MS=str(args.latency_ms),
+    )
     argv = [
         PY, "-m", "uvicorn", "bench.sms_outbound.asgi:application", "--host", HOST,
         "--port", str(args.port), "--workers", str(args.web_workers), "--no-access-log",
@@ -330,7 +341,12 @@ def report(args, result: dict, enq: dict, cpu: dict, profile: dict, info: dict) 
         f"- Machine: {info['cpu']}, {info['cores']} cores, {info['ram']} RAM; {info['os']}",
         f"- Messages: {args.messages}; senders: {args.senders} x {args.mps:g} mps "
         f"(aggregate limit {limit:g}/s); sandbox latency {args.latency_ms} ms; "
-        f"status callbacks: {args.callbacks}",
+        f"status callbacks: {args.callbacks}; provider: {args.provider}"
+        + (
+            " (bench/sms_outbound/lean_provider.py, not the sandbox app)"
+            if args.provider == "lean"
+            else ""
+        ),
         f"- Celery: {args.worker_procs} process(es), pool={args.pool}, "
         f"concurrency={args.concurrency}, prefetch multiplier {args.prefetch}; "
         f"uvicorn workers: {args.web_workers}; enqueuer processes: {args.enqueuers}",
@@ -356,7 +372,8 @@ def report(args, result: dict, enq: dict, cpu: dict, profile: dict, info: dict) 
         f"| messages with more than one send attempt | {r['multi_attempt']} |",
         f"| max sends by one sender in any 1 s window, provider arrival (limit {args.mps:g}) "
         f"| {r['max_1s_provider']} |",
-        f"| same, from our `sending_at` claim times | {r['max_1s_claimed']} |",
+        f"| same, from our `sending_at` claim times (a batch claims up to 1 s of slots "
+        f"at once, so this over-counts) | {r['max_1s_claimed']} |",
         f"| senders over their rate (provider arrival) | {r['senders_over']} |",
         f"| highest per-sender mean rate over its run | {r['mean_rate_max']:.2f} /s |",
         f"| CPU cores busy (whole machine) | {cpu['machine']:.2f} |",
@@ -465,12 +482,15 @@ def main(argv: list[str] | None = None) -> int:
             print(f"queueing {args.messages} replies ...", flush=True)
             enqueuers = start_enqueuers(args, env, logs, ws)
         profilers = []
-        if args.profile and enqueuers:
+        if args.profile:
             profilers = [
                 start_profiler(args.profile, workers[0].pid, data / "profile-worker.txt"),
-                start_profiler(args.profile, enqueuers[0].pid, data / "profile-enqueuer.txt"),
                 start_profiler(args.profile, web.pid, data / "profile-web.txt", subprocesses=True),
             ]
+            if enqueuers:
+                profilers.append(
+                    start_profiler(args.profile, enqueuers[0].pid, data / "profile-enqueuer.txt")
+                )
         counts = wait_done(args, ws, fixture.MARKER, args.messages, children)
         elapsed = time.monotonic() - t0
         cpu_after = {k: tree_cpu(v) for k, v in pids.items()}

@@ -48,17 +48,17 @@ def deliver(message_id: str) -> str:
     try:
         to = recipient_address(message.conversation, channel)
     except SendRejected as exc:
-        return _fail(message_id, reason=str(exc))
+        return fail(message_id, reason=str(exc))
     if channel.fallback_id and channel.adapter.reachable(channel, to) is False:
         return _fall_back(message_id, f"{to} is not reachable on {channel.name}")
     refusal = opt_out_reason(channel, to)  # they may have texted STOP since queueing
     if refusal:
-        return _fail(message_id, reason=refusal)
+        return fail(message_id, reason=refusal)
     limit = channel.adapter.throughput(channel, to=to, content=message.content)
     slot = reserve_slot(limit) if limit is not None else None
     if not _claim(message_id):
         return "skipped"
-    _release_connection()
+    release_connection()
     if slot is not None:
         wait_for(slot)  # last thing before the call, so sends keep the sender's spacing
     try:
@@ -70,23 +70,23 @@ def deliver(message_id: str) -> str:
     except NotReachable as exc:
         if channel.fallback_id:
             return _fall_back(message_id, exc.reason, code=exc.code)
-        return _fail(message_id, reason=exc.reason, code=exc.code)
+        return fail(message_id, reason=exc.reason, code=exc.code)
     except OptedOutError as exc:
         record_consent(channel, to, opted_out=True, source="provider")
-        return _fail(message_id, reason=exc.reason, code=exc.code)
+        return fail(message_id, reason=exc.reason, code=exc.code)
     except PermanentSendError as exc:
-        return _fail(message_id, reason=exc.reason, code=exc.code)
+        return fail(message_id, reason=exc.reason, code=exc.code)
     except Exception as exc:
         # A bug, not a provider answer. The provider may or may not have the message, so
         # it is not retried blindly; the agent sees the failure at once and can retry.
         log.exception("adapter %s crashed sending %s", channel.kind, message_id)
-        _fail(message_id, reason=f"Unexpected error while sending ({type(exc).__name__})")
+        fail(message_id, reason=f"Unexpected error while sending ({type(exc).__name__})")
         raise
     _record_accepted(message_id, result)
     return "sent"
 
 
-def _release_connection() -> None:
+def release_connection() -> None:
     """Hand the database connection back to the pool for the provider call.
 
     A worker thread would otherwise hold a pooled connection through the whole HTTP
@@ -126,6 +126,28 @@ def _record_accepted(message_id: str, result: SendResult) -> None:
 
 
 def _back_to_queue(message_id: str, exc: TransientSendError) -> str:
+    if _requeue(message_id, exc) == "failed":
+        return "failed"
+    raise exc
+
+
+def requeue_for_retry(message_id: str, exc: TransientSendError) -> str:
+    """The batch path's transient error: back to queued, retried by its own task with
+    backoff (attempts > 0 keeps it out of the batch claim, so the backoff holds)."""
+    outcome = _requeue(message_id, exc)
+    if outcome == "queued":
+        from inbox.tasks import backoff_seconds, deliver_message
+
+        with transaction.atomic():
+            attempts = Message.objects.filter(pk=message_id).values_list("attempts", flat=True)
+            countdown = backoff_seconds(attempts.first() or 1, exc.retry_after)
+            transaction.on_commit(
+                lambda: deliver_message.apply_async((message_id,), countdown=countdown)
+            )
+    return outcome
+
+
+def _requeue(message_id: str, exc: TransientSendError) -> str:
     with transaction.atomic():
         message = _locked(message_id)
         if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
@@ -146,10 +168,10 @@ def _back_to_queue(message_id: str, exc: TransientSendError) -> str:
             error_message=exc.reason,
             force=True,
         )
-    raise exc
+    return "queued"
 
 
-def _fail(message_id: str, *, reason: str, code: str = "") -> str:
+def fail(message_id: str, *, reason: str, code: str = "") -> str:
     with transaction.atomic():
         transition(
             _locked(message_id),
@@ -167,7 +189,7 @@ def _fall_back(message_id: str, reason: str, *, code: str = "") -> str:
         if message.status not in (MessageStatus.QUEUED, MessageStatus.SENDING):
             return "skipped"
         if message.fallback_from_id:
-            return _fail(message_id, reason=reason, code=code)
+            return fail(message_id, reason=reason, code=code)
         fall_back(message, reason, code=code)
     return "fell back"
 
@@ -216,6 +238,9 @@ def requeue_stuck(now=None) -> dict[str, int]:
     )
     for pk in queued:
         deliver_message.delay(str(pk))
+    from .delivery_batch import kick
+
+    kick()  # a lost drain task leaves first attempts queued; this drains them
     lost = 0
     for pk in Message.objects.filter(
         status=MessageStatus.SENDING, sending_at__lt=cutoff - timedelta(minutes=10)

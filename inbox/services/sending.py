@@ -26,9 +26,21 @@ from .statuses import transition
 
 
 def enqueue_delivery(message_id) -> None:
+    """One task for one message: retries, fallbacks and the sweep take this path."""
     from inbox.tasks import deliver_message
 
     transaction.on_commit(lambda: deliver_message.delay(str(message_id)))
+
+
+def enqueue_outbox(message: Message) -> None:
+    """A first attempt: kick a batch drain (delivery_batch), unless the channel has a
+    fallback, whose reachability check lives in the single path."""
+    if message.channel.fallback_id:
+        enqueue_delivery(message.id)
+        return
+    from .delivery_batch import kick
+
+    transaction.on_commit(kick)
 
 
 def recipient_address(conversation: Conversation, channel: Channel) -> str:
@@ -90,7 +102,7 @@ def send_message(
             if conv.first_response_at is None:
                 conv.first_response_at = now
         conv.save()
-        enqueue_delivery(message.id)
+        enqueue_outbox(message)
     realtime.message_changed(message, created=True)
     realtime.conversation_changed(conv)
     return message
@@ -113,5 +125,5 @@ def retry_message(message: Message, *, user=None) -> Message:
         message.attempts = 0
         message.save(update_fields=["attempts"])
         transition(message, MessageStatus.QUEUED, source="retry", force=True)
-        enqueue_delivery(message.id)
+        enqueue_outbox(message)
     return message

@@ -49,10 +49,10 @@ def wait_for_conversation(timeout: float = 30.0) -> Conversation:
 def route_deliveries_to(queue: str, monkeypatch) -> None:
     """Send delivery tasks to another real queue (the broker still holds them)."""
 
-    def enqueue(message_id) -> None:
-        transaction.on_commit(lambda: deliver_message.apply_async((str(message_id),), queue=queue))
+    def enqueue(message) -> None:
+        transaction.on_commit(lambda: deliver_message.apply_async((str(message.pk),), queue=queue))
 
-    monkeypatch.setattr(sending, "enqueue_delivery", enqueue)
+    monkeypatch.setattr(sending, "enqueue_outbox", enqueue)
 
 
 @pytest.fixture

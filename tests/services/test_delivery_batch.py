@@ -1,0 +1,242 @@
+"""The batched outbox path keeps every promise of the single path (delivery.py)."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from inbox.adapters import InboundMessage, TransientSendError
+from inbox.models import Consent, Message, MessageStatus, MessageStatusEvent
+from inbox.services import deliver, ingest, send_message
+from inbox.services import delivery_batch as batch
+from inbox.throttle import Slot, Throughput
+
+
+def conversations(channel, count: int, prefix: str = "+1415555"):
+    out = []
+    for i in range(count):
+        message = ingest(
+            channel,
+            [
+                InboundMessage(
+                    provider_message_id=f"IN-{uuid.uuid4().hex}",
+                    sender=f"{prefix}{i:04d}",
+                    recipient="+15550001",
+                    content={"type": "text", "text": "hi"},
+                    text="hi",
+                )
+            ],
+        )[0]
+        out.append(message.conversation)
+    return out
+
+
+def queue(convs, text="On it") -> list[Message]:
+    return [send_message(c, {"type": "text", "text": f"{text} {i}"}) for i, c in enumerate(convs)]
+
+
+@pytest.fixture(autouse=True)
+def no_kicks(monkeypatch):
+    """Drains run here, by the test: a live worker (if one was started) must not join."""
+    monkeypatch.setattr(batch, "kick", lambda: None)
+
+
+@pytest.fixture(autouse=True)
+def no_retry_tasks(monkeypatch):
+    """Retries scheduled by the batch path are recorded, not sent to the broker."""
+    from inbox.tasks import deliver_message
+
+    scheduled: list[tuple[tuple, float]] = []
+    monkeypatch.setattr(
+        deliver_message,
+        "apply_async",
+        lambda args, countdown=0: scheduled.append((args, countdown)),
+    )
+    return scheduled
+
+
+def test_drain_sends_each_first_attempt_once_with_its_history(channel, adapter):
+    messages = queue(conversations(channel, 5))
+    assert batch.drain() == 5
+    assert sorted(s["message_id"] for s in adapter.sent) == sorted(str(m.pk) for m in messages)
+    for message in Message.objects.filter(pk__in=[m.pk for m in messages]):
+        assert message.status == MessageStatus.SENT
+        assert message.attempts == 1
+        assert message.provider_message_id.startswith("R")
+        assert message.sending_at and message.sent_at
+        history = list(
+            MessageStatusEvent.objects.filter(message=message)
+            .order_by("pk")
+            .values_list("status", flat=True)
+        )
+        assert history == ["queued", "sending", "sent"]
+    assert batch.drain() == 0  # nothing left: a re-run sends nothing
+    assert len(adapter.sent) == 5
+
+
+def test_drain_query_count_does_not_grow_with_the_batch(
+    channel, adapter, django_assert_max_num_queries
+):
+    queue(conversations(channel, 30))
+    with django_assert_max_num_queries(20):  # 30 messages, one claim and one record
+        assert batch.drain() == 30
+
+
+def test_two_concurrent_drains_never_send_a_message_twice(channel, adapter, transactional_db):
+    messages = queue(conversations(channel, 40))
+    sent_counts: list[int] = []
+
+    def run() -> None:
+        try:
+            sent_counts.append(batch.drain())
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    [t.start() for t in threads]
+    [t.join(60) for t in threads]
+    ids = [s["message_id"] for s in adapter.sent]
+    assert sorted(ids) == sorted(str(m.pk) for m in messages)  # each exactly once
+    assert sum(sent_counts) == 40
+    assert Message.objects.filter(status=MessageStatus.SENT, attempts=1).count() == 40
+
+
+def test_claims_on_two_workers_share_the_senders_rate(
+    channel, adapter, transactional_db, monkeypatch
+):
+    key = f"batch-test-{uuid.uuid4().hex}"
+    monkeypatch.setattr(
+        type(adapter),
+        "throughput",
+        lambda self, channel, *, to, content: Throughput(key=key, per_second=5.0),
+        raising=False,
+    )
+    queue(conversations(channel, 12))
+    claims: list[batch.Claim] = []
+
+    def run() -> None:
+        try:
+            claims.append(batch.claim(12))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    [t.start() for t in threads]
+    [t.join(30) for t in threads]
+    starts = sorted(c.slot.starts_at for claim in claims for c in claim.sending)
+    # max_ahead is 1 s: at 5/s, 6 slots (now .. now+1 s) across both workers, no more
+    assert len(starts) <= 6
+    assert all(b - a >= 0.2 - 1e-3 for a, b in zip(starts, starts[1:], strict=False))
+    assert any(claim.throttled for claim in claims)  # the rest was refused a slot
+    assert Message.objects.filter(status=MessageStatus.SENDING).count() == len(starts)
+    assert Message.objects.filter(status=MessageStatus.QUEUED, attempts=0).count() == 12 - len(
+        starts
+    )
+
+
+def test_transient_error_requeues_with_backoff_outside_the_batch(
+    channel, adapter, no_retry_tasks, django_capture_on_commit_callbacks
+):
+    (message,) = queue(conversations(channel, 1))
+    adapter.fail_with = TransientSendError("provider busy", code="20429", retry_after=7)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert batch.drain() == 0
+    message.refresh_from_db()
+    assert message.status == MessageStatus.QUEUED
+    assert message.attempts == 1
+    assert MessageStatusEvent.objects.filter(
+        message=message, status="queued", error_message="provider busy"
+    ).exists()
+    assert no_retry_tasks and no_retry_tasks[0][0] == (str(message.pk),)
+    assert no_retry_tasks[0][1] >= 7  # the provider's Retry-After is honoured
+    adapter.fail_with = None
+    assert batch.claim(10).rows == 0  # the retry belongs to its own task and backoff
+    assert deliver(str(message.pk)) == "sent"  # ... which sends it once
+    assert len(adapter.sent) == 1
+
+
+def test_consent_is_checked_again_at_claim(channel, adapter, workspace):
+    (message,) = queue(conversations(channel, 1))
+    Consent.objects.create(
+        workspace=workspace,
+        channel=channel,
+        address="+14155550000",
+        opted_out=True,
+        keyword="STOP",
+        source="keyword",
+        changed_at=timezone.now(),
+    )
+    assert batch.drain() == 0
+    message.refresh_from_db()
+    assert adapter.sent == []
+    assert message.status == MessageStatus.FAILED
+    assert "opted out" in message.error_message
+
+
+def test_a_message_left_sending_is_never_sent_again(channel, adapter):
+    (message,) = queue(conversations(channel, 1))
+    Message.objects.filter(pk=message.pk).update(status=MessageStatus.SENDING, attempts=1)
+    assert batch.drain() == 0
+    assert adapter.sent == []
+    assert Message.objects.get(pk=message.pk).status == MessageStatus.SENDING
+
+
+def test_fallback_channels_stay_on_the_single_path(rich_conversation, adapter):
+    message = send_message(rich_conversation, {"type": "text", "text": "hello"})
+    assert batch.claim(10).rows == 0
+    assert Message.objects.get(pk=message.pk).status == MessageStatus.QUEUED
+    assert deliver(str(message.pk)) == "sent"
+
+
+def test_send_all_never_sends_before_the_slot(channel, adapter):
+    import time
+
+    (message,) = queue(conversations(channel, 1))
+    claim = batch.claim(1)
+    (claimed,) = claim.sending
+    claimed.slot = Slot(starts_at=0, local_start=time.monotonic() + 0.3)
+    before = time.monotonic()
+    (outcome,) = batch.send_all(claim.sending)
+    assert time.monotonic() - before >= 0.3
+    assert outcome[1].provider_message_id.startswith("R")
+
+
+def test_a_call_too_late_for_its_slot_is_not_sent_and_queued_again(channel, adapter):
+    import time
+
+    (message,) = queue(conversations(channel, 1))
+    claim = batch.claim(1)
+    (claimed,) = claim.sending
+    claimed.slot = Slot(starts_at=0, local_start=time.monotonic() - 1.0)  # a stalled worker
+    outcomes = batch.send_all(claim.sending)
+    assert batch.record(outcomes)["late"] == 1
+    assert adapter.sent == []  # sent late it would bunch with on-time sends
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == (MessageStatus.QUEUED, 0)
+    assert batch.drain() == 1  # a later claim sends it, once
+    assert len(adapter.sent) == 1
+
+
+def test_a_late_call_on_a_metered_sender_takes_a_fresh_slot(channel, adapter, monkeypatch):
+    import time
+
+    key = f"batch-late-{uuid.uuid4().hex}"
+    monkeypatch.setattr(
+        type(adapter),
+        "throughput",
+        lambda self, channel, *, to, content: Throughput(key=key, per_second=5.0),
+        raising=False,
+    )
+    queue(conversations(channel, 1))
+    claim = batch.claim(1)
+    (claimed,) = claim.sending
+    stale = Slot(starts_at=0, local_start=time.monotonic() - 1.0)
+    claimed.slot = stale
+    (outcome,) = batch.send_all(claim.sending)
+    assert claimed.slot is not stale  # re-reserved from the shared limiter, then sent
+    assert outcome[1].provider_message_id.startswith("R")
+    assert len(adapter.sent) == 1
