@@ -5,42 +5,25 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from inbox import signals
-from inbox.models import Conversation, Membership, Team
+from inbox.models import Conversation, Membership
 from inbox.services.routing import reassign_from_offline_agents
-from tests.web.fakes import inbound, make_channel
+from tests.web.fakes import inbound
+from tests.workspace_settings.routing_helpers import agent_with_presence, round_robin_team
 
 pytestmark = pytest.mark.django_db
 
 
-def _agent(workspace, name, presence="online"):
-    user = get_user_model().objects.create_user(name, password="x")
-    Membership.objects.create(
-        workspace=workspace,
-        user=user,
-        role="agent",
-        presence=presence,
-        presence_changed_at=timezone.now() - dt.timedelta(hours=1),
-    )
-    return user
-
-
 @pytest.fixture
 def team(workspace, page_adapter):
-    team = Team.objects.create(workspace=workspace, name="Support", routing="round_robin")
-    channel = make_channel(workspace)
-    channel.team = team
-    channel.save()
-    team.channel = channel
-    return team
+    return round_robin_team(workspace)
 
 
 def test_round_robin_cycles_through_online_members(workspace, team):
-    a, b, c = (_agent(workspace, n) for n in ("ann", "ben", "cat"))
-    off = _agent(workspace, "dan", presence="offline")
+    a, b, c = (agent_with_presence(workspace, n) for n in ("ann", "ben", "cat"))
+    off = agent_with_presence(workspace, "dan", presence="offline")
     team.members.set([a, b, c, off])
     got = [inbound(team.channel, f"+1555000000{i}", "hi").conversation for i in range(4)]
     assignees = [conv.assignee_id for conv in got]
@@ -51,7 +34,7 @@ def test_round_robin_cycles_through_online_members(workspace, team):
 
 
 def test_cap_skips_busy_agents_and_leaves_unassigned_when_all_full(workspace, team):
-    a, b = _agent(workspace, "ann"), _agent(workspace, "ben")
+    a, b = agent_with_presence(workspace, "ann"), agent_with_presence(workspace, "ben")
     team.members.set([a, b])
     team.max_open_per_agent = 1
     team.save()
@@ -63,7 +46,7 @@ def test_cap_skips_busy_agents_and_leaves_unassigned_when_all_full(workspace, te
 
 
 def test_unassigned_mode_only_sets_the_team(workspace, team):
-    a = _agent(workspace, "ann")
+    a = agent_with_presence(workspace, "ann")
     team.members.set([a])
     team.routing = "unassigned"
     team.save()
@@ -72,7 +55,7 @@ def test_unassigned_mode_only_sets_the_team(workspace, team):
 
 
 def test_follow_up_messages_do_not_reroute_but_reopening_does(workspace, team):
-    a, b = _agent(workspace, "ann"), _agent(workspace, "ben")
+    a, b = agent_with_presence(workspace, "ann"), agent_with_presence(workspace, "ben")
     team.members.set([a, b])
     conv = inbound(team.channel, "+15550000001", "hi").conversation
     assert conv.assignee_id == a.pk
@@ -90,7 +73,7 @@ def test_follow_up_messages_do_not_reroute_but_reopening_does(workspace, team):
 
 
 def test_assignment_is_announced_after_commit(workspace, team, django_capture_on_commit_callbacks):
-    a = _agent(workspace, "ann")
+    a = agent_with_presence(workspace, "ann")
     team.members.set([a])
     seen = []
 
@@ -107,7 +90,7 @@ def test_assignment_is_announced_after_commit(workspace, team, django_capture_on
 
 
 def test_offline_agents_lose_open_conversations_when_the_team_says_so(workspace, team):
-    a, b = _agent(workspace, "ann"), _agent(workspace, "ben")
+    a, b = agent_with_presence(workspace, "ann"), agent_with_presence(workspace, "ben")
     team.members.set([a, b])
     conv = inbound(team.channel, "+15550000001", "hi").conversation
     assert conv.assignee_id == a.pk
@@ -123,7 +106,7 @@ def test_offline_agents_lose_open_conversations_when_the_team_says_so(workspace,
 
 
 def test_offline_sweep_waits_for_the_grace_period_and_needs_a_taker(workspace, team):
-    a, b = _agent(workspace, "ann"), _agent(workspace, "ben")
+    a, b = agent_with_presence(workspace, "ann"), agent_with_presence(workspace, "ben")
     team.members.set([a, b])
     team.reassign_when_offline = True
     team.save()

@@ -4,43 +4,24 @@ they land on different agents and the per-agent cap holds."""
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 import time
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.db import connection, connections, transaction
-from django.utils import timezone
 
-from inbox.models import Conversation, Membership, Team
-from tests.web.fakes import inbound, make_channel
+from inbox.models import Conversation
+from tests.web.fakes import inbound
+from tests.workspace_settings.routing_helpers import agent_with_presence, round_robin_team
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 WAIT = 20  # upper bound for a thread to reach a state; not a performance claim
 
 
-def _agent(workspace, name):
-    user = get_user_model().objects.create_user(name, password="x")
-    Membership.objects.create(
-        workspace=workspace,
-        user=user,
-        role="agent",
-        presence="online",
-        presence_changed_at=timezone.now() - dt.timedelta(hours=1),
-    )
-    return user
-
-
 @pytest.fixture
 def team(workspace, page_adapter):
-    team = Team.objects.create(workspace=workspace, name="Support", routing="round_robin")
-    channel = make_channel(workspace)
-    channel.team = team
-    channel.save()
-    team.channel = channel
-    return team
+    return round_robin_team(workspace)
 
 
 def _waiting_on_locks() -> int:
@@ -98,7 +79,7 @@ def _route_concurrently(team, phones: list[str]) -> list[Conversation]:
 
 
 def test_two_conversations_at_once_go_to_two_different_agents(workspace, team):
-    a, b = _agent(workspace, "ann"), _agent(workspace, "ben")
+    a, b = agent_with_presence(workspace, "ann"), agent_with_presence(workspace, "ben")
     team.members.set([a, b])
     first, second = _route_concurrently(team, ["+15550000001", "+15550000002"])
     assert {first.assignee_id, second.assignee_id} == {a.pk, b.pk}
@@ -106,7 +87,7 @@ def test_two_conversations_at_once_go_to_two_different_agents(workspace, team):
 
 
 def test_the_per_agent_cap_holds_under_concurrency(workspace, team):
-    a, b = _agent(workspace, "ann"), _agent(workspace, "ben")
+    a, b = agent_with_presence(workspace, "ann"), agent_with_presence(workspace, "ben")
     team.members.set([a, b])
     team.max_open_per_agent = 1
     team.save()

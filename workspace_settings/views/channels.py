@@ -63,33 +63,39 @@ def channel_add(request: HttpRequest, membership: Membership, kind: str) -> Http
     workspace = membership.workspace
     if request.method == "POST":
         form = form_class(request.POST, workspace=workspace)
-        if form.is_valid():
-            try:
-                channel = service.add_channel(
-                    workspace,
-                    request.user,
-                    kind=kind,
-                    name=form.cleaned_data["name"],
-                    config=form.config(),
-                    secrets=form.secrets(),
-                    api_base_url=form.api_base_url(),
-                    fallback=form.fallback(),
-                )
-            except service.ChannelInvalid as exc:
-                form.add_service_errors(exc.errors)
-            else:
-                if "brand" in form.cleaned_data:
-                    service.set_brand(channel, request.user, form.cleaned_data["brand"])
-                messages.success(
-                    request,
-                    f"Channel “{channel.name}” added. Paste its webhook URLs into the "
-                    "provider's console.",
-                )
-                return redirect(
-                    "wsettings:channel_edit", slug=workspace.slug, channel_id=channel.pk
-                )
+        channel = form.is_valid() and _saved(
+            request,
+            form,
+            lambda **fields: service.add_channel(workspace, request.user, kind=kind, **fields),
+        )
+        if channel:
+            messages.success(
+                request,
+                f"Channel “{channel.name}” added. Paste its webhook URLs into the "
+                "provider's console.",
+            )
+            return redirect("wsettings:channel_edit", slug=workspace.slug, channel_id=channel.pk)
         return _form_page(request, membership, form, None, status=422)
     return _form_page(request, membership, form_class(workspace=workspace), None)
+
+
+def _saved(request: HttpRequest, form, save):
+    """Run `save` (add or update) with the form's fields, then the brand choice; on a
+    refusal from the service, put its reasons on the form and return None."""
+    try:
+        channel = save(
+            name=form.cleaned_data["name"],
+            config=form.config(),
+            secrets=form.secrets(),
+            api_base_url=form.api_base_url(),
+            fallback=form.fallback(),
+        )
+    except service.ChannelInvalid as exc:
+        form.add_service_errors(exc.errors)
+        return None
+    if "brand" in form.cleaned_data:
+        service.set_brand(channel, request.user, form.cleaned_data["brand"])
+    return channel
 
 
 @admin_view
@@ -100,26 +106,12 @@ def channel_edit(request: HttpRequest, membership: Membership, channel_id: int) 
     workspace = membership.workspace
     if request.method == "POST":
         form = form_class(request.POST, workspace=workspace, channel=channel)
-        if form.is_valid():
-            try:
-                channel = service.update_channel(
-                    channel,
-                    request.user,
-                    name=form.cleaned_data["name"],
-                    config=form.config(),
-                    secrets=form.secrets(),
-                    api_base_url=form.api_base_url(),
-                    fallback=form.fallback(),
-                )
-            except service.ChannelInvalid as exc:
-                form.add_service_errors(exc.errors)
-            else:
-                if "brand" in form.cleaned_data:
-                    service.set_brand(channel, request.user, form.cleaned_data["brand"])
-                messages.success(request, "Channel saved.")
-                return redirect(
-                    "wsettings:channel_edit", slug=workspace.slug, channel_id=channel.pk
-                )
+        saved = form.is_valid() and _saved(
+            request, form, lambda **fields: service.update_channel(channel, request.user, **fields)
+        )
+        if saved:
+            messages.success(request, "Channel saved.")
+            return redirect("wsettings:channel_edit", slug=workspace.slug, channel_id=saved.pk)
         return _form_page(request, membership, form, channel, status=422)
     return _form_page(
         request, membership, form_class(workspace=workspace, channel=channel), channel
