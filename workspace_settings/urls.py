@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import catalog, channels, hours, webhooks
+from .views import catalog, channels, contacts, hours, webhooks
 
 app_name = "wsettings"
 
@@ -15,6 +15,10 @@ _catalog_paths = {
 }
 
 urlpatterns = [
+    # Not a settings page: any member edits a contact's fields from the inbox side panel.
+    path(
+        "w/<slug:slug>/contacts/<int:contact_id>/edit/", contacts.contact_edit, name="contact_edit"
+    ),
     path(f"{_base}channels/", channels.channel_list, name="channels"),
     path(f"{_base}channels/new/<str:kind>/", channels.channel_add, name="channel_add"),
     path(f"{_base}channels/<int:channel_id>/", channels.channel_edit, name="channel_edit"),

@@ -114,7 +114,7 @@ def panel_context(workspace: Workspace, conversation: Conversation, membership: 
         "conversation": conversation,
         "contact": contact,
         "identity_rows": rows,
-        "attributes": sorted((contact.attributes or {}).items()),
+        "attributes": _attribute_rows(workspace, contact),
         "all_labels": [
             (label, label.pk in chosen)
             for label in Label.objects.filter(workspace=workspace).order_by("name")
@@ -122,6 +122,24 @@ def panel_context(workspace: Workspace, conversation: Conversation, membership: 
         "history": list(history),
         "can_merge": membership.role in MERGE_ROLES,
     }
+
+
+def _attribute_rows(workspace: Workspace, contact: Contact) -> list[tuple[str, object]]:
+    """(label, value) pairs: defined fields by their label in settings order, then keys no
+    definition names, by key. Definitions belong to workspace_settings and are read through
+    the reverse relation so inbox never imports that app."""
+    stored = contact.attributes or {}
+    defined = list(workspace.contact_attribute_definitions.values_list("key", "label"))
+    known = {key for key, _label in defined}
+    rows = [(label, stored[key]) for key, label in defined if key in stored]
+    rows += [(key, value) for key, value in sorted(stored.items()) if key not in known]
+    return [(name, _shown(value)) for name, value in rows]
+
+
+def _shown(value: object) -> object:
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    return value
 
 
 # --- helpers ---------------------------------------------------------------------------
