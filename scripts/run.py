@@ -179,9 +179,38 @@ class Child:
 def children(port: int, data: Path) -> list[Child]:
     py = sys.executable
     web_workers = os.environ.get("WEB_CONCURRENCY", "1")
-    # Threads let one worker process overlap many provider HTTP calls (sending is I/O bound).
+    # Sending is I/O bound but its provider calls overlap in each process's own send pool
+    # (OUTBOX_SEND_THREADS), and every busy Celery thread runs its own outbox drain with up
+    # to 100 calls in flight. Many threads in one process fight over one GIL and calls miss
+    # their rate slots; two processes with a few threads each keep them on time (see
+    # bench/sms_outbound) and leave threads for webhooks and inbound work.
     pool = os.environ.get("CELERY_POOL", "threads")
-    concurrency = os.environ.get("CELERY_CONCURRENCY", "24")
+    concurrency = os.environ.get("CELERY_CONCURRENCY", "4")
+    worker_procs = max(1, int(os.environ.get("CELERY_WORKERS", "2")))
+    workers = [
+        (
+            f"worker{n}" if worker_procs > 1 else "worker",
+            [
+                py,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "--loglevel",
+                "INFO",
+                "--pool",
+                pool,
+                "--concurrency",
+                concurrency,
+                "--without-gossip",
+                "--without-mingle",
+                "-n",
+                f"worker{n}@%h",
+            ],
+        )
+        for n in range(1, worker_procs + 1)
+    ]
     specs = [
         (
             "web",
@@ -202,25 +231,7 @@ def children(port: int, data: Path) -> list[Child]:
                 "off",
             ],
         ),
-        (
-            "worker",
-            [
-                py,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "--loglevel",
-                "INFO",
-                "--pool",
-                pool,
-                "--concurrency",
-                concurrency,
-                "--without-gossip",
-                "--without-mingle",
-            ],
-        ),
+        *workers,
         (
             "beat",
             [

@@ -1,13 +1,19 @@
-"""Domain signals -> outbound webhook events (signals arrive after commit)."""
+"""Domain signals -> outbound webhook events (signals arrive after commit).
+
+Webhook saves and deletes (any path, cascades included) refresh the subscription cache
+emit() consults.
+"""
 
 from __future__ import annotations
 
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from inbox import signals
 from inbox.models import ConversationStatus
 
-from .models import WebhookEvent
+from .models import OutboundWebhook, WebhookEvent
+from .services import webhook_subscriptions
 from .services.webhooks import emit
 
 
@@ -65,3 +71,9 @@ def on_conversation_status_changed(sender, conversation, previous_status="", **k
             WebhookEvent.CONVERSATION_RESOLVED,
             _conversation_data(conversation, previous_status=previous_status),
         )
+
+
+@receiver(post_save, sender=OutboundWebhook)
+@receiver(post_delete, sender=OutboundWebhook)
+def on_webhook_changed(sender, instance: OutboundWebhook, **kwargs) -> None:
+    webhook_subscriptions.forget(instance.workspace_id)

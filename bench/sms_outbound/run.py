@@ -49,9 +49,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     p.add_argument("--port", type=int, default=int(os.environ.get("BENCH_SMS_PORT", "8392")))
     p.add_argument("--web-workers", type=int, default=2, help="uvicorn worker processes")
-    p.add_argument("--worker-procs", type=int, default=1, help="Celery worker processes")
+    # Defaults: the shape `make run` starts (scripts/run.py CELERY_WORKERS x CELERY_CONCURRENCY).
+    p.add_argument("--worker-procs", type=int, default=2, help="Celery worker processes")
     p.add_argument("--pool", default="threads", help="Celery pool (threads, gevent, prefork)")
-    p.add_argument("--concurrency", type=int, default=64, help="per Celery worker process")
+    p.add_argument("--concurrency", type=int, default=4, help="per Celery worker process")
     p.add_argument("--prefetch", type=int, default=4, help="CELERY_PREFETCH multiplier")
     p.add_argument("--enqueuers", type=int, default=2, help="processes calling send_message")
     p.add_argument("--timeout", type=float, default=900.0, help="give up after (seconds)")

@@ -147,15 +147,17 @@ def create_message(request: HttpRequest, account_sid: str) -> HttpResponse:
     _enabled()
     if _authenticated(request, account_sid) is None:
         return _unauthorized()
-    controls = store.controls(account_sid)
-    if controls.get("latency_ms"):
-        time.sleep(int(controls["latency_ms"]) / 1000)
-    if store.take_failure(account_sid, "429"):
-        return _error(account_sid, 429, 20429)
-    if store.take_failure(account_sid, "500"):
-        return _error(account_sid, 500, 20500)
     form = request.POST
     to, from_, body = form.get("To", ""), form.get("From", ""), form.get("Body", "")
+    # One Redis round trip for the state a send reads; a failure is only taken (atomically)
+    # when one is pending.
+    controls, pending, blocked = store.send_state(account_sid, to)
+    if controls.get("latency_ms"):
+        time.sleep(int(controls["latency_ms"]) / 1000)
+    if pending["429"] and store.take_failure(account_sid, "429"):
+        return _error(account_sid, 429, 20429)
+    if pending["500"] and store.take_failure(account_sid, "500"):
+        return _error(account_sid, 500, 20500)
     media_urls = form.getlist("MediaUrl")
     service = form.get("MessagingServiceSid", "")
     if not to:
@@ -177,7 +179,7 @@ def create_message(request: HttpRequest, account_sid: str) -> HttpResponse:
     special = magic.behaviour(to)
     if special.http_status:
         return _error(account_sid, special.http_status, special.code, to=to)
-    if store.is_blocked(account_sid, to):
+    if blocked:
         return _error(account_sid, 400, 21610)
     now = _now()
     message = {
@@ -196,9 +198,8 @@ def create_message(request: HttpRequest, account_sid: str) -> HttpResponse:
         "date_updated": now,
         "date_sent": None,
     }
-    store.save_message(message)
-    store.log_to_handset(to, message["sid"])
-    callbacks.schedule(message)
+    store.save_sent(message)
+    callbacks.schedule(message, controls)
     return JsonResponse(_public(message), status=201)
 
 

@@ -96,9 +96,13 @@ def post(message_sid: str, status: str, error_code: int = 0, *, client=None) -> 
         return None
 
 
-def schedule(message: dict) -> None:
-    """Queue the plan on Celery with the account's delay ("auto"), or leave it ("manual")."""
-    controls = store.controls(message["account_sid"])
+def schedule(message: dict, controls: dict | None = None) -> None:
+    """Queue the plan on Celery with the account's delay ("auto"), or leave it ("manual").
+
+    `controls`: the account's, when the caller has just read them.
+    """
+    if controls is None:
+        controls = store.controls(message["account_sid"])
     if controls.get("callbacks") != "auto" or not message.get("status_callback"):
         return
     from .tasks import post_status_callback

@@ -92,6 +92,22 @@ def take_failure(account_sid: str, kind: str) -> bool:
     return True
 
 
+def send_state(account_sid: str, number: str) -> tuple[dict, dict[str, int], bool]:
+    """Controls, injected failures left and whether `number` is blocked, in one round trip.
+
+    A send needs all three; asking one by one was most of the sandbox's Redis time.
+    """
+    pipe = r().pipeline(transaction=False)
+    pipe.get(f"{PREFIX}controls:{account_sid}")
+    pipe.get(f"{PREFIX}next:{account_sid}:429")
+    pipe.get(f"{PREFIX}next:{account_sid}:500")
+    pipe.sismember(f"{PREFIX}blocked:{account_sid}", number)
+    raw, n429, n500, is_blocked_ = pipe.execute()
+    stored = json.loads(raw) if raw else {}
+    pending = {"429": int(n429 or 0), "500": int(n500 or 0)}
+    return {**DEFAULT_CONTROLS, **stored}, pending, bool(is_blocked_)
+
+
 def pending_failures(account_sid: str) -> dict[str, int]:
     return {
         kind: int(r().get(f"{PREFIX}next:{account_sid}:{kind}") or 0) for kind in ("429", "500")
@@ -129,13 +145,25 @@ def get_message(sid: str) -> dict | None:
     return json.loads(raw) if raw else None
 
 
-def log_to_handset(number: str, sid: str) -> None:
-    """Remember a message on a customer's phone, for the phone simulator page."""
+def _log_to_handset(pipe, number: str, sid: str) -> None:
     key = f"{PREFIX}handset:{number}"
-    pipe = r().pipeline()
     pipe.rpush(key, sid)
     pipe.ltrim(key, -HANDSET_LOG_LENGTH, -1)
     pipe.expire(key, MESSAGE_TTL)
+
+
+def log_to_handset(number: str, sid: str) -> None:
+    """Remember a message on a customer's phone, for the phone simulator page."""
+    pipe = r().pipeline()
+    _log_to_handset(pipe, number, sid)
+    pipe.execute()
+
+
+def save_sent(message: dict) -> None:
+    """save_message and log_to_handset(message["to"]) for a new send, in one round trip."""
+    pipe = r().pipeline()
+    pipe.set(f"{PREFIX}msg:{message['sid']}", json.dumps(message), ex=MESSAGE_TTL)
+    _log_to_handset(pipe, message["to"], message["sid"])
     pipe.execute()
 
 

@@ -34,6 +34,7 @@ from inbox.models import Workspace
 from inbox.services.audit import record
 
 from ..models import DeliveryStatus, OutboundWebhook, WebhookDelivery
+from . import webhook_subscriptions
 from .webhook_targets import UnsafeTarget, check
 
 log = logging.getLogger(__name__)
@@ -124,7 +125,13 @@ def delete_webhook(webhook: OutboundWebhook, actor) -> None:
 
 
 def emit(workspace_id: int, event: str, data: dict) -> list[WebhookDelivery]:
-    """Queue `event` for every active webhook of the workspace subscribed to it."""
+    """Queue `event` for every active webhook of the workspace subscribed to it.
+
+    Most workspaces have no webhook for most events: the cached subscription set answers
+    that without a query (see webhook_subscriptions.py for how fresh it is).
+    """
+    if not webhook_subscriptions.wants(workspace_id, event):
+        return []
     webhooks = list(
         OutboundWebhook.objects.filter(
             workspace_id=workspace_id, is_active=True, events__contains=[event]
