@@ -55,11 +55,11 @@ async def test_a_colleague_sees_who_is_viewing_and_when_they_leave(world, manage
         assert both["conversation_id"] == conversation
         assert [v["name"] for v in both["viewers"]] == ["alice", "mona"]
 
-        await alice.disconnect()
+        await alice.disconnect(timeout=TIMEOUT)
         after = await next_event(colleague, "viewers")
         assert [v["name"] for v in after["viewers"]] == ["mona"]
     finally:
-        await colleague.disconnect()
+        await colleague.disconnect(timeout=TIMEOUT)
 
 
 async def test_switching_conversation_leaves_the_previous_one(world, agent, manager):
@@ -78,8 +78,8 @@ async def test_switching_conversation_leaves_the_previous_one(world, agent, mana
             {"user_id": agent.pk, "name": "alice"}
         ]
     finally:
-        await alice.disconnect()
-        await colleague.disconnect()
+        await alice.disconnect(timeout=TIMEOUT)
+        await colleague.disconnect(timeout=TIMEOUT)
 
 
 async def test_agent_typing_carries_who_and_can_stop(world, manager):
@@ -96,8 +96,8 @@ async def test_agent_typing_carries_who_and_can_stop(world, manager):
         stopped = await next_event(colleague, "typing")
         assert (stopped["name"], stopped["is_typing"]) == ("alice", False)
     finally:
-        await alice.disconnect()
-        await colleague.disconnect()
+        await alice.disconnect(timeout=TIMEOUT)
+        await colleague.disconnect(timeout=TIMEOUT)
 
 
 async def test_heartbeat_is_answered(world):
@@ -106,7 +106,7 @@ async def test_heartbeat_is_answered(world):
         await ws.send_json_to({"heartbeat": True})
         assert await next_frame(ws) == {"type": "pong"}
     finally:
-        await ws.disconnect()
+        await ws.disconnect(timeout=TIMEOUT)
 
 
 async def test_presence_follows_tabs_and_teammates_hear_it(world, manager, agent, no_grace):
@@ -127,15 +127,15 @@ async def test_presence_follows_tabs_and_teammates_hear_it(world, manager, agent
         # A second tab is the same person: no new span, and closing one keeps them online.
         await second.send_json_to({"subscribe": {"workspace": "acme"}})
         assert (await second.receive_json_from(TIMEOUT))["type"] == "subscribed"
-        await first.disconnect()
+        await first.disconnect(timeout=TIMEOUT)
         assert await state(agent) == ("online", [("online", True)])
 
-        await second.disconnect()
+        await second.disconnect(timeout=TIMEOUT)
         offline = await next_event(colleague, "presence", user_id=agent.pk)
         assert offline["status"] == "offline"
         assert await state(agent) == ("offline", [("online", False)])
     finally:
-        await colleague.disconnect()
+        await colleague.disconnect(timeout=TIMEOUT)
 
 
 def test_away_is_a_choice_while_online_and_a_new_session_starts_online(world, agent, no_grace):

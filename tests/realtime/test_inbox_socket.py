@@ -36,7 +36,7 @@ async def test_own_conversation_receives_message_created_after_commit(world):
         assert event["conversation_id"] == world["mine"].pk
         assert event["direction"] == "inbound"
     finally:
-        await ws.disconnect()
+        await ws.disconnect(timeout=TIMEOUT)
 
 
 async def test_workspace_subscription_receives_conversation_updates(world):
@@ -50,7 +50,7 @@ async def test_workspace_subscription_receives_conversation_updates(world):
         updated = next(e for e in events if e["event"] == "conversation.updated")
         assert updated["conversation_id"] == message.conversation_id
     finally:
-        await ws.disconnect()
+        await ws.disconnect(timeout=TIMEOUT)
 
 
 async def test_other_workspaces_conversation_is_refused_and_not_joined(world):
@@ -73,7 +73,7 @@ async def test_other_workspaces_conversation_is_refused_and_not_joined(world):
         assert event["message_id"] == str(ours.pk)
         assert event["conversation_id"] == world["mine"].pk
     finally:
-        await ws.disconnect()
+        await ws.disconnect(timeout=TIMEOUT)
 
 
 async def test_agent_typing_reaches_colleagues_not_the_typist(world, manager):
@@ -93,8 +93,8 @@ async def test_agent_typing_reaches_colleagues_not_the_typist(world, manager):
         message = await database_sync_to_async(inbound)(world["acme"], "+15551230001", "hi")
         assert (await next_frame(typist))["message_id"] == str(message.pk)
     finally:
-        await typist.disconnect()
-        await colleague.disconnect()
+        await typist.disconnect(timeout=TIMEOUT)
+        await colleague.disconnect(timeout=TIMEOUT)
 
 
 async def test_typing_into_another_workspace_is_refused(world):
@@ -104,7 +104,7 @@ async def test_typing_into_another_workspace_is_refused(world):
         refusal = await ws.receive_json_from(TIMEOUT)
         assert refusal == {"type": "error", "error": "not_found", "detail": "no such conversation"}
     finally:
-        await ws.disconnect()
+        await ws.disconnect(timeout=TIMEOUT)
 
 
 async def test_an_idle_subscriber_still_receives_events(world):
@@ -120,4 +120,4 @@ async def test_an_idle_subscriber_still_receives_events(world):
         event = await ws.receive_json_from(TIMEOUT)
         assert event["message_id"] == str(message.pk)
     finally:
-        await ws.disconnect()
+        await ws.disconnect(timeout=TIMEOUT)

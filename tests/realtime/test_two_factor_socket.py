@@ -43,7 +43,7 @@ async def _handshake(cookie: bytes) -> tuple[bool, int | None]:
     if ok:
         await communicator.send_json_to({"subscribe": {"workspace": "acme"}})
         reply = await communicator.receive_json_from(TIMEOUT)
-        await communicator.disconnect()
+        await communicator.disconnect(timeout=TIMEOUT)
         assert reply == {"type": "subscribed", "workspace": "acme"}
     return ok, code
 
