@@ -15,8 +15,6 @@ import asyncio
 import base64
 import json
 import os
-import shutil
-import subprocess
 import sys
 import time
 import uuid
@@ -28,6 +26,7 @@ BASE_DIR = Path(__file__).resolve().parents[2]
 if str(BASE_DIR) not in sys.path:
     sys.path.insert(0, str(BASE_DIR))
 
+from bench import fresh_world  # noqa: E402
 from bench.machine import describe, machine_busy, tree_cpu  # noqa: E402
 from scripts import embedded_services  # noqa: E402
 from scripts.processes import Child, wait_listening  # noqa: E402
@@ -433,32 +432,11 @@ def report(args, r: dict, cpu: dict, info: dict) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    os.chdir(BASE_DIR)
-    data = BASE_DIR / ".data" / "bench-typing"
-    if data.exists():
-        shutil.rmtree(data)
-    data.mkdir(parents=True)
+    data, env = fresh_world.start("bench-typing", args.port)
     logs = data / "logs"
-    logs.mkdir()
-    os.environ.update(
-        INBOX_DATA_DIR=str(data),
-        DJANGO_SETTINGS_MODULE="config.settings",
-        DEBUG="0",
-        LOG_LEVEL="WARNING",
-        PORT=str(args.port),
-        PUBLIC_BASE_URL=f"http://{HOST}:{args.port}",  # the URL posted to and signed for
-        PYTHONUNBUFFERED="1",
-        XDG_RUNTIME_DIR=os.environ.get("XDG_RUNTIME_DIR", "/tmp"),
-    )
-    for key in ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL"):
-        os.environ.pop(key, None)
-    print(f"starting a fresh embedded PostgreSQL + Redis under {data} ...", flush=True)
-    embedded_services.start(data)
-    env = os.environ.copy()
     web = None
     watched: dict[str, list[int]] = {}
     try:
-        subprocess.run([PY, "manage.py", "migrate", "--noinput", "-v", "0"], env=env, check=True)
         import django
 
         django.setup()

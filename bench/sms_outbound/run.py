@@ -24,6 +24,7 @@ BASE_DIR = Path(__file__).resolve().parents[2]
 if str(BASE_DIR) not in sys.path:
     sys.path.insert(0, str(BASE_DIR))
 
+from bench import fresh_world  # noqa: E402
 from bench.machine import describe, machine_busy, tree_cpu  # noqa: E402
 from bench.sms_outbound import metrics  # noqa: E402
 from scripts import embedded_services  # noqa: E402
@@ -410,31 +411,10 @@ def report(args, result: dict, enq: dict, cpu: dict, profile: dict, info: dict) 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    os.chdir(BASE_DIR)
-    data = BASE_DIR / ".data" / "bench-sms"
-    if data.exists():
-        shutil.rmtree(data)
-    data.mkdir(parents=True)
+    data, env = fresh_world.start("bench-sms", args.port)
     logs = data / "logs"
-    logs.mkdir()
-    os.environ.update(
-        INBOX_DATA_DIR=str(data),
-        DJANGO_SETTINGS_MODULE="config.settings",
-        DEBUG="0",
-        LOG_LEVEL="WARNING",
-        PORT=str(args.port),
-        PUBLIC_BASE_URL=f"http://{HOST}:{args.port}",
-        PYTHONUNBUFFERED="1",
-        XDG_RUNTIME_DIR=os.environ.get("XDG_RUNTIME_DIR", "/tmp"),
-    )
-    for key in ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL"):
-        os.environ.pop(key, None)
-    print(f"starting a fresh embedded PostgreSQL + Redis under {data} ...", flush=True)
-    embedded_services.start(data)
-    env = os.environ.copy()
     children: list[Child] = []
     try:
-        subprocess.run([PY, "manage.py", "migrate", "--noinput", "-v", "0"], env=env, check=True)
         import django
 
         django.setup()
