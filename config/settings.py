@@ -128,11 +128,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env("REDIS_URL")
 CHANNEL_LAYERS = {
     "default": {
-        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        # Pub/sub, not channels_redis's list-based core layer: every socket of a process
+        # shares one blocking pop there, and the socket holding it when it closes takes
+        # an event meant for its neighbours with it (a teammate's "offline" lost for
+        # good). Live events are facts to re-read, never stored here: a browser that was
+        # away catches up from the database, so a publish with no listener can be dropped.
+        "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
         "CONFIG": {
-            # redis-py's default socket timeout equals channels_redis's blocking-read window,
-            # which would drop every idle websocket; give the read room.
-            "hosts": [{"address": REDIS_URL, "socket_timeout": 10}],
+            "hosts": [REDIS_URL],
             "prefix": env("CHANNELS_PREFIX", default="inbox"),
         },
     }

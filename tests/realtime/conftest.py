@@ -12,14 +12,14 @@ from tests.web.fakes import PageAdapter, inbound, make_channel
 
 @pytest.fixture(autouse=True)
 async def _fresh_channel_layer():
-    """Each test runs on its own event loop; channels_redis keeps receive state (a lock,
-    a count, the loop) inside the layer instance, so a layer that outlived another test's
-    loop can hang the next one. Every test gets a new instance, closed afterwards."""
+    """Each test runs on its own event loop, and the layer keeps its subscriptions and
+    Redis connections per loop: every test gets a new instance, its connections closed
+    (flush) before the loop goes."""
     channel_layers.backends.pop("default", None)
     yield
     layer = channel_layers.backends.pop("default", None)
-    if layer is not None and hasattr(layer, "close_pools"):
-        await layer.close_pools()
+    if layer is not None:
+        await layer.flush()
 
 
 @pytest.fixture(autouse=True)
