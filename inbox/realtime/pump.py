@@ -1,77 +1,91 @@
-"""A process's one event loop for talking to the Channels layer from synchronous code.
+"""A process's one thread for publishing live events from synchronous code.
 
 async_to_sync(group_send) per event builds an event loop and a Redis connection every
-time; at hundreds of events a second that was most of a worker's CPU. Events are handed
-to this loop's queue and sent one after another (so their order holds) on long-lived
-connections. The caller never waits: realtime is best effort, browsers catch up from the
-database when they reconnect.
+time, and even one long-lived loop paid a full asyncio Redis round trip per event: a
+delivery worker publishes four events per message (sending and sent, to the thread and
+to the workspace), which was a fifth of its CPU. So events are handed to this thread's
+queue, and everything waiting is published in one pipelined round trip, in order.
+The caller never waits: realtime is best effort, browsers catch up from the database
+when they reconnect.
+
+Publishing speaks the Channels layer's own pub/sub format (channels_redis.pubsub: a
+group is the pub/sub channel `<prefix>__group__<group>`, the message the layer's
+serializer output), so every consumer in every process receives it as a group_send.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
+import queue
 import threading
 
 from channels import DEFAULT_CHANNEL_LAYER
 from channels.layers import channel_layers
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+from inbox.redis_client import client
 
 log = logging.getLogger(__name__)
+
+PUBSUB_BACKEND = "channels_redis.pubsub.RedisPubSubChannelLayer"
+MAX_BATCH = 500
 
 
 class Pump:
     def __init__(self) -> None:
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._queue: asyncio.Queue | None = None
+        self._queue: queue.SimpleQueue = queue.SimpleQueue()
         self._lock = threading.Lock()
+        self._started = False
+        self._done = threading.Condition()
+        self._queued = 0
+        self._published = 0
 
     def _start(self) -> None:
-        ready = threading.Event()
+        config = settings.CHANNEL_LAYERS[DEFAULT_CHANNEL_LAYER]
+        if config["BACKEND"] != PUBSUB_BACKEND:
+            raise ImproperlyConfigured(f"inbox.realtime publishes with {PUBSUB_BACKEND}")
+        prefix = config.get("CONFIG", {}).get("prefix", "asgi")
+        serialize = channel_layers.make_backend(DEFAULT_CHANNEL_LAYER).serialize
+        threading.Thread(
+            target=self._run, args=(prefix, serialize), name="realtime-pump", daemon=True
+        ).start()
 
-        def run() -> None:
-            loop = asyncio.new_event_loop()
-            asyncio.set_event_loop(loop)
-            self._queue = asyncio.Queue()
-            self._loop = loop
-            ready.set()
-            loop.run_until_complete(self._drain())
-
-        threading.Thread(target=run, name="realtime-pump", daemon=True).start()
-        ready.wait()
-
-    async def _drain(self) -> None:
-        # Its own layer instance: the process-wide one may be in use by an event loop of
-        # the server's (or a test's), and channels_redis keeps per-loop state inside it.
-        layer = channel_layers.make_backend(DEFAULT_CHANNEL_LAYER)
+    def _run(self, prefix: str, serialize) -> None:
         while True:
-            group, message = await self._queue.get()
+            batch = [self._queue.get()]
+            while len(batch) < MAX_BATCH:
+                try:
+                    batch.append(self._queue.get_nowait())
+                except queue.Empty:
+                    break
             try:
-                await layer.group_send(group, message)
+                pipe = client().pipeline(transaction=False)
+                for group, message in batch:
+                    pipe.publish(f"{prefix}__group__{group}", serialize(message))
+                pipe.execute()
             except Exception:  # a push failure must never reach the write that caused it
-                log.exception("realtime publish to %s failed", group)
-            finally:
-                self._queue.task_done()
+                log.exception("realtime publish of %d events failed", len(batch))
+            with self._done:
+                self._published += len(batch)
+                self._done.notify_all()
 
     def send(self, group: str, message: dict) -> None:
-        if self._loop is None:
+        if not self._started:
             with self._lock:
-                if self._loop is None:
+                if not self._started:
                     self._start()
-        self._loop.call_soon_threadsafe(self._queue.put_nowait, (group, message))
+                    self._started = True
+        with self._done:
+            self._queued += 1
+        self._queue.put((group, message))
 
     def flush(self, timeout: float = 5.0) -> None:
-        """Wait until everything queued so far is sent (tests, and before exit)."""
-        if self._loop is None:
-            return
-        done = threading.Event()
-
-        async def marker() -> None:
-            await self._queue.join()
-            done.set()
-
-        asyncio.run_coroutine_threadsafe(marker(), self._loop)
-        done.wait(timeout)
+        """Wait until everything queued so far is published (tests, and before exit)."""
+        with self._done:
+            target = self._queued
+            self._done.wait_for(lambda: self._published >= target, timeout)
 
 
 pump = Pump()
