@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import time
+
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -9,11 +12,44 @@ from django.contrib.auth import get_user_model
 from inbox.models import Membership, Role, Workspace
 from tests.support import processes
 
+# Production-strength password hashing costs about 0.4 s of CPU per user created or
+# logged in on 2 cores, which was most of the suite's time. A fast hasher here and, through
+# the environment, in the servers and workers the tests start (they check the same users).
+FAST_HASHER = "django.contrib.auth.hashers.MD5PasswordHasher"
+os.environ["PASSWORD_HASHERS"] = FAST_HASHER
+settings.PASSWORD_HASHERS = [FAST_HASHER]
+
 # The test process itself runs without psycopg's pool: its many short-lived threads
 # (asgiref executors, live_server, websocket tests) never hand pooled connections back,
 # and an exhausted pool stalls teardown. The uvicorn and Celery processes the tests start
 # read the environment, so they run with the pool exactly as production does.
 settings.DATABASES["default"].get("OPTIONS", {}).pop("pool", None)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _flush_outlasts_a_deadlock():
+    """A transactional test ends with TRUNCATE of every table. A worker or server process
+    the suite shares may still be finishing work the test started (applying a status
+    callback, say) and hold row locks that TRUNCATE waits on while wanting a table TRUNCATE
+    already took: PostgreSQL breaks the deadlock by failing the flush, which left the
+    rows behind for the next test. The flush is retried once that work has let go."""
+    from django.core.management.base import CommandError
+    from django.test import TransactionTestCase
+
+    original = TransactionTestCase._fixture_teardown
+
+    def teardown(self) -> None:
+        for attempt in range(3):
+            try:
+                return original(self)
+            except CommandError as exc:
+                if attempt == 2 or "deadlock detected" not in str(exc.__cause__ or exc):
+                    raise
+                time.sleep(0.5)
+
+    TransactionTestCase._fixture_teardown = teardown
+    yield
+    TransactionTestCase._fixture_teardown = original
 
 
 @pytest.fixture(scope="session", autouse=True)
