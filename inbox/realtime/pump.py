@@ -23,7 +23,6 @@ import threading
 from channels import DEFAULT_CHANNEL_LAYER
 from channels.layers import channel_layers
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 
 from inbox.redis_client import client
 
@@ -38,6 +37,7 @@ class Pump:
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._started = False
+        self._disabled = False
         self._done = threading.Condition()
         self._queued = 0
         self._published = 0
@@ -45,7 +45,10 @@ class Pump:
     def _start(self) -> None:
         config = settings.CHANNEL_LAYERS[DEFAULT_CHANNEL_LAYER]
         if config["BACKEND"] != PUBSUB_BACKEND:
-            raise ImproperlyConfigured(f"inbox.realtime publishes with {PUBSUB_BACKEND}")
+            # Raised here it would fail the commit hook of whatever write published.
+            log.error("realtime is off: inbox.realtime publishes with %s only", PUBSUB_BACKEND)
+            self._disabled = True
+            return
         prefix = config.get("CONFIG", {}).get("prefix", "asgi")
         serialize = channel_layers.make_backend(DEFAULT_CHANNEL_LAYER).serialize
         threading.Thread(
@@ -77,6 +80,8 @@ class Pump:
                 if not self._started:
                     self._start()
                     self._started = True
+        if self._disabled:
+            return
         with self._done:
             self._queued += 1
         self._queue.put((group, message))
