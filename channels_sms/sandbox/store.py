@@ -56,10 +56,12 @@ def registered_token(account_sid: str) -> str | None:
 # Controls ---------------------------------------------------------------------------
 
 
+def _with_defaults(raw: bytes | None) -> dict:
+    return {**DEFAULT_CONTROLS, **(json.loads(raw) if raw else {})}
+
+
 def controls(account_sid: str) -> dict:
-    raw = r().get(f"{PREFIX}controls:{account_sid}")
-    stored = json.loads(raw) if raw else {}
-    return {**DEFAULT_CONTROLS, **stored}
+    return _with_defaults(r().get(f"{PREFIX}controls:{account_sid}"))
 
 
 def set_controls(account_sid: str, **values) -> dict:
@@ -102,10 +104,9 @@ def send_state(account_sid: str, number: str) -> tuple[dict, dict[str, int], boo
     pipe.get(f"{PREFIX}next:{account_sid}:429")
     pipe.get(f"{PREFIX}next:{account_sid}:500")
     pipe.sismember(f"{PREFIX}blocked:{account_sid}", number)
-    raw, n429, n500, is_blocked_ = pipe.execute()
-    stored = json.loads(raw) if raw else {}
+    raw, n429, n500, is_blocked = pipe.execute()
     pending = {"429": int(n429 or 0), "500": int(n500 or 0)}
-    return {**DEFAULT_CONTROLS, **stored}, pending, bool(is_blocked_)
+    return _with_defaults(raw), pending, bool(is_blocked)
 
 
 def pending_failures(account_sid: str) -> dict[str, int]:
@@ -123,10 +124,6 @@ def block(account_sid: str, number: str) -> None:
 
 def unblock(account_sid: str, number: str) -> None:
     r().srem(f"{PREFIX}blocked:{account_sid}", number)
-
-
-def is_blocked(account_sid: str, number: str) -> bool:
-    return bool(r().sismember(f"{PREFIX}blocked:{account_sid}", number))
 
 
 def blocked(account_sid: str) -> list[str]:

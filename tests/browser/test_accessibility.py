@@ -8,7 +8,6 @@ the pages themselves are unchanged.
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,7 @@ from django.conf import settings
 
 from inbox.models import Conversation, Message
 from inbox.services.demo import seed_demo
+from tests.support.browser import off_loop, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,12 +24,6 @@ BLOCKING = ("serious", "critical")
 VIEWPORT = {"width": 1280, "height": 800}
 
 SETTINGS_PAGES = ("members", "channels", "rcs/brands", "teams", "hours", "webhooks", "audit")
-
-
-def off_loop(fn, *args):
-    """Playwright's sync API runs an event loop in this thread; the ORM refuses to run there."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(fn, *args).result()
 
 
 def _seed() -> int:
@@ -75,11 +69,13 @@ def admin_page(browser, live_settings, demo):
     context = browser.new_context(viewport=VIEWPORT, bypass_csp=True)
     page = context.new_page()
     base = live_settings.PUBLIC_BASE_URL
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("Username").fill("admin")
-    page.get_by_label("Password").fill("admin-demo-pass")
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(base + "/w/demo/")
+    sign_in(
+        page,
+        base + "/accounts/login/",
+        "admin",
+        lands=base + "/w/demo/",
+        password="admin-demo-pass",
+    )
     yield page
     context.close()
 

@@ -3,24 +3,16 @@ connection against the sandbox over real HTTP."""
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
 from django.conf import settings
 
 from inbox.models import AuditEntry, Channel
+from tests.support.browser import off_loop, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 LIVE = 30_000
 TOKEN = "0123456789abcdef0123456789abcdef"
-
-
-def in_thread(fn, *args, **kwargs):
-    """Run ORM work off the test thread: Playwright's sync API keeps an event loop running
-    here, and Django refuses database calls from a thread with a running loop."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(fn, *args, **kwargs).result()
 
 
 def test_admin_adds_sms_channel_and_tests_connection(
@@ -29,11 +21,12 @@ def test_admin_adds_sms_channel_and_tests_connection(
     from playwright.sync_api import expect
 
     page = browser.new_page(viewport={"width": 1280, "height": 800})
-    page.goto(asgi_server + "/accounts/login/?next=/w/acme/settings/channels/")
-    page.get_by_label("Username").fill("adam")
-    page.get_by_label("Password").fill("pw-adam")
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/settings/channels/")
+    sign_in(
+        page,
+        asgi_server + "/accounts/login/?next=/w/acme/settings/channels/",
+        "adam",
+        lands="**/settings/channels/",
+    )
     expect(page.get_by_test_id("no-channels")).to_be_visible()
 
     page.get_by_test_id("add-sms").click()
@@ -46,12 +39,12 @@ def test_admin_adds_sms_channel_and_tests_connection(
     # Forgotten token: a clear error, the typed values kept.
     expect(page.get_by_test_id("error-auth_token")).to_be_visible()
     expect(page.get_by_label("Account SID")).to_have_value("AC" + "4" * 32)
-    assert not in_thread(Channel.objects.exists)
+    assert not off_loop(Channel.objects.exists)
 
     page.get_by_label("Auth token").fill(TOKEN)
     page.get_by_test_id("save-channel").click()
     page.wait_for_url("**/settings/channels/*/")
-    channel = in_thread(Channel.objects.get)
+    channel = off_loop(Channel.objects.get)
     urls = page.get_by_test_id("webhook-url")
     expect(urls.first).to_contain_text(f"/webhooks/sms/{channel.webhook_token}/")
     expect(page.get_by_test_id("stored-secrets")).to_contain_text("••••cdef")
@@ -71,7 +64,7 @@ def test_admin_adds_sms_channel_and_tests_connection(
     expect(row).to_have_count(1)
     expect(row).to_contain_text("Support SMS")
     expect(row.get_by_test_id("channel-status")).to_have_text("Active")
-    assert in_thread(AuditEntry.objects.filter(action="channel.created", actor=admin_user).exists)
+    assert off_loop(AuditEntry.objects.filter(action="channel.created", actor=admin_user).exists)
 
     page.set_viewport_size({"width": 390, "height": 844})
     expect(page.get_by_test_id("add-sms")).to_be_visible()

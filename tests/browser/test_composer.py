@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 
 from channels_sms import sandbox
+from tests.support.browser import sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -27,11 +28,7 @@ def test_segment_counter_follows_typing_and_enter_sends(
     first = sandbox.simulate_inbound(sms_channel, CUSTOMER, "Can I change my address?")
     assert first.status_code == 200, first.response_text
     page = browser.new_page(viewport={"width": 1280, "height": 800})
-    page.goto(asgi_server + "/")
-    page.get_by_label("Username").fill("alice")
-    page.get_by_label("Password").fill("pw-alice")
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(asgi_server + "/w/acme/")
+    sign_in(page, asgi_server + "/", "alice", lands=asgi_server + "/w/acme/")
     page.get_by_test_id("conversation-row").get_by_role("link").click()
     page.wait_for_url("**/c/*/")
 

@@ -4,22 +4,15 @@ place, and the saved values show under the admin's labels."""
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
 from django.utils import timezone
 
 from inbox.adapters import InboundMessage
 from inbox.services import ingest
+from tests.support.browser import off_loop, sign_in
 from workspace_settings.models import ContactAttributeDefinition
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def off_loop(fn, *args):
-    """ORM work off Playwright's thread (it keeps an event loop running on this one)."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(fn, *args).result()
 
 
 def _setup(channel, workspace):
@@ -57,11 +50,7 @@ def test_agent_edits_contact_fields_in_the_side_panel(
 
     conversation = off_loop(_setup, sms_channel, workspace)
     page = browser.new_page(viewport={"width": 1280, "height": 800})
-    page.goto(asgi_server + "/")
-    page.get_by_label("Username").fill("alice")
-    page.get_by_label("Password").fill("pw-alice")
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(asgi_server + "/w/acme/")
+    sign_in(page, asgi_server + "/", "alice", lands=asgi_server + "/w/acme/")
     page.goto(f"{asgi_server}/w/acme/c/{conversation.pk}/")
     page.evaluate("window.__sameDocument = true")
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from channels_sms import sandbox
+from tests.support.browser import sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -24,11 +25,12 @@ def test_now_tiles_follow_a_new_customer_live(
 
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     page = context.new_page()
-    page.goto(asgi_server + "/accounts/login/?next=/w/acme/dashboards/")
-    page.get_by_label("Username").fill("mona")
-    page.get_by_label("Password").fill("pw-mona")
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/w/acme/dashboards/")
+    sign_in(
+        page,
+        asgi_server + "/accounts/login/?next=/w/acme/dashboards/",
+        "mona",
+        lands="**/w/acme/dashboards/",
+    )
 
     expect(page.get_by_test_id("now-waiting")).to_have_text("0")
     expect(page.get_by_test_id("section-volume")).to_be_visible()

@@ -3,22 +3,15 @@ link; the newcomer opens it in another browser, creates an account and lands in 
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
 from django.conf import settings
 
 from inbox.models import AuditEntry, Membership
+from tests.support.browser import off_loop, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 LIVE = 30_000  # ms: upper bound for a page to update; the assertion is that it does
-
-
-def in_thread(fn, *args, **kwargs):
-    """The ORM refuses Playwright's event-loop thread; ask from a plain thread."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(fn, *args, **kwargs).result()
 
 
 def _joined(workspace) -> tuple[str, str, bool]:
@@ -39,11 +32,7 @@ def test_admin_invites_and_the_invitee_joins(asgi_server, admin_user, workspace,
         "console",
         lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None,
     )
-    page.goto(asgi_server + "/accounts/login/")
-    page.get_by_label("Username").fill("adam")
-    page.get_by_label("Password").fill("pw-adam")
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(asgi_server + "/w/acme/")
+    sign_in(page, asgi_server + "/accounts/login/", "adam", lands=asgi_server + "/w/acme/")
     page.goto(asgi_server + "/w/acme/settings/")  # redirects admins to the members page
     page.wait_for_url(asgi_server + "/w/acme/settings/members/")
     page.evaluate("window.__sameDocument = true")
@@ -78,7 +67,7 @@ def test_admin_invites_and_the_invitee_joins(asgi_server, admin_user, workspace,
     other.wait_for_url(asgi_server + "/w/acme/", timeout=LIVE)
     expect(other.locator(".topbar__user")).to_have_text("nina")
 
-    assert in_thread(_joined, workspace) == ("manager", "nina@example.com", True)
+    assert off_loop(_joined, workspace) == ("manager", "nina@example.com", True)
 
     # The link was for one use only.
     third = browser.new_context().new_page()

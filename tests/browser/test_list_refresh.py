@@ -3,24 +3,18 @@ sends the last shown row's cursor; the server returns every row down to it)."""
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
 from inbox.models import Contact, Conversation
+from tests.support.browser import off_loop, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 LIVE = 30_000  # ms: upper bound for a live update to show; the assertion is that it shows
 PAGE = 50  # inbox.views.queries.LIST_LIMIT, in the server process
-
-
-def in_thread(fn, *args, **kwargs):
-    """ORM work off the Playwright thread (Django refuses it where an event loop runs)."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(fn, *args, **kwargs).result()
 
 
 def _conversations(workspace, channel, n: int, start: int = 0) -> list[int]:
@@ -45,13 +39,9 @@ def test_live_refresh_keeps_the_rows_load_more_added(
 ):
     from playwright.sync_api import expect
 
-    in_thread(_conversations, workspace, sms_channel, PAGE + 10)
+    off_loop(_conversations, workspace, sms_channel, PAGE + 10)
     page = browser.new_page(viewport={"width": 1280, "height": 800})
-    page.goto(asgi_server + "/")
-    page.get_by_label("Username").fill("alice")
-    page.get_by_label("Password").fill("pw-alice")
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(asgi_server + "/w/acme/")
+    sign_in(page, asgi_server + "/", "alice", lands=asgi_server + "/w/acme/")
     # Connected first, and the list settled: connecting fires a resync and the agent's
     # own presence event a list refresh, each re-fetching the first page; a click while
     # one is in flight waits for it and is dropped with the button it replaced.
@@ -66,7 +56,7 @@ def test_live_refresh_keeps_the_rows_load_more_added(
 
     # A new conversation arrives: the list re-fetches (the event the websocket client
     # fires for any workspace event) and shows it on top, with every loaded row kept.
-    in_thread(_conversations, workspace, sms_channel, 1, start=-1)
+    off_loop(_conversations, workspace, sms_channel, 1, start=-1)
     with page.expect_response(lambda r: "through=" in r.url and "/fragments/" in r.url):
         page.evaluate("document.body.dispatchEvent(new CustomEvent('inbox:list-changed'))")
     expect(rows).to_have_count(PAGE + 11, timeout=LIVE)

@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 
 from channels_sms import sandbox
+from tests.support.browser import sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -36,11 +37,7 @@ def test_customer_sms_and_reply_status_update_live(
     from playwright.sync_api import expect
 
     page = browser.new_page(viewport={"width": 1280, "height": 800})
-    page.goto(asgi_server + "/")
-    page.get_by_label("Username").fill("alice")
-    page.get_by_label("Password").fill("pw-alice")
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(asgi_server + "/w/acme/")
+    sign_in(page, asgi_server + "/", "alice", lands=asgi_server + "/w/acme/")
     expect(page.get_by_test_id("connection-status")).to_have_text("Live", timeout=LIVE)
     expect(page.get_by_test_id("conversation-row")).to_have_count(0)
     mark_page(page)

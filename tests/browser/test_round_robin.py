@@ -4,13 +4,12 @@ Redis and the Twilio sandbox as separate real processes."""
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
 from django.contrib.auth import get_user_model
 
 from channels_sms import sandbox
 from inbox.models import Membership, Team
+from tests.support.browser import off_loop, sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -19,13 +18,6 @@ pytestmark = [
 ]
 
 LIVE = 30_000
-
-
-def in_thread(fn, *args, **kwargs):
-    """Run ORM work off the test thread: Playwright's sync API keeps an event loop running
-    here, and Django refuses database calls from a thread with a running loop."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(fn, *args, **kwargs).result()
 
 
 def _set_up_team(workspace, agent, sms_channel):
@@ -44,11 +36,12 @@ def _all_online(workspace):
 def _login(browser, base, username):
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     page = context.new_page()
-    page.goto(base + "/accounts/login/?next=/w/acme/%3Fassignee%3Dme")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill("pw-" + username)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/w/acme/?assignee=me")
+    sign_in(
+        page,
+        base + "/accounts/login/?next=/w/acme/%3Fassignee%3Dme",
+        username,
+        lands="**/w/acme/?assignee=me",
+    )
     return page
 
 
@@ -57,14 +50,14 @@ def test_new_conversations_alternate_between_online_agents(
 ):
     from playwright.sync_api import expect
 
-    in_thread(_set_up_team, workspace, agent, sms_channel)
+    off_loop(_set_up_team, workspace, agent, sms_channel)
 
     alice_page = _login(browser, asgi_server, "alice")
     bob_page = _login(browser, asgi_server, "bob")
     for page in (alice_page, bob_page):
         expect(page.get_by_test_id("connection-status")).to_have_text("Live", timeout=LIVE)
         expect(page.get_by_test_id("conversation-row")).to_have_count(0)
-    in_thread(_all_online, workspace)
+    off_loop(_all_online, workspace)
 
     first = sandbox.simulate_inbound(sms_channel, "+14155550101", "First customer here")
     assert first.status_code == 200, first.response_text

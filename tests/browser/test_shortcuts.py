@@ -6,7 +6,6 @@ canned response, browser notifications for a customer message assigned to me and
 from __future__ import annotations
 
 import itertools
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.utils import timezone
@@ -15,6 +14,7 @@ from inbox.adapters import InboundMessage
 from inbox.models import CannedResponse, Conversation, Direction, Mention, Message
 from inbox.services import ingest
 from inbox.services.notes import add_note
+from tests.support.browser import off_loop, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,13 +31,6 @@ window.Notification = function (title, options) {
 window.Notification.permission = "granted";
 window.Notification.requestPermission = function () { return Promise.resolve("granted"); };
 """
-
-
-def off_loop(fn, *args):
-    """Run ORM work on a plain thread: Playwright's sync API keeps an event loop running
-    on this one, and Django refuses database calls from an async context."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(fn, *args).result()
 
 
 def customer_writes(channel, number: str, text: str):
@@ -79,11 +72,7 @@ def test_shortcuts_help_navigation_assign_resolve_and_canned(
     older, newer = off_loop(setup)
     page = browser.new_page(viewport={"width": 1280, "height": 800})
     page.add_init_script(RECORD_NOTIFICATIONS)
-    page.goto(asgi_server + "/")
-    page.get_by_label("Username").fill("alice")
-    page.get_by_label("Password").fill("pw-alice")
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(asgi_server + "/w/acme/")
+    sign_in(page, asgi_server + "/", "alice", lands=asgi_server + "/w/acme/")
     page.goto(f"{asgi_server}/w/acme/c/{newer.pk}/")
     expect(page.get_by_test_id("connection-status")).to_have_text("Live", timeout=LIVE)
 

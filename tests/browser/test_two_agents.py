@@ -11,7 +11,6 @@ socket dropped says so, then catches up from the database on reconnect.
 from __future__ import annotations
 
 import os
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,7 @@ import pytest
 from channels_rcs.sandbox import accounts, events, store
 from inbox import services
 from inbox.models import Message
+from tests.support.browser import off_loop, sign_in
 from tests.support.waiting import eventually
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -47,12 +47,6 @@ SOCKET_CONTROL = """
 """
 
 
-def off_loop(fn, *args):
-    """Playwright's sync API runs an event loop in this thread; the ORM refuses to run there."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(fn, *args).result()
-
-
 def screenshots_dir() -> Path | None:
     """DOCS_SCREENSHOTS=docs writes the README's pictures from a real run."""
     target = os.environ.get("DOCS_SCREENSHOTS")
@@ -63,11 +57,7 @@ def log_in(browser, base: str, username: str):
     context = browser.new_context(viewport=VIEWPORT)
     context.add_init_script(SOCKET_CONTROL)
     page = context.new_page()
-    page.goto(base + "/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill("pw-" + username)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(base + "/w/acme/")
+    sign_in(page, base + "/", username, lands=base + "/w/acme/")
     return page
 
 

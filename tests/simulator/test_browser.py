@@ -3,25 +3,19 @@
 from __future__ import annotations
 
 import os
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from channels_sms import sandbox
 from inbox import services
 from inbox.models import Conversation, Message
+from tests.support.browser import off_loop
 from tests.support.waiting import eventually
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 LIVE = 30_000  # ms: upper bound for a live update to show; the assertion is that it shows
 CUSTOMER = "+14155550164"
-
-
-def off_loop(fn, *args):
-    """Playwright's sync API runs an event loop in this thread; the ORM refuses to run there."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(fn, *args).result()
 
 
 def _reply_to_first_inbound(text: str) -> str:

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import os
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from channels_rcs.sandbox import accounts, store
 from inbox import services
 from inbox.models import Message, MessageStatus
+from tests.support.browser import off_loop
 from tests.support.waiting import eventually
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -31,12 +31,6 @@ CARD = {
         ],
     },
 }
-
-
-def off_loop(fn, *args):
-    """Playwright's sync API runs an event loop in this thread; the ORM refuses to run there."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(fn, *args).result()
 
 
 def wait_for(predicate, timeout: float = 30.0):

@@ -2,7 +2,8 @@
 
 Contact.attributes is schemaless JSON, so the definition's type is the only thing that
 keeps "42" and 42, or "2024-3-1" and "2024-03-01", from both ending up there. Every write
-goes through `coerce` so readers (the panel, exports, webhooks) can trust the stored type:
+is parsed by the definition's `form_field` and stored by `to_json` (`coerce` does both for
+one value), so readers (the panel, exports, webhooks) can trust the stored type:
 numbers as JSON numbers, dates as ISO strings, yes/no as booleans. Keys without a
 definition (imported, or from a deleted definition) are never dropped by an edit.
 """
@@ -105,7 +106,8 @@ def update_contact(
     known: list[ContactAttributeDefinition],
     actor,
 ) -> Contact:
-    """Save name, email and typed attributes at once (already coerced by `coerce`).
+    """Save name, email and typed attributes at once (values already stored-typed, as
+    `to_json` returns them).
 
     The row is locked so two agents saving different fields do not lose each other's
     keys; the change is audited (it is personal data) and announced on every thread of

@@ -44,7 +44,7 @@ def _form_response(request, membership, contact, form, *, status=200) -> HttpRes
     return render(request, f"workspace_settings/contacts/{template}", context, status=status)
 
 
-def _saved_response(request, membership, contact) -> HttpResponse:
+def _saved_response(request, membership, contact, known) -> HttpResponse:
     conversation = _conversation(membership, contact)
     if not request.htmx:
         flash.success(request, "Contact saved.")
@@ -56,10 +56,9 @@ def _saved_response(request, membership, contact) -> HttpResponse:
             reverse("inbox:conversation", args=[membership.workspace.slug, conversation.pk])
         )
     if conversation is None:
-        form = ContactEditForm(
-            contact=contact, known=contact_attributes.definitions(membership.workspace)
+        return _form_response(
+            request, membership, contact, ContactEditForm(contact=contact, known=known)
         )
-        return _form_response(request, membership, contact, form)
     response = render(
         request,
         "inbox/_side_panel.html",
@@ -99,4 +98,4 @@ def contact_edit(request: HttpRequest, slug: str, contact_id: int) -> HttpRespon
     except ValidationError as exc:
         form.add_error(None, exc)
         return _form_response(request, membership, contact, form, status=UNPROCESSABLE)
-    return _saved_response(request, membership, contact)
+    return _saved_response(request, membership, contact, known)
