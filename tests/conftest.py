@@ -26,6 +26,17 @@ settings.PASSWORD_HASHERS = [FAST_HASHER]
 settings.DATABASES["default"].get("OPTIONS", {}).pop("pool", None)
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A test that failed against a server or worker shows what they logged, since a CI
+    clone's log files are gone by the time anyone reads the failure."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.failed and call.when == "call":
+        for child in processes.running():
+            report.sections.append((f"{child.name} log (last lines)", child.tail(6000)))
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _flush_outlasts_a_deadlock():
     """A transactional test ends with TRUNCATE of every table. A worker or server process

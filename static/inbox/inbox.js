@@ -243,7 +243,14 @@
     clearTimeout(reconnectTimer);
     if (socket) return;
     var scheme = location.protocol === "https:" ? "wss://" : "ws://";
-    var ws = new WebSocket(scheme + location.host + (body.dataset.wsPath || "/ws/inbox/"));
+    var ws;
+    try {
+      ws = new WebSocket(scheme + location.host + (body.dataset.wsPath || "/ws/inbox/"));
+    } catch (e) {
+      // A refused URL (a proxy's port, a policy) throws instead of closing: keep trying.
+      retryLater();
+      return;
+    }
     socket = ws;
     ws.addEventListener("open", function () {
       if (ws !== socket) return;
@@ -281,11 +288,16 @@
         setConnection("offline", "Signed out — reload to sign in");
         return;
       }
-      setConnection("reconnecting", "Reconnecting…");
-      var delay = Math.min(30000, 500 * Math.pow(2, attempt)) * (0.5 + Math.random() / 2);
-      attempt += 1;
-      scheduleReconnect(delay);
+      retryLater();
     });
+  }
+
+  /* Exponential backoff with jitter, so a restarted server is not hit by every tab at once. */
+  function retryLater() {
+    setConnection("reconnecting", "Reconnecting…");
+    var delay = Math.min(30000, 500 * Math.pow(2, attempt)) * (0.5 + Math.random() / 2);
+    attempt += 1;
+    scheduleReconnect(delay);
   }
 
   /* The browser knows the network is back before any backoff timer does. */

@@ -38,6 +38,11 @@ SOCKET_CONTROL = """
     const target = window.__blockSockets ? "ws://127.0.0.1:9/blocked" : url;
     const ws = protocols === undefined ? new Native(target) : new Native(target, protocols);
     window.__sockets.push(ws);
+    // What the socket went through, for a failing test's report (see live()).
+    const t0 = Date.now();
+    ws.addEventListener("open", () => console.log(`socket open ${target} +${Date.now() - t0}ms`));
+    ws.addEventListener("close", (e) =>
+      console.log(`socket closed ${target} code=${e.code} +${Date.now() - t0}ms`));
     return ws;
   }
   Tracked.prototype = Native.prototype;
@@ -57,6 +62,9 @@ def log_in(browser, base: str, username: str):
     context = browser.new_context(viewport=VIEWPORT)
     context.add_init_script(SOCKET_CONTROL)
     page = context.new_page()
+    page.console_lines = []
+    page.on("console", lambda m: page.console_lines.append(f"{m.type}: {m.text}"))
+    page.on("pageerror", lambda e: page.console_lines.append(f"page error: {e}"))
     sign_in(page, base + "/", username, lands=base + "/w/acme/")
     return page
 
@@ -64,7 +72,11 @@ def log_in(browser, base: str, username: str):
 def live(page) -> None:
     from playwright.sync_api import expect
 
-    expect(page.get_by_test_id("connection-status")).to_have_text("Live", timeout=LIVE)
+    try:
+        expect(page.get_by_test_id("connection-status")).to_have_text("Live", timeout=LIVE)
+    except AssertionError as exc:
+        console = "\n".join(getattr(page, "console_lines", [])[-40:])
+        raise AssertionError(f"{exc}\nthe page's console, last lines:\n{console}") from None
 
 
 def mark_page(page) -> None:

@@ -44,13 +44,17 @@ def offline_business(settings, workspace):
 def _deliveries_stay_in_this_process(request, monkeypatch):
     """In-process tests drive delivery themselves (deliver_until_settled) against their
     live_server; a session Celery worker from another module, configured for a different
-    server, must not grab the task first. Tests with a worker keep the real path."""
+    server, must not grab the message first. Such a worker would send it with its own
+    server's status-callback URL, so the delivery reports a test fires would be applied
+    there, later, instead of by this test's live_server. Both ways in are closed: the
+    per-message task and the batch drain's kick. Tests with a worker keep the real path."""
     if "celery_worker" in request.fixturenames:
         return
-    from inbox.services import delivery, sending
+    from inbox.services import delivery, delivery_batch, sending
 
     def leave_queued(message_id) -> None:
         return None
 
     monkeypatch.setattr(sending, "enqueue_delivery", leave_queued)
     monkeypatch.setattr(delivery, "enqueue_delivery", leave_queued)
+    monkeypatch.setattr(delivery_batch, "kick", lambda: None)

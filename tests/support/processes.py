@@ -41,8 +41,18 @@ def child_env(**extra: str) -> dict[str, str]:
     return env
 
 
+_started: list[Child] = []
+
+
 def _child(args: list[str], env: dict[str, str], name: str) -> Child:
-    return Child(f"test-{name}-{os.getpid()}", args, env, ROOT / ".data")
+    child = Child(f"test-{name}-{os.getpid()}", args, env, ROOT / ".data")
+    _started.append(child)
+    return child
+
+
+def running() -> list[Child]:
+    """The servers and workers alive now: a failing test's report shows their logs."""
+    return [child for child in _started if child.alive()]
 
 
 def start_worker(
