@@ -47,12 +47,11 @@ from inbox.models import (
     MessageStatusEvent,
     OrphanStatus,
 )
-from inbox.models.message import STATUS_RANK
 from inbox.throttle import Slot, Throttled, Throughput, reserve_slot, reserve_slots, wait_for
 
 from . import delivery
 from .consent import opt_out_reason, record_consent
-from .statuses import _TIME_FIELD, adopt_orphans, transition
+from .statuses import adopt_orphans, advance, transition
 
 log = logging.getLogger(__name__)
 
@@ -313,9 +312,7 @@ def record(outcomes: list[tuple[Claimed, SendResult | Exception, datetime]]) -> 
             for message in locked:
                 result, at = accepted[message.pk]
                 message.provider_message_id = result.provider_message_id
-                applies = STATUS_RANK[result.status] > STATUS_RANK[message.status] and (
-                    message.status != MessageStatus.FAILED
-                )
+                applies = advance(message, result.status, at=at) is not None
                 events.append(
                     MessageStatusEvent(
                         message=message,
@@ -327,10 +324,6 @@ def record(outcomes: list[tuple[Claimed, SendResult | Exception, datetime]]) -> 
                     )
                 )
                 if applies:
-                    message.status = result.status
-                    time_field = _TIME_FIELD.get(result.status)
-                    if time_field and getattr(message, time_field) is None:
-                        setattr(message, time_field, at)
                     realtime.message_changed(message)
                     counts["sent"] += 1
             MessageStatusEvent.objects.bulk_create(events)

@@ -22,6 +22,44 @@ _TIME_FIELD = {
 }
 
 
+def advance(
+    message: Message,
+    status: str,
+    *,
+    at: datetime,
+    error_code: str = "",
+    error_message: str = "",
+    force: bool = False,
+) -> list[str] | None:
+    """The status ladder's rule, applied to the row in memory only: the fields it changed,
+    or None when the move does not apply (backwards, or a late success over a failure).
+
+    One rule for both writers: `transition` saves one row, and the batch drain applies it
+    to a hundred rows before writing them in one statement.
+    """
+    current = message.status
+    applies = force or STATUS_RANK[status] > STATUS_RANK[current]
+    # A late success never overwrites a failure; a read receipt after failure is still a read.
+    if not force and current == MessageStatus.FAILED and status != MessageStatus.READ:
+        applies = False
+    if not applies:
+        return None
+    message.status = status
+    fields = ["status"]
+    time_field = _TIME_FIELD.get(status)
+    if time_field and (force or getattr(message, time_field) is None):
+        setattr(message, time_field, at)
+        fields.append(time_field)
+    if status == MessageStatus.FAILED:
+        message.error_code = error_code
+        message.error_message = error_message
+        fields += ["error_code", "error_message"]
+    elif force:
+        message.error_code = message.error_message = ""
+        fields += ["error_code", "error_message"]
+    return fields
+
+
 def transition(
     message: Message,
     status: str,
@@ -41,11 +79,9 @@ def transition(
     The caller holds the row (select_for_update) inside a transaction.
     """
     at = at or timezone.now()
-    current = message.status
-    applies = force or STATUS_RANK[status] > STATUS_RANK[current]
-    # A late success never overwrites a failure; a read receipt after failure is still a read.
-    if not force and current == MessageStatus.FAILED and status != MessageStatus.READ:
-        applies = False
+    fields = advance(
+        message, status, at=at, error_code=error_code, error_message=error_message, force=force
+    )
     MessageStatusEvent.objects.create(
         message=message,
         status=status,
@@ -53,27 +89,14 @@ def transition(
         error_code=error_code,
         error_message=error_message,
         source=source,
-        applied=applies,
+        applied=fields is not None,
         raw=raw or {},
     )
-    if not applies:
+    if fields is None:
         if also:
             message.save(update_fields=list(also))
         return False
-    message.status = status
-    fields = ["status", *also]
-    time_field = _TIME_FIELD.get(status)
-    if time_field and (force or getattr(message, time_field) is None):
-        setattr(message, time_field, at)
-        fields.append(time_field)
-    if status == MessageStatus.FAILED:
-        message.error_code = error_code
-        message.error_message = error_message
-        fields += ["error_code", "error_message"]
-    elif force:
-        message.error_code = message.error_message = ""
-        fields += ["error_code", "error_message"]
-    message.save(update_fields=fields)
+    message.save(update_fields=[*fields, *also])
     realtime.message_changed(message)
     return True
 
