@@ -172,6 +172,7 @@ def start_profiler(
     argv = [
         pyspy, "record", "--pid", str(pid), "--duration", str(int(seconds)), "--rate", "200",
         "--format", "raw", "--output", str(out), "--nonblocking",
+        "--gil",  # only the thread holding the GIL: CPU, not threads asleep in a wait
     ]  # fmt: skip
     if subprocesses:
         argv.append("--subprocesses")
@@ -296,7 +297,7 @@ def _frame(raw: str) -> str:
 
 
 def summarize_profile(path: Path, top: int = 20) -> dict[str, list[tuple[str, float]]]:
-    """Shares of the busy samples (py-spy raw, idle threads excluded): inclusive (stack
+    """Shares of the samples (py-spy raw, GIL holder only): inclusive (stack
     contains the function) and self (the function is on top)."""
     if not path.exists():
         return {}
@@ -397,7 +398,7 @@ def report(args, result: dict, enq: dict, cpu: dict, profile: dict, info: dict) 
         if not summary:
             continue
         lines += [
-            f"py-spy of {who} ({args.profile:.0f} s at 200 Hz, idle threads excluded; share "
+            f"py-spy of {who} ({args.profile:.0f} s at 200 Hz, GIL holder only; share "
             "of busy samples):",
             "",
             "| inclusive | share | self | share |",

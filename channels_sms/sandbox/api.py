@@ -17,6 +17,8 @@ import binascii
 import json
 import secrets
 import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
 
@@ -56,7 +58,25 @@ def _enabled() -> None:
         raise Http404("the SMS sandbox is disabled")
 
 
-def _error(account_sid: str, status: int, code: int, **fmt) -> JsonResponse:
+@dataclass
+class Answer:
+    """What the API answers, before a web framework writes it: the Django views and the
+    lean ASGI route (asgi.py) both write these."""
+
+    status: int
+    body: dict
+    content_type: str = "application/json"
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def _response(answer: Answer) -> JsonResponse:
+    response = JsonResponse(answer.body, status=answer.status, content_type=answer.content_type)
+    for name, value in answer.headers.items():
+        response[name] = value
+    return response
+
+
+def _error(account_sid: str, status: int, code: int, **fmt) -> Answer:
     """An error body in the account's chosen shape (both are what Twilio's SDK reads)."""
     message = _MESSAGES.get(code, reason_for(code)).format(**fmt)
     more_info = f"https://www.twilio.com/docs/errors/{code}"
@@ -69,17 +89,16 @@ def _error(account_sid: str, status: int, code: int, **fmt) -> JsonResponse:
             "code": code,
             "detail": message,
         }
-        response = JsonResponse(body, status=status, content_type="application/problem+json")
+        answer = Answer(status, body, content_type="application/problem+json")
     else:
         body = {"code": code, "message": message, "more_info": more_info, "status": status}
-        response = JsonResponse(body, status=status)
+        answer = Answer(status, body)
     if status == 429:
-        response["Retry-After"] = str(store.controls(account_sid).get("retry_after", 1))
-    return response
+        answer.headers["Retry-After"] = str(store.controls(account_sid).get("retry_after", 1))
+    return answer
 
 
-def _basic_auth(request: HttpRequest) -> tuple[str, str]:
-    header = request.headers.get("Authorization", "")
+def _basic_auth(header: str) -> tuple[str, str]:
     if not header.lower().startswith("basic "):
         return "", ""
     try:
@@ -90,17 +109,17 @@ def _basic_auth(request: HttpRequest) -> tuple[str, str]:
     return sid, token
 
 
-def _authenticated(request: HttpRequest, account_sid: str | None = None) -> str | None:
-    sid, token = _basic_auth(request)
+def _authenticated(authorization: str, account_sid: str | None = None) -> str | None:
+    sid, token = _basic_auth(authorization)
     if account_sid is not None and sid != account_sid:
         return None
     return sid if accounts.authenticate(sid, token) else None
 
 
-def _unauthorized() -> JsonResponse:
-    response = _error("", 401, 20003)
-    response["WWW-Authenticate"] = 'Basic realm="Twilio API"'
-    return response
+def _unauthorized() -> Answer:
+    answer = _error("", 401, 20003)
+    answer.headers["WWW-Authenticate"] = 'Basic realm="Twilio API"'
+    return answer
 
 
 def _public(message: dict) -> dict:
@@ -141,25 +160,44 @@ def _segments(body: str) -> str:
     return str(count(body).segments)
 
 
-@csrf_exempt
-@require_http_methods(["POST"])
-def create_message(request: HttpRequest, account_sid: str) -> HttpResponse:
-    _enabled()
-    if _authenticated(request, account_sid) is None:
+@dataclass
+class Send:
+    """A send that passed authentication, with the state its checks read. The provider's
+    latency falls between `begin` and `finish`, so each front end waits it its own way
+    (a sleeping thread under WSGI, a timer on the event loop under ASGI)."""
+
+    account_sid: str
+    controls: dict
+    pending: dict[str, int]
+    blocked: bool
+    latency: float  # seconds
+
+
+def field_value(form: Mapping[str, list[str]], name: str) -> str:
+    """A form field as Django's QueryDict.get reads it: the last value, or ""."""
+    values = form.get(name) or [""]
+    return values[-1]
+
+
+def begin(account_sid: str, authorization: str, to: str) -> Send | Answer:
+    """Authenticate a send and read its state: one Redis round trip once the pair is known."""
+    if _authenticated(authorization, account_sid) is None:
         return _unauthorized()
-    form = request.POST
-    to, from_, body = form.get("To", ""), form.get("From", ""), form.get("Body", "")
-    # One Redis round trip for the state a send reads; a failure is only taken (atomically)
-    # when one is pending.
     controls, pending, blocked = store.send_state(account_sid, to)
-    if controls.get("latency_ms"):
-        time.sleep(int(controls["latency_ms"]) / 1000)
-    if pending["429"] and store.take_failure(account_sid, "429"):
+    latency = int(controls.get("latency_ms") or 0) / 1000
+    return Send(account_sid, controls, pending, blocked, latency)
+
+
+def finish(send: Send, form: Mapping[str, list[str]]) -> Answer:
+    """Check the send as Twilio does, in Twilio's order, then accept it."""
+    account_sid, controls = send.account_sid, send.controls
+    to, from_, body = field_value(form, "To"), field_value(form, "From"), field_value(form, "Body")
+    if send.pending["429"] and store.take_failure(account_sid, "429"):
         return _error(account_sid, 429, 20429)
-    if pending["500"] and store.take_failure(account_sid, "500"):
+    if send.pending["500"] and store.take_failure(account_sid, "500"):
         return _error(account_sid, 500, 20500)
-    media_urls = form.getlist("MediaUrl")
-    service = form.get("MessagingServiceSid", "")
+    media_urls = list(form.get("MediaUrl") or [])
+    service = field_value(form, "MessagingServiceSid")
     if not to:
         return _error(account_sid, 400, 21604)
     if not from_ and not service:
@@ -179,7 +217,7 @@ def create_message(request: HttpRequest, account_sid: str) -> HttpResponse:
     special = magic.behaviour(to)
     if special.http_status:
         return _error(account_sid, special.http_status, special.code, to=to)
-    if blocked:
+    if send.blocked:
         return _error(account_sid, 400, 21610)
     now = _now()
     message = {
@@ -193,24 +231,37 @@ def create_message(request: HttpRequest, account_sid: str) -> HttpResponse:
         "status": "accepted" if service else "queued",
         "num_segments": "0" if service else _segments(body),
         "direction": "outbound-api",
-        "status_callback": form.get("StatusCallback", ""),
+        "status_callback": field_value(form, "StatusCallback"),
         "date_created": now,
         "date_updated": now,
         "date_sent": None,
     }
     store.save_sent(message)
     callbacks.schedule(message, controls)
-    return JsonResponse(_public(message), status=201)
+    return Answer(201, _public(message))
+
+
+@csrf_exempt
+@require_http_methods(["POST"])
+def create_message(request: HttpRequest, account_sid: str) -> HttpResponse:
+    _enabled()
+    form = {key: request.POST.getlist(key) for key in request.POST}
+    send = begin(account_sid, request.headers.get("Authorization", ""), field_value(form, "To"))
+    if isinstance(send, Answer):
+        return _response(send)
+    if send.latency:
+        time.sleep(send.latency)
+    return _response(finish(send, form))
 
 
 @require_http_methods(["GET"])
 def fetch_message(request: HttpRequest, account_sid: str, message_sid: str) -> HttpResponse:
     _enabled()
-    if _authenticated(request, account_sid) is None:
-        return _unauthorized()
+    if _authenticated(request.headers.get("Authorization", ""), account_sid) is None:
+        return _response(_unauthorized())
     message = store.get_message(message_sid)
     if message is None or message["account_sid"] != account_sid:
-        return _error(account_sid, 404, 20404)
+        return _response(_error(account_sid, 404, 20404))
     return JsonResponse(_public(message))
 
 
@@ -218,8 +269,8 @@ def fetch_message(request: HttpRequest, account_sid: str, message_sid: str) -> H
 def fetch_account(request: HttpRequest, account_sid: str) -> HttpResponse:
     """The Account resource, as the connection test on the settings page reads it."""
     _enabled()
-    if _authenticated(request, account_sid) is None:
-        return _unauthorized()
+    if _authenticated(request.headers.get("Authorization", ""), account_sid) is None:
+        return _response(_unauthorized())
     return JsonResponse(
         {
             "sid": account_sid,
@@ -260,9 +311,9 @@ def _state(account_sid: str) -> dict:
 @require_http_methods(["GET", "POST"])
 def control(request: HttpRequest) -> HttpResponse:
     _enabled()
-    account_sid = _authenticated(request)
+    account_sid = _authenticated(request.headers.get("Authorization", ""))
     if account_sid is None:
-        return _unauthorized()
+        return _response(_unauthorized())
     if request.method == "POST":
         try:
             body = json.loads(request.body or b"{}")

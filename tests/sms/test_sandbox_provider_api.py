@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import base64
 import re
+import time
+from urllib.parse import urlencode, urlsplit
 
 import httpx
 import pytest
 
 from channels_sms import sandbox
-from channels_sms.sandbox import accounts
+from channels_sms.sandbox import accounts, store
 from inbox import services
 
 from .conftest import CUSTOMER, OUR_NUMBER
@@ -107,3 +110,93 @@ def test_a_verified_token_is_remembered_briefly_and_a_new_one_works_at_once(
     assert not accounts.authenticate(sid, old)
     assert not accounts.authenticate(sid, "")
     accounts.forget_verified()
+
+
+# Each case: (form, what to arrange first). Answers are compared field by field, except
+# what is fresh per message (sid, dates, uri).
+FRESH = {"sid", "date_created", "date_updated", "uri", "subresource_uris"}
+MMS = [("To", CUSTOMER), ("From", OUR_NUMBER), ("MediaUrl", "https://example.com/a.png"),
+       ("MediaUrl", "https://example.com/b.png")]  # fmt: skip
+CASES = [
+    ("sms", [("To", CUSTOMER), ("From", OUR_NUMBER), ("Body", "hello")], None),
+    ("unicode", [("To", CUSTOMER), ("From", OUR_NUMBER), ("Body", "Olá 👋")], None),
+    ("mms", MMS, None),
+    ("last To wins", [("To", "12"), ("To", CUSTOMER), ("From", OUR_NUMBER), ("Body", "x")], None),
+    ("no body", [("To", CUSTOMER), ("From", OUR_NUMBER)], None),
+    ("no from", [("To", CUSTOMER), ("Body", "x")], None),
+    ("bad to", [("To", "12"), ("From", OUR_NUMBER), ("Body", "x")], None),
+    ("too long", [("To", CUSTOMER), ("From", OUR_NUMBER), ("Body", "x" * 1601)], None),
+    ("blocked", [("To", CUSTOMER), ("From", OUR_NUMBER), ("Body", "x")], "block"),
+    ("rate limited", [("To", CUSTOMER), ("From", OUR_NUMBER), ("Body", "x")], "429"),
+    ("problem shape", [("To", "12"), ("From", OUR_NUMBER), ("Body", "x")], "rfc9457"),
+    ("bad token", [("To", CUSTOMER), ("From", OUR_NUMBER), ("Body", "x")], "bad token"),
+]
+
+
+def _arrange(sid: str, setup: str | None) -> None:
+    sandbox.reset(sid)
+    sandbox.set_controls(sid, callbacks="manual")
+    if setup == "block":
+        store.block(sid, CUSTOMER)
+    elif setup == "429":
+        sandbox.fail_next(sid, "429", 1)
+    elif setup == "rfc9457":
+        sandbox.set_controls(sid, error_format="rfc9457")
+
+
+def _comparable(status: int, headers, body: dict) -> tuple:
+    kept = {k: v for k, v in body.items() if k not in FRESH}
+    named = ("content-type", "retry-after", "www-authenticate")
+    return status, {h: headers.get(h) for h in named}, kept
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_send_answers_the_same_on_the_lean_route_and_through_django(
+    asgi_server, live_settings, workspace, client
+):
+    channel = services.create_channel(
+        workspace, kind="sms", name="SMS", config=sandbox.channel_config(OUR_NUMBER)
+    )
+    sid, token = channel.config["account_sid"], channel.secrets["auth_token"]
+    url = f"{sandbox.api_base_url()}/2010-04-01/Accounts/{sid}/Messages.json"
+    assert url.startswith(asgi_server)
+    for name, form, setup in CASES:
+        secret = "f" * 32 if setup == "bad token" else token
+        _arrange(sid, setup)
+        fields: dict[str, list[str]] = {}
+        for key, value in form:  # repeated keys keep their order, as on the wire
+            fields.setdefault(key, []).append(value)
+        lean = httpx.post(url, data=fields, auth=(sid, secret))
+        _arrange(sid, setup)
+        full = client.post(
+            urlsplit(url).path,
+            urlencode(form),
+            content_type="application/x-www-form-urlencoded",
+            HTTP_AUTHORIZATION="Basic " + base64.b64encode(f"{sid}:{secret}".encode()).decode(),
+        )
+        assert _comparable(lean.status_code, lean.headers, lean.json()) == _comparable(
+            full.status_code, full.headers, full.json()
+        ), name
+        if lean.status_code == 201:  # accepted, and kept as the provider's record
+            assert store.get_message(lean.json()["sid"])["body"] == lean.json()["body"]
+    sandbox.reset(sid)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_lean_route_waits_the_configured_latency_and_refuses_a_huge_body(
+    asgi_server, live_settings, workspace, settings
+):
+    channel = services.create_channel(
+        workspace, kind="sms", name="SMS", config=sandbox.channel_config(OUR_NUMBER)
+    )
+    sid, token = channel.config["account_sid"], channel.secrets["auth_token"]
+    url = f"{sandbox.api_base_url()}/2010-04-01/Accounts/{sid}/Messages.json"
+    sandbox.set_controls(sid, callbacks="manual", latency_ms=300)
+    form = {"To": CUSTOMER, "From": OUR_NUMBER, "Body": "slow provider"}
+    started = time.monotonic()
+    assert httpx.post(url, data=form, auth=(sid, token)).status_code == 201
+    assert time.monotonic() - started >= 0.3  # a lower bound: the provider's own wait
+
+    huge = httpx.post(url, data={**form, "Body": "x" * 3_000_000}, auth=(sid, token))
+    assert huge.status_code == 413 and huge.json()["code"] == 413
+    sandbox.reset(sid)
