@@ -144,6 +144,15 @@ def _arrange(sid: str, setup: str | None) -> None:
         sandbox.set_controls(sid, error_format="rfc9457")
 
 
+def _account(workspace) -> tuple[str, str, str]:
+    """A sandbox account's sid and token, and its Messages.json URL on the ASGI server."""
+    channel = services.create_channel(
+        workspace, kind="sms", name="SMS", config=sandbox.channel_config(OUR_NUMBER)
+    )
+    sid, token = channel.config["account_sid"], channel.secrets["auth_token"]
+    return sid, token, f"{sandbox.api_base_url()}/2010-04-01/Accounts/{sid}/Messages.json"
+
+
 def _comparable(status: int, headers, body: dict) -> tuple:
     kept = {k: v for k, v in body.items() if k not in FRESH}
     named = ("content-type", "retry-after", "www-authenticate")
@@ -154,11 +163,7 @@ def _comparable(status: int, headers, body: dict) -> tuple:
 def test_a_send_answers_the_same_on_the_lean_route_and_through_django(
     asgi_server, live_settings, workspace, client
 ):
-    channel = services.create_channel(
-        workspace, kind="sms", name="SMS", config=sandbox.channel_config(OUR_NUMBER)
-    )
-    sid, token = channel.config["account_sid"], channel.secrets["auth_token"]
-    url = f"{sandbox.api_base_url()}/2010-04-01/Accounts/{sid}/Messages.json"
+    sid, token, url = _account(workspace)
     assert url.startswith(asgi_server)
     for name, form, setup in CASES:
         secret = "f" * 32 if setup == "bad token" else token
@@ -184,13 +189,9 @@ def test_a_send_answers_the_same_on_the_lean_route_and_through_django(
 
 @pytest.mark.django_db(transaction=True)
 def test_the_lean_route_waits_the_configured_latency_and_refuses_a_huge_body(
-    asgi_server, live_settings, workspace, settings
+    asgi_server, live_settings, workspace
 ):
-    channel = services.create_channel(
-        workspace, kind="sms", name="SMS", config=sandbox.channel_config(OUR_NUMBER)
-    )
-    sid, token = channel.config["account_sid"], channel.secrets["auth_token"]
-    url = f"{sandbox.api_base_url()}/2010-04-01/Accounts/{sid}/Messages.json"
+    sid, token, url = _account(workspace)
     sandbox.set_controls(sid, callbacks="manual", latency_ms=300)
     form = {"To": CUSTOMER, "From": OUR_NUMBER, "Body": "slow provider"}
     started = time.monotonic()
