@@ -61,6 +61,10 @@ def _off_loop(fn, *args):
     return sync_to_async(call, thread_sensitive=False)()
 
 
+class ClientGone(Exception):
+    """The caller hung up before its request was read: nothing to answer."""
+
+
 async def _read_body(receive) -> bytes | None:
     """The request body, or None past Django's upload limit."""
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
@@ -68,7 +72,7 @@ async def _read_body(receive) -> bytes | None:
     while True:
         event = await receive()
         if event["type"] == "http.disconnect":
-            return b""
+            raise ClientGone
         chunk = event.get("body", b"")
         size += len(chunk)
         if limit is not None and size > limit:
@@ -91,7 +95,10 @@ async def _write(send, answer: api.Answer) -> None:
 
 async def create_message(scope, receive, send, account_sid: str) -> None:
     """POST Messages.json: the same two steps as api.create_message, latency on the loop."""
-    raw = await _read_body(receive)
+    try:
+        raw = await _read_body(receive)
+    except ClientGone:
+        return
     if raw is None:
         too_large = {"code": 413, "message": "Request body too large", "status": 413}
         return await _write(send, api.Answer(413, too_large))
