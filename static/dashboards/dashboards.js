@@ -34,7 +34,14 @@
 
   function connect() {
     var scheme = location.protocol === "https:" ? "wss://" : "ws://";
-    socket = new WebSocket(scheme + location.host + "/ws/inbox/");
+    try {
+      socket = new WebSocket(scheme + location.host + "/ws/inbox/");
+    } catch (e) {
+      // A refused URL (a proxy's port, a policy) throws instead of closing: keep trying.
+      socket = null;
+      retryLater();
+      return;
+    }
     socket.addEventListener("open", function () {
       attempt = 0;
       setConnection("live", "Live");
@@ -57,11 +64,16 @@
         setConnection("offline", "Signed out — reload to sign in");
         return;
       }
-      setConnection("reconnecting", "Reconnecting…");
-      var delay = Math.min(30000, 500 * Math.pow(2, attempt)) * (0.5 + Math.random() / 2);
-      attempt += 1;
-      setTimeout(connect, delay);
+      retryLater();
     });
+  }
+
+  /* Exponential backoff with jitter, as the inbox's socket does. */
+  function retryLater() {
+    setConnection("reconnecting", "Reconnecting…");
+    var delay = Math.min(30000, 500 * Math.pow(2, attempt)) * (0.5 + Math.random() / 2);
+    attempt += 1;
+    setTimeout(connect, delay);
   }
 
   connect();
