@@ -76,12 +76,17 @@ def _response(answer: Answer) -> JsonResponse:
     return response
 
 
-def _error(account_sid: str, status: int, code: int, **fmt) -> Answer:
-    """An error body in the account's chosen shape (both are what Twilio's SDK reads)."""
+def _error(
+    account_sid: str, status: int, code: int, *, controls: dict | None = None, **fmt
+) -> Answer:
+    """An error body in the account's chosen shape (both are what Twilio's SDK reads).
+
+    `controls`: the account's, when the caller has read them already (a send has)."""
+    if controls is None:
+        controls = store.controls(account_sid) if account_sid else {}
     message = _MESSAGES.get(code, reason_for(code)).format(**fmt)
     more_info = f"https://www.twilio.com/docs/errors/{code}"
-    shape = store.controls(account_sid).get("error_format") if account_sid else "legacy"
-    if shape == "rfc9457":
+    if controls.get("error_format") == "rfc9457":
         body = {
             "type": more_info,
             "title": _TITLES.get(status, "Error"),
@@ -94,7 +99,7 @@ def _error(account_sid: str, status: int, code: int, **fmt) -> Answer:
         body = {"code": code, "message": message, "more_info": more_info, "status": status}
         answer = Answer(status, body)
     if status == 429:
-        answer.headers["Retry-After"] = str(store.controls(account_sid).get("retry_after", 1))
+        answer.headers["Retry-After"] = str(controls.get("retry_after", 1))
     return answer
 
 
@@ -114,6 +119,11 @@ def _authenticated(authorization: str, account_sid: str | None = None) -> str | 
     if account_sid is not None and sid != account_sid:
         return None
     return sid if accounts.authenticate(sid, token) else None
+
+
+def _caller(request: HttpRequest, account_sid: str | None = None) -> str | None:
+    """The authenticated account of a Django request (`account_sid`: the one it must be)."""
+    return _authenticated(request.headers.get("Authorization", ""), account_sid)
 
 
 def _unauthorized() -> Answer:
@@ -191,34 +201,38 @@ def begin(account_sid: str, authorization: str, to: str) -> Send | Answer:
 def finish(send: Send, form: Mapping[str, list[str]]) -> Answer:
     """Check the send as Twilio does, in Twilio's order, then accept it."""
     account_sid, controls = send.account_sid, send.controls
+
+    def error(status: int, code: int, **fmt) -> Answer:
+        return _error(account_sid, status, code, controls=controls, **fmt)
+
     to, from_, body = field_value(form, "To"), field_value(form, "From"), field_value(form, "Body")
     if send.pending["429"] and store.take_failure(account_sid, "429"):
-        return _error(account_sid, 429, 20429)
+        return error(429, 20429)
     if send.pending["500"] and store.take_failure(account_sid, "500"):
-        return _error(account_sid, 500, 20500)
+        return error(500, 20500)
     media_urls = list(form.get("MediaUrl") or [])
     service = field_value(form, "MessagingServiceSid")
     if not to:
-        return _error(account_sid, 400, 21604)
+        return error(400, 21604)
     if not from_ and not service:
-        return _error(account_sid, 400, 21603)
+        return error(400, 21603)
     if not body and not media_urls:
-        return _error(account_sid, 400, 21602)
+        return error(400, 21602)
     if len(body) > MAX_BODY:
-        return _error(account_sid, 400, 21617)
+        return error(400, 21617)
     if len(media_urls) > MAX_MEDIA:
-        return _error(account_sid, 400, 21623)
+        return error(400, 21623)
     try:
         valid_to = to_e164(to) == to
     except InvalidPhoneNumber:
         valid_to = False
     if not valid_to:
-        return _error(account_sid, 400, 21211, to=to)
+        return error(400, 21211, to=to)
     special = magic.behaviour(to)
     if special.http_status:
-        return _error(account_sid, special.http_status, special.code, to=to)
+        return error(special.http_status, special.code, to=to)
     if send.blocked:
-        return _error(account_sid, 400, 21610)
+        return error(400, 21610)
     now = _now()
     message = {
         "sid": ("MM" if media_urls else "SM") + secrets.token_hex(16),
@@ -257,7 +271,7 @@ def create_message(request: HttpRequest, account_sid: str) -> HttpResponse:
 @require_http_methods(["GET"])
 def fetch_message(request: HttpRequest, account_sid: str, message_sid: str) -> HttpResponse:
     _enabled()
-    if _authenticated(request.headers.get("Authorization", ""), account_sid) is None:
+    if _caller(request, account_sid) is None:
         return _response(_unauthorized())
     message = store.get_message(message_sid)
     if message is None or message["account_sid"] != account_sid:
@@ -269,7 +283,7 @@ def fetch_message(request: HttpRequest, account_sid: str, message_sid: str) -> H
 def fetch_account(request: HttpRequest, account_sid: str) -> HttpResponse:
     """The Account resource, as the connection test on the settings page reads it."""
     _enabled()
-    if _authenticated(request.headers.get("Authorization", ""), account_sid) is None:
+    if _caller(request, account_sid) is None:
         return _response(_unauthorized())
     return JsonResponse(
         {
@@ -311,7 +325,7 @@ def _state(account_sid: str) -> dict:
 @require_http_methods(["GET", "POST"])
 def control(request: HttpRequest) -> HttpResponse:
     _enabled()
-    account_sid = _authenticated(request.headers.get("Authorization", ""))
+    account_sid = _caller(request)
     if account_sid is None:
         return _response(_unauthorized())
     if request.method == "POST":

@@ -93,7 +93,7 @@ async def _write(send, answer: api.Answer) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-async def create_message(scope, receive, send, account_sid: str) -> None:
+async def create_message(receive, send, account_sid: str, headers: dict[bytes, bytes]) -> None:
     """POST Messages.json: the same two steps as api.create_message, latency on the loop."""
     try:
         raw = await _read_body(receive)
@@ -103,7 +103,6 @@ async def create_message(scope, receive, send, account_sid: str) -> None:
         too_large = {"code": 413, "message": "Request body too large", "status": 413}
         return await _write(send, api.Answer(413, too_large))
     form = parse_qs(raw.decode("utf-8", errors="replace"), keep_blank_values=True)
-    headers = dict(scope["headers"])
     authorization = headers.get(b"authorization", b"").decode("latin-1")
     step = await _off_loop(api.begin, account_sid, authorization, api.field_value(form, "To"))
     if isinstance(step, api.Send):
@@ -113,13 +112,12 @@ async def create_message(scope, receive, send, account_sid: str) -> None:
     await _write(send, step)
 
 
-def _is_send(scope) -> str | None:
+def _is_send(scope, headers: dict[bytes, bytes]) -> str | None:
     """The account of a form-encoded send the lean route answers, else None."""
     match = _SEND.match(scope.get("path", ""))
     if not match or scope.get("method") != "POST" or not settings.SMS_SANDBOX_ENABLED:
         return None
-    content_type = dict(scope["headers"]).get(b"content-type", b"")
-    return match.group(1) if content_type.startswith(_FORM) else None
+    return match.group(1) if headers.get(b"content-type", b"").startswith(_FORM) else None
 
 
 def with_provider_api(app):
@@ -128,9 +126,10 @@ def with_provider_api(app):
 
     async def application(scope, receive, send) -> None:
         if scope["type"] == "http" and scope.get("path", "").startswith(PATH_PREFIX):
-            account_sid = _is_send(scope)
+            headers = dict(scope["headers"])
+            account_sid = _is_send(scope, headers)
             if account_sid is not None:
-                return await create_message(scope, receive, send, account_sid)
+                return await create_message(receive, send, account_sid, headers)
             return await provider_api(scope, receive, send)
         return await app(scope, receive, send)
 
