@@ -12,11 +12,13 @@ import email.utils
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
+import aiohttp
 import httpx
 
 from inbox.adapters import PermanentSendError, TransientSendError
-from inbox.http import shared_client
+from inbox.http import basic_auth, shared_async_session, shared_client
 
 from .errors import is_retryable, reason_for
 
@@ -38,6 +40,11 @@ class Credentials:
 def http_client() -> httpx.Client:
     """The process's pooled client (a seam: tests route it through Django in-process)."""
     return shared_client()
+
+
+def async_http_session() -> aiohttp.ClientSession:
+    """The running loop's pooled session (the same seam, for the batch path's loop)."""
+    return shared_async_session()
 
 
 def retry_after_seconds(value: str | None) -> float | None:
@@ -84,42 +91,56 @@ def _failure(response: httpx.Response) -> TransientSendError | PermanentSendErro
     return PermanentSendError(reason, code=code or str(status))
 
 
-def create_message(
+@dataclass(frozen=True)
+class _Request:
+    """One Messages API POST, byte for byte the same whichever client sends it."""
+
+    url: str
+    body: bytes
+    headers: dict[str, str]
+
+
+def _message_request(
     creds: Credentials,
     *,
     to: str,
     from_: str,
     body: str,
-    status_callback: str = "",
-    media_urls: Sequence[str] = (),
-    client: httpx.Client | None = None,
-) -> dict:
-    """POST one message; the 2xx JSON body, or a SendError saying whether to retry."""
-    data: dict[str, str | list[str]] = {"To": to, "From": from_}
+    status_callback: str,
+    media_urls: Sequence[str],
+) -> _Request:
+    fields = [("To", to), ("From", from_)]
     if body:
-        data["Body"] = body
-    if media_urls:
-        data["MediaUrl"] = list(media_urls)  # repeated parameter, one per attachment
+        fields.append(("Body", body))
+    fields += [("MediaUrl", url) for url in media_urls]  # repeated, one per attachment
     if status_callback:
-        data["StatusCallback"] = status_callback
-    client = client or http_client()
-    try:
-        response = client.post(
-            creds.messages_url(),
-            data=data,
-            auth=(creds.account_sid, creds.auth_token),
-            headers={"Accept": "application/json"},
-        )
-    except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
-        # The request never reached Twilio: safe to try again.
-        raise TransientSendError(f"could not reach Twilio ({exc.__class__.__name__})") from exc
-    except httpx.TransportError as exc:
-        # Sent, but no answer: Twilio may have created the message. Not retried so the
-        # customer is never texted twice; the agent sees why and can retry by hand.
-        raise PermanentSendError(
-            f"outcome unknown: no answer from Twilio after sending ({exc.__class__.__name__})",
-            code="timeout",
-        ) from exc
+        fields.append(("StatusCallback", status_callback))
+    return _Request(
+        url=creds.messages_url(),
+        body=urlencode(fields).encode("ascii"),
+        headers={
+            "Accept": "application/json",
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Authorization": basic_auth(creds.account_sid, creds.auth_token),
+        },
+    )
+
+
+def _unreachable(exc: Exception) -> TransientSendError:
+    # The request never reached Twilio: safe to try again.
+    return TransientSendError(f"could not reach Twilio ({exc.__class__.__name__})")
+
+
+def _no_answer(exc: Exception) -> PermanentSendError:
+    # Sent, but no answer: Twilio may have created the message. Not retried so the
+    # customer is never texted twice; the agent sees why and can retry by hand.
+    return PermanentSendError(
+        f"outcome unknown: no answer from Twilio after sending ({exc.__class__.__name__})",
+        code="timeout",
+    )
+
+
+def _created(response: httpx.Response) -> dict:
     if response.status_code in (200, 201):
         try:
             payload = response.json()
@@ -132,6 +153,70 @@ def create_message(
             )
         return payload
     raise _failure(response)
+
+
+def create_message(
+    creds: Credentials,
+    *,
+    to: str,
+    from_: str,
+    body: str,
+    status_callback: str = "",
+    media_urls: Sequence[str] = (),
+    client: httpx.Client | None = None,
+) -> dict:
+    """POST one message; the 2xx JSON body, or a SendError saying whether to retry."""
+    request = _message_request(
+        creds,
+        to=to,
+        from_=from_,
+        body=body,
+        status_callback=status_callback,
+        media_urls=media_urls,
+    )
+    try:
+        response = (client or http_client()).post(
+            request.url, content=request.body, headers=request.headers
+        )
+    except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+        raise _unreachable(exc) from exc
+    except httpx.TransportError as exc:
+        raise _no_answer(exc) from exc
+    return _created(response)
+
+
+async def acreate_message(
+    creds: Credentials,
+    *,
+    to: str,
+    from_: str,
+    body: str,
+    status_callback: str = "",
+    media_urls: Sequence[str] = (),
+    session: aiohttp.ClientSession | None = None,
+) -> dict:
+    """create_message on an event loop: the same request, the same rules for the answer
+    (read into an httpx.Response so one parser judges both)."""
+    request = _message_request(
+        creds,
+        to=to,
+        from_=from_,
+        body=body,
+        status_callback=status_callback,
+        media_urls=media_urls,
+    )
+    try:
+        async with (session or async_http_session()).post(
+            request.url, data=request.body, headers=request.headers
+        ) as answer:
+            content = await answer.read()
+    except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as exc:
+        raise _unreachable(exc) from exc
+    except (aiohttp.ClientError, TimeoutError) as exc:
+        raise _no_answer(exc) from exc
+    return _created(
+        httpx.Response(answer.status, headers=list(answer.headers.items()), content=content)
+    )
 
 
 def fetch_account(creds: Credentials, *, client: httpx.Client | None = None) -> tuple[bool, str]:

@@ -199,6 +199,7 @@ OUTBOX_STUCK_AFTER_SECONDS = env.int("OUTBOX_STUCK_AFTER_SECONDS", default=120)
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
 # Batched first attempts (inbox/services/delivery_batch.py).
 OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=100)
+# The send loop's executor, for adapters without a native async send (inbox/send_loop.py).
 OUTBOX_SEND_THREADS = env.int("OUTBOX_SEND_THREADS", default=64)
 OUTBOX_RATE_HEADROOM = env.float("OUTBOX_RATE_HEADROOM", default=0.8)
 OUTBOX_LATE_TOLERANCE = env.float("OUTBOX_LATE_TOLERANCE", default=0.05)

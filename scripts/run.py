@@ -179,11 +179,11 @@ class Child:
 def children(port: int, data: Path) -> list[Child]:
     py = sys.executable
     web_workers = os.environ.get("WEB_CONCURRENCY", "1")
-    # Sending is I/O bound but its provider calls overlap in each process's own send pool
-    # (OUTBOX_SEND_THREADS), and every busy Celery thread runs its own outbox drain with up
-    # to 100 calls in flight. Many threads in one process fight over one GIL and calls miss
-    # their rate slots; two processes with a few threads each keep them on time (see
-    # bench/sms_outbound) and leave threads for webhooks and inbound work.
+    # Sending is I/O bound: a busy Celery thread runs an outbox drain whose calls (up to
+    # 100 a batch) wait for their rate slots and answers on the process's send loop
+    # (inbox/send_loop.py), so a few threads per process are enough. Two processes give
+    # the drains' database work two GILs and leave threads for webhooks and inbound work
+    # (see bench/sms_outbound).
     pool = os.environ.get("CELERY_POOL", "threads")
     concurrency = os.environ.get("CELERY_CONCURRENCY", "4")
     worker_procs = max(1, int(os.environ.get("CELERY_WORKERS", "2")))

@@ -14,6 +14,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -259,6 +260,8 @@ def analyse(args, info: dict, rows: list[dict], provider: list[dict], accepted: 
                 "max_1s_provider": metrics.max_in_window(times),
                 "max_1s_claimed": metrics.max_in_window(claims.get(channel_id, [])),
                 "mean_rate": (len(times) - 1) / span if span else 0.0,
+                "first": times[0] if times else 0.0,
+                "last": times[-1] if times else 0.0,
             }
         )
     over = [s for s in per_sender if s["max_1s_provider"] > s["mps"]]
@@ -284,6 +287,12 @@ def analyse(args, info: dict, rows: list[dict], provider: list[dict], accepted: 
         "max_1s_provider": max((s["max_1s_provider"] for s in per_sender), default=0),
         "max_1s_claimed": max((s["max_1s_claimed"] for s in per_sender), default=0),
         "mean_rate_max": max((s["mean_rate"] for s in per_sender), default=0.0),
+        "mean_rate_mean": statistics.fmean(s["mean_rate"] for s in per_sender),
+        # Where the run's time went besides steady sending: how long after the first
+        # claim a sender's first send arrived, and how long before the last answer its
+        # last one did (the run waits for the slowest sender).
+        "start_lag_mean": statistics.fmean(s["first"] - start.timestamp() for s in per_sender),
+        "end_gap_mean": statistics.fmean(last_sent.timestamp() - s["last"] for s in per_sender),
         "errors": Counter(
             f"{r['error_code']} {r['error_message']}"[:120] for r in rows if r["status"] == "failed"
         ).most_common(5),  # fmt: skip
@@ -379,6 +388,9 @@ def report(args, result: dict, enq: dict, cpu: dict, profile: dict, info: dict) 
         f"at once, so this over-counts) | {r['max_1s_claimed']} |",
         f"| senders over their rate (provider arrival) | {r['senders_over']} |",
         f"| highest per-sender mean rate over its run | {r['mean_rate_max']:.2f} /s |",
+        f"| mean per-sender rate between its first and last send | {r['mean_rate_mean']:.2f} /s |",
+        f"| mean first send after the first claim / last send before the end | "
+        f"{r['start_lag_mean'] * 1000:.0f} / {r['end_gap_mean'] * 1000:.0f} ms |",
         f"| CPU cores busy (whole machine) | {cpu['machine']:.2f} |",
         f"| CPU cores: workers / web+sandbox / postgres / redis / enqueuers | "
         f"{cpu['workers']:.2f} / {cpu['web']:.2f} / {cpu['postgres']:.2f} / "

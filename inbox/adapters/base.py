@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING
 
 from .events import Event
@@ -77,6 +79,17 @@ class ChannelAdapter(ABC):
     @abstractmethod
     def send(self, channel: Channel, *, to: str, content: dict, message_id: str) -> SendResult:
         """Hand one message to the provider; raise SendError subclasses on failure."""
+
+    async def asend(
+        self, channel: Channel, *, to: str, content: dict, message_id: str
+    ) -> SendResult:
+        """`send` for the batch path's event loop (inbox/send_loop.py). An adapter with an
+        async HTTP client overrides it; this default runs `send` on the loop's executor,
+        so a blocking client never stalls the other calls' timers."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(
+            None, partial(self.send, channel, to=to, content=content, message_id=message_id)
+        )
 
     def throughput(self, channel: Channel, *, to: str, content: dict) -> Throughput | None:
         """The sender's rate limit and this message's cost, or None for no limit."""

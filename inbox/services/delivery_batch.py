@@ -4,7 +4,8 @@ One Celery task per message cost more CPU than the send itself (task overhead, a
 dozen queries in two transactions, one Redis call for the rate). A drain claims up to
 OUTBOX_BATCH_SIZE queued rows under row locks (SKIP LOCKED, so drains on any number of
 workers never take the same row), takes every rate slot in one Redis call, sends
-concurrently over the shared HTTP client and records the answers in one transaction.
+concurrently from the process's send loop (inbox/send_loop.py) and records the answers
+in one transaction.
 
 The guarantees are the single path's (inbox/services/delivery.py):
 - a row leaves `queued` only under its lock, so a re-run or a second drain never sends it
@@ -17,19 +18,19 @@ The guarantees are the single path's (inbox/services/delivery.py):
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from threading import Lock
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from inbox import realtime, redis_client
+from inbox import realtime, redis_client, send_loop
 from inbox.adapters import (
     NotReachable,
     OptedOutError,
@@ -47,7 +48,7 @@ from inbox.models import (
     MessageStatusEvent,
     OrphanStatus,
 )
-from inbox.throttle import Slot, Throttled, Throughput, reserve_slot, reserve_slots, wait_for
+from inbox.throttle import Slot, Throttled, Throughput, reserve_slot, reserve_slots
 
 from . import delivery
 from .consent import opt_out_reason, record_consent
@@ -100,23 +101,6 @@ def kick() -> None:
         drain_outbox.delay()
 
 
-_pool: ThreadPoolExecutor | None = None
-_pool_lock = Lock()
-
-
-def _executor() -> ThreadPoolExecutor:
-    """Provider calls overlap their latency here; threads never touch the database."""
-    global _pool
-    if _pool is None:
-        with _pool_lock:
-            if _pool is None:
-                _pool = ThreadPoolExecutor(
-                    max_workers=getattr(settings, "OUTBOX_SEND_THREADS", 64),
-                    thread_name_prefix="outbox-send",
-                )
-    return _pool
-
-
 @dataclass
 class Claimed:
     message: Message
@@ -124,6 +108,7 @@ class Claimed:
     to: str
     slot: Slot
     limit: Throughput | None = None
+    reslotted: bool = False  # missed its first slot and took a fresh one
 
 
 @dataclass
@@ -257,21 +242,25 @@ def settings_value(name: str) -> float:
     return getattr(settings, name, _DEFAULTS[name])
 
 
-def _send(claimed: Claimed) -> tuple[SendResult | Exception, datetime]:
+async def _send(claimed: Claimed) -> tuple[SendResult | Exception, datetime]:
+    """One call on the send loop: it leaves at its slot (never early) or not at all."""
     channel = claimed.channel
     tolerance = settings_value("OUTBOX_LATE_TOLERANCE")
-    if time.monotonic() - claimed.slot.local_start > tolerance:
-        if claimed.limit is None:
-            return Late(), timezone.now()
+    await _until(claimed.slot)
+    # A sender without a limit has no rate to break: its calls are never late.
+    if claimed.limit is not None and time.monotonic() - claimed.slot.local_start > tolerance:
         try:  # a fresh slot costs one Redis call; giving the row back costs a transaction
-            claimed.slot = reserve_slot(claimed.limit)
+            claimed.slot = await asyncio.get_running_loop().run_in_executor(
+                None, reserve_slot, claimed.limit
+            )
+            claimed.reslotted = True
         except Throttled:
             return Late(), timezone.now()
-        wait_for(claimed.slot)
+        await _until(claimed.slot)
         if time.monotonic() - claimed.slot.local_start > tolerance:
             return Late(), timezone.now()
     try:
-        result = channel.adapter.send(
+        result = await channel.adapter.asend(
             channel,
             to=claimed.to,
             content=claimed.message.content,
@@ -282,15 +271,18 @@ def _send(claimed: Claimed) -> tuple[SendResult | Exception, datetime]:
     return result, timezone.now()
 
 
+async def _until(slot: Slot) -> None:
+    delay = slot.local_start - time.monotonic()
+    if delay > 0:
+        await asyncio.sleep(delay)
+
+
 def send_all(batch: list[Claimed]) -> list[tuple[Claimed, SendResult | Exception, datetime]]:
-    """Each call leaves at its slot time (never early); answers overlap in the pool."""
-    futures: list[tuple[Claimed, Future]] = []
-    pool = _executor()
-    for claimed in sorted(batch, key=lambda c: c.slot.local_start):
-        wait_for(claimed.slot)
-        futures.append((claimed, pool.submit(_send, claimed)))
-    # "sending" is published once every call has left: its receivers (webhooks, realtime)
-    # cost a query each, and before the calls they made the first slots late.
+    """Hands every call to the send loop at once; each waits for its own slot there, so
+    a slow answer never holds up the next call. Blocks until all have answered."""
+    futures = [(claimed, send_loop.submit(_send(claimed))) for claimed in batch]
+    # "sending" is published while the calls wait on the loop; its receivers (webhooks,
+    # realtime) cost a query each and stay on this thread, with the database.
     for claimed in batch:
         realtime.message_changed(claimed.message)
     return [(claimed, *future.result()) for claimed, future in futures]
@@ -299,6 +291,7 @@ def send_all(batch: list[Claimed]) -> list[tuple[Claimed, SendResult | Exception
 def record(outcomes: list[tuple[Claimed, SendResult | Exception, datetime]]) -> dict[str, int]:
     """Accepted sends in one transaction; the rare errors one by one, as `deliver` does."""
     counts = {"sent": 0, "failed": 0, "retry": 0, "late": 0}
+    counts["reslotted"] = sum(1 for c, _r, _at in outcomes if c.reslotted)
     late = [c.message for c, r, _at in outcomes if isinstance(r, Late)]
     if late:
         counts["late"] = _give_back(late)
@@ -390,7 +383,7 @@ def _give_back(messages: list[Message]) -> int:
 def drain() -> int:
     """Send first attempts until none is left; a full batch calls in another drain."""
     redis_client.client().delete(KICK_KEY)
-    size, totals = batch_size(), {"sent": 0, "failed": 0, "retry": 0, "late": 0, "claims": 0}
+    size, totals = batch_size(), Counter[str]()
     resting: dict[int, float] = {}  # channel id -> monotonic time its sender has room
     while True:
         now = time.monotonic()
@@ -409,7 +402,8 @@ def drain() -> int:
         totals["claims"] += 1
         for key, value in record(send_all(batch.sending)).items():
             totals[key] += value
-    if totals["late"]:
-        # Calls that missed their slot mean this worker has too little CPU for its load.
-        log.warning("outbox drain: %s", totals)
+    if totals["late"] or totals["reslotted"]:
+        # Calls that missed their slot mean this worker has too little CPU for its load:
+        # each left a gap in its sender's rate (and a late one is queued again).
+        log.warning("outbox drain: %s", dict(totals))
     return totals["sent"]

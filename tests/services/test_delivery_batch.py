@@ -39,6 +39,17 @@ def queue(convs, text="On it") -> list[Message]:
     return [send_message(c, {"type": "text", "text": f"{text} {i}"}) for i, c in enumerate(convs)]
 
 
+def metered(adapter, monkeypatch, per_second: float) -> Throughput:
+    limit = Throughput(key=f"batch-{uuid.uuid4().hex}", per_second=per_second)
+    monkeypatch.setattr(
+        type(adapter),
+        "throughput",
+        lambda self, channel, *, to, content: limit,
+        raising=False,
+    )
+    return limit
+
+
 @pytest.fixture(autouse=True)
 def no_kicks(monkeypatch):
     """Drains run here, by the test: a live worker (if one was started) must not join."""
@@ -108,13 +119,7 @@ def test_two_concurrent_drains_never_send_a_message_twice(channel, adapter, tran
 def test_claims_on_two_workers_share_the_senders_rate(
     channel, adapter, transactional_db, monkeypatch
 ):
-    key = f"batch-test-{uuid.uuid4().hex}"
-    monkeypatch.setattr(
-        type(adapter),
-        "throughput",
-        lambda self, channel, *, to, content: Throughput(key=key, per_second=5.0),
-        raising=False,
-    )
+    metered(adapter, monkeypatch, per_second=5.0)
     queue(conversations(channel, 12))
     claims: list[batch.Claim] = []
 
@@ -205,9 +210,12 @@ def test_send_all_never_sends_before_the_slot(channel, adapter):
     assert outcome[1].provider_message_id.startswith("R")
 
 
-def test_a_call_too_late_for_its_slot_is_not_sent_and_queued_again(channel, adapter):
+def test_a_call_too_late_for_its_slot_is_not_sent_and_queued_again(channel, adapter, monkeypatch):
     import time
 
+    # 1/s, spaced 1.25 s apart with the default headroom: once this row's slot is taken,
+    # the sender has no fresh one within the second a late call may wait.
+    metered(adapter, monkeypatch, per_second=1.0)
     (message,) = queue(conversations(channel, 1))
     claim = batch.claim(1)
     (claimed,) = claim.sending
@@ -221,16 +229,22 @@ def test_a_call_too_late_for_its_slot_is_not_sent_and_queued_again(channel, adap
     assert len(adapter.sent) == 1
 
 
+def test_a_call_on_a_sender_without_a_limit_is_never_late(channel, adapter):
+    import time
+
+    queue(conversations(channel, 1))
+    claim = batch.claim(1)
+    (claimed,) = claim.sending
+    claimed.slot = Slot(starts_at=0, local_start=time.monotonic() - 1.0)
+    (outcome,) = batch.send_all(claim.sending)
+    assert outcome[1].provider_message_id.startswith("R")  # no rate to break: sent
+    assert len(adapter.sent) == 1
+
+
 def test_a_late_call_on_a_metered_sender_takes_a_fresh_slot(channel, adapter, monkeypatch):
     import time
 
-    key = f"batch-late-{uuid.uuid4().hex}"
-    monkeypatch.setattr(
-        type(adapter),
-        "throughput",
-        lambda self, channel, *, to, content: Throughput(key=key, per_second=5.0),
-        raising=False,
-    )
+    metered(adapter, monkeypatch, per_second=5.0)
     queue(conversations(channel, 1))
     claim = batch.claim(1)
     (claimed,) = claim.sending
@@ -240,3 +254,46 @@ def test_a_late_call_on_a_metered_sender_takes_a_fresh_slot(channel, adapter, mo
     assert claimed.slot is not stale  # re-reserved from the shared limiter, then sent
     assert outcome[1].provider_message_id.startswith("R")
     assert len(adapter.sent) == 1
+
+
+def test_a_batchs_calls_wait_for_their_answers_together_on_the_send_loop(
+    channel, adapter, monkeypatch
+):
+    """Ten calls whose answers come only once all ten are in flight: sent one at a time
+    (or on fewer threads than calls) they could never be answered."""
+    import asyncio
+
+    queue(conversations(channel, 10))
+    claim = batch.claim(10)
+    in_flight: list[str] = []
+    all_in = asyncio.Event()
+    threads: set[str] = set()
+
+    async def asend(self, channel, *, to, content, message_id):
+        threads.add(threading.current_thread().name)
+        in_flight.append(message_id)
+        if len(in_flight) == 10:
+            all_in.set()
+        await asyncio.wait_for(all_in.wait(), timeout=10)
+        return self.send(channel, to=to, content=content, message_id=message_id)
+
+    monkeypatch.setattr(type(adapter), "asend", asend)
+    outcomes = batch.send_all(claim.sending)
+    assert [type(result).__name__ for _c, result, _at in outcomes] == ["SendResult"] * 10
+    assert threads == {"outbox-loop"}  # one loop thread carried every call
+    assert batch.record(outcomes)["sent"] == 10
+
+
+def test_an_adapter_without_an_async_send_runs_it_off_the_loop(channel, adapter, monkeypatch):
+    """The default asend: a blocking send must not stall the loop's other timers."""
+    seen: list[str] = []
+    original = type(adapter).send
+
+    def send(self, *args, **kwargs):
+        seen.append(threading.current_thread().name)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(type(adapter), "send", send)
+    queue(conversations(channel, 3))
+    assert batch.drain() == 3
+    assert len(seen) == 3 and all(name.startswith("outbox-send") for name in seen)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+import socket
+import threading
+from urllib.parse import parse_qs
 
 import httpx
 import pytest
@@ -10,7 +13,7 @@ import pytest
 from channels_sms import client as twilio_client
 from channels_sms import sandbox
 from channels_sms.sandbox.inbound import AUTO_REPLIES
-from inbox import services
+from inbox import send_loop, services
 from inbox.adapters import PermanentSendError, TransientSendError
 from inbox.models import Message, OrphanStatus
 
@@ -38,8 +41,30 @@ def _send(channel, to: str, content: dict = TEXT):
     return channel.adapter.send(channel, to=to, content=content, message_id="m-1")
 
 
-def test_send_returns_the_provider_id_and_the_sandbox_has_the_twilio_resource(live_channel):
-    result = _send(live_channel, CUSTOMER)
+def _on_loop(coroutine):
+    return send_loop.submit(coroutine).result(timeout=30)
+
+
+@pytest.fixture(params=["httpx", "aiohttp"])
+def send(request):
+    """Both clients: the single path's (httpx, on the caller's thread) and the batch
+    path's (aiohttp, on the process's send loop) must read every answer alike."""
+    if request.param == "httpx":
+        return _send
+    return lambda channel, to, content=TEXT: _on_loop(
+        channel.adapter.asend(channel, to=to, content=content, message_id="m-1")
+    )
+
+
+@pytest.fixture(params=["httpx", "aiohttp"])
+def create(request):
+    if request.param == "httpx":
+        return twilio_client.create_message
+    return lambda *args, **kwargs: _on_loop(twilio_client.acreate_message(*args, **kwargs))
+
+
+def test_send_returns_the_provider_id_and_the_sandbox_has_the_twilio_resource(live_channel, send):
+    result = send(live_channel, CUSTOMER)
     assert re.fullmatch(r"SM[0-9a-f]{32}", result.provider_message_id)
     assert result.status == "sent"
     assert result.details["status"] == "queued"
@@ -66,51 +91,114 @@ def test_send_returns_the_provider_id_and_the_sandbox_has_the_twilio_resource(li
         ("+15005550500", TransientSendError, "20500", "Twilio had an internal error"),
     ],
 )
-def test_magic_numbers_map_to_send_errors(live_channel, to, error, code, reason):
+def test_magic_numbers_map_to_send_errors(live_channel, send, to, error, code, reason):
     with pytest.raises(error) as exc:
-        _send(live_channel, to)
+        send(live_channel, to)
     assert type(exc.value) is error
     assert exc.value.code == code
     assert exc.value.reason.startswith(reason)
 
 
-def test_429_carries_retry_after(live_channel):
+def test_429_carries_retry_after(live_channel, send):
     sandbox.set_controls(live_channel.config["account_sid"], retry_after=12)
     with pytest.raises(TransientSendError) as exc:
-        _send(live_channel, "+15005550429")
+        send(live_channel, "+15005550429")
     assert exc.value.retry_after == 12
 
 
-def test_rfc9457_error_bodies_are_understood(live_channel):
+def test_rfc9457_error_bodies_are_understood(live_channel, send):
     sandbox.set_controls(live_channel.config["account_sid"], error_format="rfc9457")
     with pytest.raises(PermanentSendError) as exc:
-        _send(live_channel, "+15005550001")
+        send(live_channel, "+15005550001")
     assert exc.value.code == "21211"
     assert exc.value.reason == "invalid recipient number"
 
 
-def test_wrong_credentials_are_permanent(live_channel):
+def test_wrong_credentials_are_permanent(live_channel, create):
     creds = twilio_client.Credentials(
         sandbox.api_base_url(), live_channel.config["account_sid"], "not-the-token"
     )
     with pytest.raises(PermanentSendError) as exc:
-        twilio_client.create_message(creds, to=CUSTOMER, from_=OUR_NUMBER, body="hi")
+        create(creds, to=CUSTOMER, from_=OUR_NUMBER, body="hi")
     assert exc.value.code == "20003"
 
 
-def test_body_over_1600_is_21617(live_channel):
+def test_body_over_1600_is_21617(live_channel, create):
     creds = twilio_client.Credentials(sandbox.api_base_url(), *_auth(live_channel))
     with pytest.raises(PermanentSendError) as exc:
-        twilio_client.create_message(creds, to=CUSTOMER, from_=OUR_NUMBER, body="a" * 1601)
+        create(creds, to=CUSTOMER, from_=OUR_NUMBER, body="a" * 1601)
     assert exc.value.code == "21617"
 
 
-def test_unreachable_provider_is_transient():
+def test_unreachable_provider_is_transient(create):
     from tests.support.processes import free_port
 
     creds = twilio_client.Credentials(f"http://127.0.0.1:{free_port()}", "AC1", "t")
     with pytest.raises(TransientSendError, match="could not reach Twilio"):
-        twilio_client.create_message(creds, to=CUSTOMER, from_=OUR_NUMBER, body="hi")
+        create(creds, to=CUSTOMER, from_=OUR_NUMBER, body="hi")
+
+
+@pytest.fixture
+def hangs_up():
+    """A server that reads each request whole and closes without answering: what a
+    provider that crashed mid-request looks like. Yields its base URL and the bodies."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    bodies: list[bytes] = []
+
+    def serve() -> None:
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            with conn:
+                data = b""
+                while b"\r\n\r\n" not in data:
+                    data += conn.recv(65536)
+                head, _, body = data.partition(b"\r\n\r\n")
+                length = int(re.search(rb"(?i)content-length: *(\d+)", head).group(1))
+                while len(body) < length:
+                    body += conn.recv(65536)
+                bodies.append(body)
+
+    threading.Thread(target=serve, daemon=True).start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}", bodies
+    listener.close()
+
+
+def test_a_request_sent_but_never_answered_is_not_retried(hangs_up, create):
+    base, bodies = hangs_up
+    creds = twilio_client.Credentials(base, "AC1", "t")
+    with pytest.raises(PermanentSendError, match="outcome unknown") as exc:
+        create(creds, to=CUSTOMER, from_=OUR_NUMBER, body="hi")
+    assert exc.value.code == "timeout"
+    assert len(bodies) == 1  # it did leave: retrying could text the customer twice
+
+
+def test_both_clients_send_the_same_bytes(hangs_up):
+    base, bodies = hangs_up
+    creds = twilio_client.Credentials(base, "AC1", "t")
+    message = {
+        "to": CUSTOMER,
+        "from_": OUR_NUMBER,
+        "body": "Caf\u00e9 & more = 100%",
+        "media_urls": ["https://example.com/a.png?x=1&y=2", "https://example.com/b.jpg"],
+        "status_callback": "https://inbox.example/hooks/sms/status?t=1",
+    }
+    for send in (
+        twilio_client.create_message,
+        lambda *a, **kw: _on_loop(twilio_client.acreate_message(*a, **kw)),
+    ):
+        with pytest.raises(PermanentSendError):
+            send(creds, **message)
+    assert len(bodies) == 2 and bodies[0] == bodies[1]
+    assert parse_qs(bodies[0].decode()) == {
+        "To": [CUSTOMER],
+        "From": [OUR_NUMBER],
+        "Body": ["Caf\u00e9 & more = 100%"],
+        "MediaUrl": message["media_urls"],
+        "StatusCallback": [message["status_callback"]],
+    }
 
 
 def test_control_endpoint(live_channel):
@@ -138,10 +226,10 @@ def test_control_endpoint(live_channel):
     assert reset["blocked"] == [] and reset["controls"]["latency_ms"] == 0
 
 
-def test_mms_sends_media_url_and_caption(live_channel):
+def test_mms_sends_media_url_and_caption(live_channel, send):
     live_channel.config["mms"] = True
     content = {"type": "media", "url": "https://cdn.test/a.jpg", "caption": "Your receipt"}
-    result = _send(live_channel, CUSTOMER, content)
+    result = send(live_channel, CUSTOMER, content)
     assert result.provider_message_id.startswith("MM")
     stored = sandbox.handset_messages(CUSTOMER)[-1]
     assert stored["media_urls"] == ["https://cdn.test/a.jpg"]
