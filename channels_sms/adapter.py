@@ -136,20 +136,21 @@ class SmsAdapter(ChannelAdapter):
             return [f"content.text: {segments} > {limit} SMS segments (shorten the message)"]
         return []
 
-    def _message(self, channel: Channel, *, to: str, content: dict) -> dict:
-        """create_message's arguments for one send (both clients send the same request)."""
-        return {
-            "creds": client.Credentials(
-                api_base_url=channel.api_base_url or self.default_api_base_url,
-                account_sid=channel.config["account_sid"],
-                auth_token=channel.secrets.get("auth_token", ""),
-            ),
-            "to": to,
-            "from_": channel.config["from_number"],
-            "body": self._body(channel, content),
-            "media_urls": [content["url"]] if self._sends_mms(channel, content) else [],
-            "status_callback": self.webhook_urls(channel)["status"],
-        }
+    def _message(self, channel: Channel, *, to: str, content: dict) -> client.MessageRequest:
+        """One send's request (both clients send the same bytes)."""
+        creds = client.Credentials(
+            api_base_url=channel.api_base_url or self.default_api_base_url,
+            account_sid=channel.config["account_sid"],
+            auth_token=channel.secrets.get("auth_token", ""),
+        )
+        return client.message_request(
+            creds,
+            to=to,
+            from_=channel.config["from_number"],
+            body=self._body(channel, content),
+            media_urls=[content["url"]] if self._sends_mms(channel, content) else [],
+            status_callback=self.webhook_urls(channel)["status"],
+        )
 
     @staticmethod
     def _accepted(payload: dict) -> SendResult:
@@ -161,15 +162,13 @@ class SmsAdapter(ChannelAdapter):
         return SendResult(provider_message_id=payload["sid"], status="sent", details=details)
 
     def send(self, channel: Channel, *, to: str, content: dict, message_id: str) -> SendResult:
-        return self._accepted(
-            client.create_message(**self._message(channel, to=to, content=content))
-        )
+        return self._accepted(client.create_message(self._message(channel, to=to, content=content)))
 
     async def asend(
         self, channel: Channel, *, to: str, content: dict, message_id: str
     ) -> SendResult:
         return self._accepted(
-            await client.acreate_message(**self._message(channel, to=to, content=content))
+            await client.acreate_message(self._message(channel, to=to, content=content))
         )
 
     def verify_webhook(self, channel: Channel, request: WebhookRequest) -> bool:

@@ -92,7 +92,7 @@ def _failure(response: httpx.Response) -> TransientSendError | PermanentSendErro
 
 
 @dataclass(frozen=True)
-class _Request:
+class MessageRequest:
     """One Messages API POST, byte for byte the same whichever client sends it."""
 
     url: str
@@ -100,22 +100,22 @@ class _Request:
     headers: dict[str, str]
 
 
-def _message_request(
+def message_request(
     creds: Credentials,
     *,
     to: str,
     from_: str,
     body: str,
-    status_callback: str,
-    media_urls: Sequence[str],
-) -> _Request:
+    status_callback: str = "",
+    media_urls: Sequence[str] = (),
+) -> MessageRequest:
     fields = [("To", to), ("From", from_)]
     if body:
         fields.append(("Body", body))
     fields += [("MediaUrl", url) for url in media_urls]  # repeated, one per attachment
     if status_callback:
         fields.append(("StatusCallback", status_callback))
-    return _Request(
+    return MessageRequest(
         url=creds.messages_url(),
         body=urlencode(fields).encode("ascii"),
         headers={
@@ -155,25 +155,8 @@ def _created(response: httpx.Response) -> dict:
     raise _failure(response)
 
 
-def create_message(
-    creds: Credentials,
-    *,
-    to: str,
-    from_: str,
-    body: str,
-    status_callback: str = "",
-    media_urls: Sequence[str] = (),
-    client: httpx.Client | None = None,
-) -> dict:
+def create_message(request: MessageRequest, *, client: httpx.Client | None = None) -> dict:
     """POST one message; the 2xx JSON body, or a SendError saying whether to retry."""
-    request = _message_request(
-        creds,
-        to=to,
-        from_=from_,
-        body=body,
-        status_callback=status_callback,
-        media_urls=media_urls,
-    )
     try:
         response = (client or http_client()).post(
             request.url, content=request.body, headers=request.headers
@@ -186,25 +169,10 @@ def create_message(
 
 
 async def acreate_message(
-    creds: Credentials,
-    *,
-    to: str,
-    from_: str,
-    body: str,
-    status_callback: str = "",
-    media_urls: Sequence[str] = (),
-    session: aiohttp.ClientSession | None = None,
+    request: MessageRequest, *, session: aiohttp.ClientSession | None = None
 ) -> dict:
     """create_message on an event loop: the same request, the same rules for the answer
     (read into an httpx.Response so one parser judges both)."""
-    request = _message_request(
-        creds,
-        to=to,
-        from_=from_,
-        body=body,
-        status_callback=status_callback,
-        media_urls=media_urls,
-    )
     try:
         async with (session or async_http_session()).post(
             request.url, data=request.body, headers=request.headers

@@ -58,9 +58,14 @@ def send(request):
 
 @pytest.fixture(params=["httpx", "aiohttp"])
 def create(request):
+    """(creds, message fields) -> the answer, through one client or the other."""
     if request.param == "httpx":
-        return twilio_client.create_message
-    return lambda *args, **kwargs: _on_loop(twilio_client.acreate_message(*args, **kwargs))
+        return lambda creds, **fields: twilio_client.create_message(
+            twilio_client.message_request(creds, **fields)
+        )
+    return lambda creds, **fields: _on_loop(
+        twilio_client.acreate_message(twilio_client.message_request(creds, **fields))
+    )
 
 
 def test_send_returns_the_provider_id_and_the_sandbox_has_the_twilio_resource(live_channel, send):
@@ -185,12 +190,13 @@ def test_both_clients_send_the_same_bytes(hangs_up):
         "media_urls": ["https://example.com/a.png?x=1&y=2", "https://example.com/b.jpg"],
         "status_callback": "https://inbox.example/hooks/sms/status?t=1",
     }
+    request = twilio_client.message_request(creds, **message)
     for send in (
         twilio_client.create_message,
-        lambda *a, **kw: _on_loop(twilio_client.acreate_message(*a, **kw)),
+        lambda request: _on_loop(twilio_client.acreate_message(request)),
     ):
         with pytest.raises(PermanentSendError):
-            send(creds, **message)
+            send(request)
     assert len(bodies) == 2 and bodies[0] == bodies[1]
     assert parse_qs(bodies[0].decode()) == {
         "To": [CUSTOMER],
