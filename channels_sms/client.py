@@ -42,11 +42,6 @@ def http_client() -> httpx.Client:
     return shared_client()
 
 
-def async_http_session() -> aiohttp.ClientSession:
-    """The running loop's pooled session (the same seam, for the batch path's loop)."""
-    return shared_async_session()
-
-
 def retry_after_seconds(value: str | None) -> float | None:
     """Retry-After as seconds, from either delta-seconds or an HTTP date."""
     if not value:
@@ -168,13 +163,11 @@ def create_message(request: MessageRequest, *, client: httpx.Client | None = Non
     return _created(response)
 
 
-async def acreate_message(
-    request: MessageRequest, *, session: aiohttp.ClientSession | None = None
-) -> dict:
+async def acreate_message(request: MessageRequest) -> dict:
     """create_message on an event loop: the same request, the same rules for the answer
     (read into an httpx.Response so one parser judges both)."""
     try:
-        async with (session or async_http_session()).post(
+        async with shared_async_session().post(
             request.url, data=request.body, headers=request.headers
         ) as answer:
             content = await answer.read()

@@ -10,6 +10,7 @@ holding a worker thread.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from dataclasses import dataclass
 from functools import lru_cache
@@ -137,6 +138,13 @@ def wait_for(slot: Slot) -> None:
     delay = slot.local_start - time.monotonic()
     if delay > 0:
         time.sleep(delay)
+
+
+async def await_slot(slot: Slot) -> None:
+    """wait_for on an event loop: a timer, so other calls go on meanwhile."""
+    delay = slot.local_start - time.monotonic()
+    if delay > 0:
+        await asyncio.sleep(delay)
 
 
 def take_slot(limit: Throughput, *, max_ahead: float = 1.0) -> float:

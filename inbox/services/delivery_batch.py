@@ -48,7 +48,14 @@ from inbox.models import (
     MessageStatusEvent,
     OrphanStatus,
 )
-from inbox.throttle import Slot, Throttled, Throughput, reserve_slot, reserve_slots
+from inbox.throttle import (
+    Slot,
+    Throttled,
+    Throughput,
+    await_slot,
+    reserve_slot,
+    reserve_slots,
+)
 
 from . import delivery
 from .consent import opt_out_reason, record_consent
@@ -246,9 +253,13 @@ async def _send(claimed: Claimed) -> tuple[SendResult | Exception, datetime]:
     """One call on the send loop: it leaves at its slot (never early) or not at all."""
     channel = claimed.channel
     tolerance = settings_value("OUTBOX_LATE_TOLERANCE")
-    await _until(claimed.slot)
+
+    def missed() -> bool:
+        return time.monotonic() - claimed.slot.local_start > tolerance
+
+    await await_slot(claimed.slot)
     # A sender without a limit has no rate to break: its calls are never late.
-    if claimed.limit is not None and time.monotonic() - claimed.slot.local_start > tolerance:
+    if claimed.limit is not None and missed():
         try:  # a fresh slot costs one Redis call; giving the row back costs a transaction
             claimed.slot = await asyncio.get_running_loop().run_in_executor(
                 None, reserve_slot, claimed.limit
@@ -256,8 +267,8 @@ async def _send(claimed: Claimed) -> tuple[SendResult | Exception, datetime]:
             claimed.reslotted = True
         except Throttled:
             return Late(), timezone.now()
-        await _until(claimed.slot)
-        if time.monotonic() - claimed.slot.local_start > tolerance:
+        await await_slot(claimed.slot)
+        if missed():
             return Late(), timezone.now()
     try:
         result = await channel.adapter.asend(
@@ -269,12 +280,6 @@ async def _send(claimed: Claimed) -> tuple[SendResult | Exception, datetime]:
     except Exception as exc:  # classified by the caller, with database access
         return exc, timezone.now()
     return result, timezone.now()
-
-
-async def _until(slot: Slot) -> None:
-    delay = slot.local_start - time.monotonic()
-    if delay > 0:
-        await asyncio.sleep(delay)
 
 
 def send_all(batch: list[Claimed]) -> list[tuple[Claimed, SendResult | Exception, datetime]]:
@@ -291,7 +296,7 @@ def send_all(batch: list[Claimed]) -> list[tuple[Claimed, SendResult | Exception
 def record(outcomes: list[tuple[Claimed, SendResult | Exception, datetime]]) -> dict[str, int]:
     """Accepted sends in one transaction; the rare errors one by one, as `deliver` does."""
     counts = {"sent": 0, "failed": 0, "retry": 0, "late": 0}
-    counts["reslotted"] = sum(1 for c, _r, _at in outcomes if c.reslotted)
+    counts["reslotted"] = sum(c.reslotted for c, _r, _at in outcomes)
     late = [c.message for c, r, _at in outcomes if isinstance(r, Late)]
     if late:
         counts["late"] = _give_back(late)
