@@ -11,6 +11,8 @@ from inbox.api import api
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # First: its sign-in (refusing suspended workspaces) answers before Django's own.
+    path("", include("operators.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/v1/", api.urls),
     path("sandbox/phone/", include("simulator.urls")),

@@ -10,12 +10,26 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from inbox.models import Channel, Conversation, Membership, Message, Workspace
 
 
+class WorkspaceSuspended(PermissionDenied):
+    """The member's workspace was suspended by the operator: say so, not "no such page"."""
+
+
 def memberships(user) -> QuerySet[Membership]:
-    """The user's memberships, oldest first (the first is the default workspace)."""
+    """The user's usable memberships, oldest first (the first is the default workspace).
+
+    A suspended workspace is left out everywhere this is asked: pages, fragments, the
+    header's switcher and websocket subscriptions.
+    """
+    return suspended_memberships(user).filter(workspace__suspended_at__isnull=True)
+
+
+def suspended_memberships(user) -> QuerySet[Membership]:
+    """Active memberships whatever the workspace's state; use `memberships` for access."""
     if not getattr(user, "is_authenticated", False):
         return Membership.objects.none()
     return (
@@ -26,9 +40,14 @@ def memberships(user) -> QuerySet[Membership]:
 
 
 def membership_for(user, slug: str) -> Membership:
-    """The user's membership in workspace `slug`; a workspace they are not in is a 404."""
+    """The user's membership in workspace `slug`; a workspace they are not in is a 404,
+    one that is suspended a 403 that says so."""
     membership = memberships(user).filter(workspace__slug=slug).first()
     if membership is None:
+        if suspended_memberships(user).filter(workspace__slug=slug).exists():
+            raise WorkspaceSuspended(
+                _("This workspace is suspended. Contact the operator of this installation.")
+            )
         raise Http404("No such workspace")
     return membership
 
@@ -77,6 +96,7 @@ def conversation_for_user(user, conversation_id: int) -> Conversation | None:
             pk=conversation_id,
             workspace__memberships__user=user,
             workspace__memberships__is_active=True,
+            workspace__suspended_at__isnull=True,
         )
         .select_related("workspace")
         .first()

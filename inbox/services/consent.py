@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -24,6 +26,8 @@ _NOTES = {
     "customer unsubscribed (they replied STOP earlier).",
     ("opt_in", "keyword"): "Opted back in: the customer texted {keyword}.",
 }
+
+log = logging.getLogger(__name__)
 
 
 def consent_for(channel: Channel, address: str) -> Consent | None:
@@ -113,9 +117,17 @@ def apply_consent_change(channel: Channel, event: ConsentChange) -> None:
     elif event.action == "help" and not event.provider_replied and conversation:
         help_reply = (channel.config or {}).get("help_reply", "")
         if help_reply:
+            from .errors import SendRejected
             from .sending import send_message
 
-            send_message(conversation, {"type": "text", "text": help_reply}, author=Author.SYSTEM)
+            try:
+                send_message(
+                    conversation, {"type": "text", "text": help_reply}, author=Author.SYSTEM
+                )
+            except SendRejected as exc:
+                # A suspended workspace (or a reply the channel refuses) must not keep the
+                # customer's keyword from being applied: the ledger change above stands.
+                log.info("HELP reply for %s refused: %s", event.sender, exc)
 
 
 def _conversation_of(channel: Channel, address: str, kind: str = "phone"):

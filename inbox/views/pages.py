@@ -25,7 +25,8 @@ def home(request: HttpRequest) -> HttpResponse:
     """'/' opens the user's first workspace; a user without one is told so, not errored."""
     membership = access.memberships(request.user).first()
     if membership is None:
-        return render(request, "inbox/no_workspace.html", status=403)
+        suspended = access.suspended_memberships(request.user).exists()
+        return render(request, "inbox/no_workspace.html", {"suspended": suspended}, status=403)
     return redirect("inbox:workspace", slug=membership.workspace.slug)
 
 

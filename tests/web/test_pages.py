@@ -46,7 +46,8 @@ def test_logout_is_a_post(agent_client):
     assert agent_client.get("/w/acme/").status_code == 302
 
 
-def test_user_without_workspace_gets_an_explanation(client, db):
+def test_user_without_workspace_gets_an_explanation(client, workspace):
+    # Some workspace exists (with none at all, "/" is the first-run setup page instead).
     loner = get_user_model().objects.create_user("loner", password="x")
     client.force_login(loner)
     response = client.get("/")
