@@ -35,4 +35,6 @@ RUN mkdir -p /app/data/media \
     && chown -R inbox:inbox /app/data
 USER inbox
 EXPOSE 8000
-CMD ["sh", "-c", "exec uvicorn config.asgi:application --host 0.0.0.0 --port ${PORT} --proxy-headers --forwarded-allow-ips='*'"]
+# uvicorn on $PORT; X-Forwarded-* headers are believed only from $TRUSTED_PROXIES (empty:
+# never), so a client cannot pick its own address (scripts/web_server.py).
+CMD ["python", "-m", "scripts.web_server", "--host", "0.0.0.0"]

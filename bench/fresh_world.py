@@ -35,6 +35,12 @@ def start(name: str, port: int) -> tuple[Path, dict[str, str]]:
         LOG_LEVEL="WARNING",
         PORT=str(port),
         PUBLIC_BASE_URL=f"http://{HOST}:{port}",  # the URL providers post to and sign for
+        # The sandbox providers listen on loopback, which the SSRF guard refuses unless
+        # allowed (inbox/address_guard.py), as `make run` allows it.
+        ADDRESS_GUARD_ALLOW="127.0.0.0/8,::1",
+        # The benchmarks send through the built-in sandboxes, which are off by default.
+        SMS_SANDBOX_ENABLED="true",
+        RCS_SANDBOX_ENABLED="true",
         PYTHONUNBUFFERED="1",
         XDG_RUNTIME_DIR=os.environ.get("XDG_RUNTIME_DIR", "/tmp"),
     )

@@ -75,6 +75,9 @@ class RcsAdapter(ChannelAdapter):
             except auth.AuthError as exc:
                 errors.append(str(exc))
             else:
+                errors += auth.token_uri_errors(
+                    info, trusted=frozenset({sandbox_accounts.token_uri()})
+                )
                 import json
 
                 secrets["service_account_key"] = json.dumps(info)
@@ -196,7 +199,8 @@ class RcsAdapter(ChannelAdapter):
                 )
             return False, f"RBM refused the check: {exc.reason}"
         except Exception as exc:  # noqa: BLE001 - a test reports, it never crashes the page
-            return False, f"Could not run the check ({exc.__class__.__name__}: {exc})."
+            # The class only: an exception's text may quote whatever answered.
+            return False, f"Could not run the check ({exc.__class__.__name__})."
         seen = "RCS-capable" if features is not None else "not RCS-capable"
         return True, (
             f"Credentials accepted for agent {agent.agent_id} "

@@ -4,6 +4,11 @@ The key's own `token_uri` decides where tokens come from, so the sandbox issues 
 locally with the same JWT-bearer grant Google uses. Credentials are kept per process and
 per key: google-auth refreshes a token shortly before it expires, and a worker sending a
 thousand messages asks for one token, not a thousand.
+
+Because an admin pastes the key, `token_uri` is an admin-chosen URL the server calls: it
+goes through the address-guarded client (inbox/http.py), is checked when the key is saved
+(token_uri_errors), and a refusal from it is reported as its status and OAuth error
+fields, never its body (whatever answered may be an internal service).
 """
 
 from __future__ import annotations
@@ -13,12 +18,19 @@ import json
 import threading
 
 import httpx
+from django.utils.translation import gettext as _
 from google.auth import exceptions as google_exceptions
 from google.auth import transport
 from google.oauth2 import service_account
 
+from inbox import address_guard
+from inbox.http import shared_client
+
 SCOPE = "https://www.googleapis.com/auth/rcsbusinessmessaging"
 TOKEN_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
+# Google's own token endpoint, the one every real key names.
+GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"
+FIELD_LIMIT = 200
 
 _credentials: dict[str, service_account.Credentials] = {}
 _lock = threading.Lock()
@@ -51,16 +63,74 @@ class _Response(transport.Response):
 
 
 class HttpxRequest(transport.Request):
-    """google-auth's transport interface over httpx (the project's one HTTP client)."""
+    """google-auth's transport interface over the project's guarded httpx client; keeps
+    the last answer so a refusal can be summarized from its fields."""
+
+    last_response: httpx.Response | None = None
 
     def __call__(self, url, method="GET", body=None, headers=None, timeout=None, **kwargs):
         try:
-            response = httpx.request(
-                method, url, content=body, headers=headers, timeout=timeout or TOKEN_TIMEOUT
+            response = shared_client().request(
+                method,
+                url,
+                content=body,
+                headers=headers,
+                timeout=timeout or TOKEN_TIMEOUT,
+                follow_redirects=False,
             )
+        except address_guard.UnsafeTarget as exc:
+            # Not a TransportError: google-auth would retry it, and no retry helps.
+            raise AuthError(_("token_uri refused: %(reason)s") % {"reason": exc}) from exc
         except httpx.HTTPError as exc:
-            raise google_exceptions.TransportError(str(exc)) from exc
+            raise google_exceptions.TransportError(exc.__class__.__name__) from exc
+        self.last_response = response
         return _Response(response)
+
+
+def token_refusal(response: httpx.Response | None) -> str:
+    """What the token endpoint said, as its status and OAuth error fields (RFC 6749
+    section 5.2), cut short; never the raw body."""
+    if response is None:
+        return _("no answer from the token endpoint")
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    fields = []
+    if isinstance(body, dict):
+        error = body.get("error")
+        if isinstance(error, dict):  # Google's API error shape
+            error = error.get("status") or error.get("code")
+        for value in (error, body.get("error_description")):
+            if value not in (None, ""):
+                fields.append(str(value)[:FIELD_LIMIT])
+    detail = ": " + ": ".join(fields) if fields else _(" without a token")
+    return _("the token endpoint answered HTTP %(status)s%(detail)s") % {
+        "status": response.status_code,
+        "detail": detail,
+    }
+
+
+def token_uri_errors(info: dict, *, trusted: frozenset[str] = frozenset()) -> list[str]:
+    """["service_account_key: ..."] when the key's token_uri may not be called.
+
+    Google's own and those in `trusted` (the built-in sandbox's) are code, not input, and
+    are checked only when called, like every other.
+    """
+    uri = str(info.get("token_uri") or "")
+    if uri.rstrip("/") in {GOOGLE_TOKEN_URI, *(t.rstrip("/") for t in trusted)}:
+        return []
+    try:
+        address_guard.validate(uri)
+    except address_guard.UnsafeTarget as exc:
+        return [
+            _("service_account_key: token_uri %(uri)s: %(reason)s")
+            % {
+                "uri": uri[:FIELD_LIMIT],
+                "reason": exc,
+            }
+        ]
+    return []
 
 
 def parse_key(raw) -> dict:
@@ -98,13 +168,16 @@ def bearer_token(raw_key) -> str:
     creds = _credentials_for(parse_key(raw_key))
     with _lock:
         if not creds.valid:
+            request = HttpxRequest()
             try:
-                creds.refresh(HttpxRequest())
+                creds.refresh(request)
             except google_exceptions.TransportError as exc:
                 raise AuthError(f"token endpoint unreachable: {exc}", transient=True) from exc
             except google_exceptions.RefreshError as exc:
+                # str(exc) carries the endpoint's whole body: summarized instead.
                 retryable = bool(getattr(exc, "retryable", False))
-                raise AuthError(f"token refused: {exc}", transient=retryable) from exc
+                reason = token_refusal(request.last_response)
+                raise AuthError(f"token refused: {reason}", transient=retryable) from exc
         return creds.token
 
 

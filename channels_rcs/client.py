@@ -15,14 +15,19 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 import httpx
+from django.utils.translation import gettext as _
 
 from inbox.adapters import NotReachable, PermanentSendError, SendError, TransientSendError
+from inbox.address_guard import UnsafeTarget
 from inbox.http import shared_client
 
 from . import auth
 
 DEFAULT_API_BASE_URL = "https://rcsbusinessmessaging.googleapis.com"
 DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
+# Fields of an error answer quoted to people are cut here: whatever answered may not be
+# RBM, and only its status and error fields are reported, never its body.
+FIELD_LIMIT = 200
 
 
 @dataclass(frozen=True)
@@ -54,8 +59,8 @@ def parse_error(response: httpx.Response) -> ApiError:
         error = {}
     return ApiError(
         http_status=response.status_code,
-        status=str(error.get("status") or ""),
-        message=str(error.get("message") or ""),
+        status=str(error.get("status") or "")[:64],
+        message=str(error.get("message") or "")[:FIELD_LIMIT],
     )
 
 
@@ -143,6 +148,10 @@ def request(
             response = client.request(
                 method, url, params=params, json=json_body, headers=headers, timeout=timeout
             )
+        except UnsafeTarget as exc:
+            raise PermanentSendError(
+                _("refused to call RBM: %(reason)s") % {"reason": exc}, code="address_refused"
+            ) from exc
         except httpx.HTTPError as exc:
             # Safe to repeat: ids are ours, and RBM refuses a second use of one.
             raise TransientSendError(f"could not reach RBM ({exc.__class__.__name__})") from exc

@@ -6,8 +6,7 @@ import hmac
 
 from django.http import HttpRequest, HttpResponse
 
-from inbox.models import Channel
-from inbox.webhooks import ChannelWebhookView
+from inbox.webhooks import ChannelWebhookView, active_channel
 
 from . import webhooks
 
@@ -22,9 +21,7 @@ class RcsWebhookView(ChannelWebhookView):
         hello = webhooks.handshake(request.body)
         if hello is None:
             return super().post(request, token, **kwargs)
-        channel = Channel.objects.filter(
-            webhook_token=token, kind=self.kind, is_active=True
-        ).first()
+        channel = active_channel(self.kind, token)
         if channel is None:
             return HttpResponse("unknown channel\n", status=404, content_type="text/plain")
         ours = str(channel.secrets.get("client_token") or "")

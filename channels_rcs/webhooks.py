@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 from dataclasses import dataclass
 from datetime import datetime
 
+from inbox import json_body
 from inbox.adapters import (
     Event,
     InboundMessage,
@@ -37,16 +37,18 @@ class Envelope:
 
 def _json(raw: bytes, what: str):
     try:
-        return json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
+        return json_body.loads(raw)
+    except json_body.JsonTooDeep as exc:
+        raise WebhookError(f"{what}: {exc}") from exc
+    except ValueError as exc:  # UnicodeDecodeError included
         raise WebhookError(f"{what}: not valid JSON") from exc
 
 
 def handshake(body: bytes) -> dict | None:
     """{"clientToken", "secret"} of the configuration handshake, else None."""
     try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+        data = json_body.loads(body)
+    except ValueError:
         return None
     if isinstance(data, dict) and "clientToken" in data and "secret" in data:
         return {"clientToken": str(data["clientToken"]), "secret": str(data["secret"])}
@@ -59,7 +61,7 @@ def signed_bytes(body: bytes) -> bytes:
     Never raises: a body we cannot decode is checked as is and rejected later by parse.
     """
     try:
-        data = json.loads(body)
+        data = json_body.loads(body)
         encoded = data["message"]["data"]
         return base64.b64decode(encoded, validate=True)
     except (ValueError, UnicodeDecodeError, KeyError, TypeError, binascii.Error):

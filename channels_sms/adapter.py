@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.urls import reverse
@@ -114,9 +115,19 @@ class SmsAdapter(ChannelAdapter):
         )
 
     def media_auth(self, channel: Channel) -> tuple[str, str] | None:
-        # Twilio can require HTTP basic auth on media URLs; the webhook that named the URL
-        # was signed, so the URL is the provider's own.
+        # Twilio can require HTTP basic auth on media URLs (inbox sends it only to
+        # credential_origins below).
         return channel.config["account_sid"], channel.secrets.get("auth_token", "")
+
+    def credential_origins(self, channel: Channel) -> frozenset[str]:
+        """The channel's API origin; Twilio serves media from api.twilio.com even to a
+        regional API host (api.dublin.ie1.twilio.com), and redirects to its CDN without
+        needing the credentials there."""
+        origins = super().credential_origins(channel)
+        host = urlsplit(channel.api_base_url or self.default_api_base_url).hostname or ""
+        if host == "twilio.com" or host.endswith(".twilio.com"):
+            origins |= {self.default_api_base_url}
+        return origins
 
     def validate(self, channel: Channel, content: dict) -> list[str]:
         errors = validate_content(content)

@@ -16,14 +16,19 @@ from urllib.parse import urlencode
 
 import aiohttp
 import httpx
+from django.utils.translation import gettext as _
 
 from inbox.adapters import PermanentSendError, TransientSendError
+from inbox.address_guard import UnsafeTarget
 from inbox.http import basic_auth, shared_async_session, shared_client
 
 from .errors import is_retryable, reason_for
 
 API_VERSION = "2010-04-01"
 DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
+# A provider field quoted to an admin or agent is cut here: whatever answered may not be
+# the provider, and its words are reported, never its whole body.
+FIELD_LIMIT = 200
 
 
 @dataclass(frozen=True)
@@ -72,7 +77,8 @@ def parse_error(response: httpx.Response) -> tuple[str, str]:
         body = {}
     code = body.get("code")
     message = body.get("message") or body.get("detail") or body.get("title") or ""
-    return (str(code) if code not in (None, "") else ""), str(message)
+    code = str(code)[:32] if code not in (None, "") else ""
+    return code, str(message)[:FIELD_LIMIT]
 
 
 def _failure(response: httpx.Response) -> TransientSendError | PermanentSendError:
@@ -126,6 +132,13 @@ def _unreachable(exc: Exception) -> TransientSendError:
     return TransientSendError(f"could not reach Twilio ({exc.__class__.__name__})")
 
 
+def _refused(exc: UnsafeTarget) -> PermanentSendError:
+    # The channel's API URL points inside the deployment: no retry will change that.
+    return PermanentSendError(
+        _("refused to call the provider: %(reason)s") % {"reason": exc}, code="address_refused"
+    )
+
+
 def _no_answer(exc: Exception) -> PermanentSendError:
     # Sent, but no answer: Twilio may have created the message. Not retried so the
     # customer is never texted twice; the agent sees why and can retry by hand.
@@ -156,6 +169,8 @@ def create_message(request: MessageRequest, *, client: httpx.Client | None = Non
         response = (client or http_client()).post(
             request.url, content=request.body, headers=request.headers
         )
+    except UnsafeTarget as exc:
+        raise _refused(exc) from exc
     except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
         raise _unreachable(exc) from exc
     except httpx.TransportError as exc:
@@ -171,6 +186,8 @@ async def acreate_message(request: MessageRequest) -> dict:
             request.url, data=request.body, headers=request.headers
         ) as answer:
             content = await answer.read()
+    except UnsafeTarget as exc:
+        raise _refused(exc) from exc
     except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as exc:
         raise _unreachable(exc) from exc
     except (aiohttp.ClientError, TimeoutError) as exc:
@@ -195,6 +212,11 @@ def fetch_account(creds: Credentials, *, client: httpx.Client | None = None) -> 
             headers={"Accept": "application/json"},
             timeout=httpx.Timeout(10.0, connect=5.0),
         )
+    except UnsafeTarget as exc:
+        return False, _("Refused to call %(url)s: %(reason)s") % {
+            "url": creds.api_base_url,
+            "reason": exc,
+        }
     except httpx.HTTPError as exc:
         return False, f"Could not reach {creds.api_base_url} ({exc.__class__.__name__})."
     if response.status_code == 200:
@@ -202,8 +224,8 @@ def fetch_account(creds: Credentials, *, client: httpx.Client | None = None) -> 
             body = response.json()
         except ValueError:
             body = {}
-        name = body.get("friendly_name") if isinstance(body, dict) else ""
-        status = body.get("status") if isinstance(body, dict) else ""
+        name = str(body.get("friendly_name") or "")[:FIELD_LIMIT] if isinstance(body, dict) else ""
+        status = str(body.get("status") or "")[:32] if isinstance(body, dict) else ""
         return True, f"Connected to account {name or creds.account_sid} (status: {status or 'ok'})."
     code, message = parse_error(response)
     if response.status_code == 401:

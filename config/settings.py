@@ -59,7 +59,7 @@ PORT = env.int("PORT", default=8000)
 PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default=f"http://127.0.0.1:{PORT}").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.admin_site.SuperuserAdminConfig",  # django.contrib.admin, superusers only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -67,7 +67,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    # Not django_otp.plugins.otp_totp: its device keeps the TOTP secret as plain hex;
+    # members.TOTPDevice encrypts it (members/totp_device.py).
     "axes",
     "channels",
     "inbox",
@@ -77,6 +78,7 @@ INSTALLED_APPS = [
     "dashboards",
     "members",
     "workspace_settings",
+    "operators",
 ]
 
 MIDDLEWARE = [
@@ -90,6 +92,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "members.middleware.TwoFactorMiddleware",
+    # While no workspace exists, "/" leads to the first-run setup page.
+    "operators.middleware.FirstRunMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, as django-axes requires: it turns a locked-out login into the lockout page.
@@ -203,9 +207,11 @@ OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=100)
 OUTBOX_SEND_THREADS = env.int("OUTBOX_SEND_THREADS", default=64)
 OUTBOX_RATE_HEADROOM = env.float("OUTBOX_RATE_HEADROOM", default=0.8)
 OUTBOX_LATE_TOLERANCE = env.float("OUTBOX_LATE_TOLERANCE", default=0.05)
-# The built-in fake providers (/sandbox/...). Turn off in production.
-SMS_SANDBOX_ENABLED = env.bool("SMS_SANDBOX_ENABLED", default=True)
-RCS_SANDBOX_ENABLED = env.bool("RCS_SANDBOX_ENABLED", default=True)
+# The built-in fake providers (/sandbox/twilio/, /sandbox/rbm/) and the phone simulator
+# (/sandbox/phone/): off unless asked for, since they inject customer messages into
+# workspaces. `make run` and the test suite turn them on (a demo or dev install).
+SMS_SANDBOX_ENABLED = env.bool("SMS_SANDBOX_ENABLED", default=False)
+RCS_SANDBOX_ENABLED = env.bool("RCS_SANDBOX_ENABLED", default=False)
 # Apply webhook events in the web process right after commit instead of in a worker
 # (tests and single-process debugging; production keeps webhooks to one insert).
 INBOUND_EVENTS_INLINE = env.bool("INBOUND_EVENTS_INLINE", default=False)
@@ -221,15 +227,23 @@ WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
 WEBHOOK_RETRY_BASE_SECONDS = env.float("WEBHOOK_RETRY_BASE_SECONDS", default=30.0)
 WEBHOOK_RETRY_MAX_SECONDS = env.float("WEBHOOK_RETRY_MAX_SECONDS", default=3600.0)
 WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
-# Outbound webhooks to loopback/private/link-local addresses are refused (SSRF) unless set.
-WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", default=False)
+# Server-side calls (webhooks, channel APIs, RCS token_uri, inbound media) never reach
+# loopback/private/link-local addresses (SSRF), except hosts, `*.domains`, addresses or
+# CIDRs on this operator allow-list (inbox/address_guard.py). `make run` and the test
+# suite allow loopback, where the built-in sandboxes listen.
+ADDRESS_GUARD_ALLOW = env.list("ADDRESS_GUARD_ALLOW", default=[])
 
 # Django's own list unless set. The test suite sets a fast hasher for itself and the
 # servers it starts (a production-strength hash costs 0.4 s of CPU per user on 2 cores);
 # never set it in production.
 PASSWORD_HASHERS = env.list("PASSWORD_HASHERS", default=global_settings.PASSWORD_HASHERS)
+# Every form that sets a password (invitation sign-up, reset, change, createsuperuser)
+# refuses short, common, all-digit and username/email-like ones.
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "inbox:home"
@@ -240,15 +254,24 @@ AUTHENTICATION_BACKENDS = [
     "members.backends.LoginThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Guessing one account's password from one address locks that pair for a while; a shared
-# office IP does not lock everyone out, and a typo-prone user is not locked for good.
+# Guessing one account's password locks that account for a while, from whatever
+# addresses the guesses came (so spreading them over many, or forging X-Forwarded-For,
+# buys nothing); the lock lifts by itself, and a shared office IP does not lock everyone.
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("LOGIN_COOLOFF_HOURS", default=0.25)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The (username, address) pair alone was walked past by rotating addresses.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Refused attempts during a lock do not extend it: the page's "try again at" holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# The peer address from the ASGI server (which folds in X-Forwarded-For only from
+# TRUSTED_PROXIES, scripts/web_server.py), never a header read by Django itself.
+AXES_CLIENT_IP_CALLABLE = "members.login_throttle.client_address"
+AXES_LOCKOUT_CALLABLE = "members.login_throttle.lockout_response"
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Inbox")
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
+# The one-time link a new workspace's admin opens to choose a password (create_workspace).
+SETUP_LINK_VALID_HOURS = env.int("SETUP_LINK_VALID_HOURS", default=72)
 # Invitations and password resets; the console backend prints them for a zero-setup run.
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")
@@ -296,6 +319,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_URL = "media/"
+# Stored media is served to the workspace's members only; a provider fetching an agent's
+# attachment gets a URL signed at each send, valid this long (its retries must fit).
+MEDIA_SIGNED_URL_HOURS = env.float("MEDIA_SIGNED_URL_HOURS", default=24.0)
 # Inbound media copied from providers: the largest file kept, and the accepted types.
 MEDIA_MAX_BYTES = env.int("MEDIA_MAX_BYTES", default=5 * 1024 * 1024)
 MEDIA_ALLOWED_TYPES = env.list(
@@ -305,6 +331,28 @@ MEDIA_ALLOWED_TYPES = env.list(
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
+# TLS whenever the public address is https: cookies only over TLS, plain-http pages
+# redirected, browsers told (HSTS) to use nothing else. An http PUBLIC_BASE_URL (make
+# run, the tests, compose's default) changes nothing. Each can be set on its own.
+PUBLIC_HTTPS = PUBLIC_BASE_URL.startswith("https://")
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=PUBLIC_HTTPS)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=PUBLIC_HTTPS)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=PUBLIC_HTTPS)
+# A redirected POST comes back as a GET: a provider's webhook would be lost, not moved.
+SECURE_REDIRECT_EXEMPT = [r"^webhooks/"]
+SECURE_HSTS_SECONDS = env.int("HSTS_SECONDS", default=365 * 24 * 3600 if PUBLIC_HTTPS else 0)
+# Subdomains of the inbox's own host name (not its parent domain's other sites).
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("HSTS_PRELOAD", default=False)
+if not SECURE_HSTS_PRELOAD:
+    # Preloading is the operator's hard-to-undo decision for their whole domain (HSTS_PRELOAD),
+    # not a default: `check --deploy` need not nag about it.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# uvicorn already takes the scheme from X-Forwarded-Proto, from TRUSTED_PROXIES only. Set
+# this (a header name, e.g. X-Forwarded-Proto, meaning "https") only for another ASGI
+# server, and only if the proxy overwrites that header on every request.
+if _proxy_ssl_header := env("PROXY_SSL_HEADER", default=""):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_ssl_header.upper().replace("-", "_"), "https")
 
 LOGGING = {
     "version": 1,

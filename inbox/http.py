@@ -16,6 +16,15 @@ must not cross a fork.
 The send loop cannot use httpx's AsyncClient for the same reason in a new shape: one loop
 carries a whole process's calls, so its pool is large, and the scan cost the loop more
 than a millisecond per call (see shared_async_session).
+
+Both clients connect only where the address guard allows (inbox/address_guard.py): the
+URLs they call come from admins (a channel's API base URL, an RCS key's token_uri) and
+providers (media), and must not reach the deployment's own network. The check sits where
+the connection is opened, on the very addresses the host resolved to, so every caller,
+every redirect hop and every DNS answer is covered, and it costs nothing per request: a
+kept-alive connection was checked when it opened, and aiohttp resolves a host at most
+once per its DNS cache interval (10 s). A refusal raises address_guard.UnsafeTarget; a
+host that does not resolve stays an ordinary connection error (retried like any other).
 """
 
 from __future__ import annotations
@@ -28,7 +37,10 @@ import threading
 import weakref
 
 import aiohttp
+import httpcore
 import httpx
+
+from inbox import address_guard
 
 DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
 _local = threading.local()
@@ -45,14 +57,56 @@ def _tls_context() -> ssl.SSLContext:
     return _context
 
 
+class _GuardedBackend(httpcore.SyncBackend):
+    """Opens TCP connections only to addresses the guard allows, the ones it checked."""
+
+    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
+        try:
+            addresses = address_guard.resolve(host, port)
+        except address_guard.UnresolvedHost as exc:
+            raise httpcore.ConnectError(str(exc)) from exc
+        addresses = address_guard.checked_addresses(host, addresses)
+        last_error: Exception | None = None
+        for address in addresses:  # as socket.create_connection would, but checked
+            try:
+                return super().connect_tcp(
+                    str(address), port, timeout, local_address, socket_options
+                )
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                last_error = exc
+        raise last_error or httpcore.ConnectError(host)
+
+
+class GuardedTransport(httpx.HTTPTransport):
+    """httpx's transport over a pool whose connections pass the address guard.
+
+    httpx takes no network backend, so the pool it builds is replaced by the same pool
+    with one (tests/services/test_guarded_http.py notices if httpx stops using it). An
+    explicit transport also stops httpx from reading proxies from the environment, which
+    would connect to the proxy instead and leave the target unchecked.
+    """
+
+    def __init__(self, *, verify: ssl.SSLContext, limits: httpx.Limits):
+        super().__init__(verify=verify, limits=limits)
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=verify,
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            network_backend=_GuardedBackend(),
+        )
+
+
 def shared_client() -> httpx.Client:
     """This thread's client (created on first use, kept for the thread's life)."""
     client = getattr(_local, "client", None)
     if client is None:
         client = httpx.Client(
             timeout=DEFAULT_TIMEOUT,
-            verify=_tls_context(),
-            limits=httpx.Limits(max_connections=16, max_keepalive_connections=4),
+            transport=GuardedTransport(
+                verify=_tls_context(),
+                limits=httpx.Limits(max_connections=16, max_keepalive_connections=4),
+            ),
         )
         _local.client = client
     return client
@@ -68,6 +122,22 @@ _sessions: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, aiohttp.ClientSe
 )
 
 
+class GuardedConnector(aiohttp.TCPConnector):
+    """aiohttp's connector, connecting only to addresses the guard allows.
+
+    aiohttp connects to exactly the list _resolve_host returns (IP literals included,
+    which skip the resolver), so checking that list checks the connection. Its DNS cache
+    sits inside, so a host is looked up at most once per cache interval, not per send.
+    """
+
+    async def _resolve_host(self, host, port, traces=None):
+        results = await super()._resolve_host(host, port, traces=traces)
+        address_guard.checked_addresses(
+            host, [address_guard.parse_address(result["host"]) for result in results]
+        )
+        return results
+
+
 def shared_async_session() -> aiohttp.ClientSession:
     """The running loop's client session, for the batch path's loop (inbox/send_loop.py).
 
@@ -81,7 +151,7 @@ def shared_async_session() -> aiohttp.ClientSession:
     session = _sessions.get(loop)
     if session is None or session.closed:
         session = aiohttp.ClientSession(
-            connector=aiohttp.TCPConnector(
+            connector=GuardedConnector(
                 limit=256,
                 ssl=_tls_context(),
                 # Idle connections go before a server's usual keep-alive timeout (uvicorn's

@@ -1,11 +1,13 @@
 """Agent pages and fragments. Login/logout live at accounts/ (django.contrib.auth.urls)."""
 
+import re
+
 from django.conf import settings
-from django.urls import path
+from django.urls import path, re_path
 
 from inbox import views
-from inbox.services import attachments
 from inbox.views import attachments as attachment_views
+from inbox.views import media as media_views
 from inbox.views import presence as presence_views
 from inbox.views import workflow as workflow_views
 
@@ -62,13 +64,14 @@ urlpatterns += [
     path(_C + "attachments/", attachment_views.upload_attachment, name="attachment_upload"),
 ]
 
-# Outbound attachments at the URL their storage gives, when media is local (providers fetch them).
+# Stored media (agents' uploads, inbound copies) at the URL their storage gives, when media
+# is local: members with their session, providers with a signed URL (inbox/media_links.py).
 _media = settings.MEDIA_URL.strip("/")
 if _media and "://" not in settings.MEDIA_URL:
     urlpatterns.append(
-        path(
-            f"{_media}/{attachments.PREFIX}/<path:name>",
-            attachment_views.attachment_file,
-            name="attachment_file",
+        re_path(
+            rf"^{re.escape(_media)}/(?P<path>(?:inbound|outbound)/.+)$",
+            media_views.media_file,
+            name="media_file",
         )
     )

@@ -7,6 +7,7 @@ any crash; the dedupe key (and ingest's idempotency behind it) makes the retry h
 from __future__ import annotations
 
 import logging
+import re
 import time
 
 from django.conf import settings
@@ -47,6 +48,9 @@ def webhook_request(request: HttpRequest) -> WebhookRequest:
 
 
 CHANNEL_CACHE_SECONDS = 5.0
+# What Channel issues (secrets.token_urlsafe) fits this; anything else names no channel
+# and is answered 404 without a query (a NUL in the URL would make psycopg raise).
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,40}")
 _recent: dict[tuple[str, str], tuple[float, Channel | None]] = {}
 
 
@@ -56,6 +60,8 @@ def active_channel(kind: str, token: str) -> Channel | None:
     A burst of webhooks for one channel would otherwise read the same row for every
     message; a channel disabled by an admin stops accepting within CHANNEL_CACHE_SECONDS.
     """
+    if not _TOKEN.fullmatch(token):
+        return None
     now = time.monotonic()
     hit = _recent.get((kind, token))
     if hit and hit[0] > now:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from inbox.models import Role
+from inbox.models.api_token import TokenScope
 from members.services.workspace_settings import MAX_RETENTION_DAYS
 
 
@@ -23,19 +28,48 @@ class RoleForm(forms.Form):
     role = forms.ChoiceField(choices=Role.choices)
 
 
+# Days a new token lives; "never" is allowed but not the default, so a forgotten token
+# in a leaked config file stops working on its own.
+TOKEN_LIFETIMES = [
+    ("7", _("7 days")),
+    ("30", _("30 days")),
+    ("90", _("90 days")),
+    ("365", _("1 year")),
+    ("never", _("Never expires")),
+]
+
+
 class ApiTokenForm(forms.Form):
+    """A token's name, what it may do and for how long (read-only, 90 days unless chosen)."""
+
     name = forms.CharField(
         label="Token name",
         max_length=120,
         help_text="What uses it, e.g. “CRM sync”. You will see the token once.",
         error_messages={"required": "Give the token a name, so you know what to revoke later."},
     )
+    scopes = forms.MultipleChoiceField(
+        label=_("Scopes"),
+        choices=TokenScope.choices,
+        initial=[TokenScope.READ],
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Give a token only what its program needs. Admin includes the others."),
+        error_messages={"required": _("Pick at least one scope.")},
+    )
+    lifetime = forms.ChoiceField(label=_("Expires after"), choices=TOKEN_LIFETIMES, initial="90")
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()
         if not name:
             raise forms.ValidationError("Give the token a name, so you know what to revoke later.")
         return name
+
+    def expires_at(self) -> datetime | None:
+        """The chosen expiry as a moment, or None for a token that never expires."""
+        lifetime = self.cleaned_data["lifetime"]
+        if lifetime == "never":
+            return None
+        return timezone.now() + timedelta(days=int(lifetime))
 
 
 class SecurityForm(forms.Form):
@@ -107,6 +141,12 @@ class SignUpForm(forms.Form):
         label="Password again", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
 
+    def __init__(self, *args, email: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        # The invited address: a password resembling it is refused like one resembling
+        # the username (AUTH_PASSWORD_VALIDATORS' similarity check).
+        self.email = email
+
     def clean_username(self) -> str:
         username = self.cleaned_data["username"]
         if get_user_model().objects.filter(username__iexact=username).exists():
@@ -123,7 +163,7 @@ class SignUpForm(forms.Form):
         elif p1:
             try:
                 password_validation.validate_password(
-                    p1, get_user_model()(username=cleaned.get("username", ""))
+                    p1, get_user_model()(username=cleaned.get("username", ""), email=self.email)
                 )
             except forms.ValidationError as error:
                 self.add_error("password1", error)

@@ -10,8 +10,16 @@ from django.urls import reverse
 from members.services import two_factor
 
 # Reachable mid-login: the 2FA pages themselves, signing out, assets, and surfaces that
-# do not use the session (token API, provider webhooks, the customer phone simulator).
-EXEMPT_PREFIXES = ("/accounts/2fa/", "/accounts/logout/", "/static/", "/api/", "/sandbox/")
+# do not use the session (token API, the sandbox providers' APIs). The phone simulator
+# (/sandbox/phone/) shows a workspace's threads, so it waits for the second factor too.
+EXEMPT_PREFIXES = (
+    "/accounts/2fa/",
+    "/accounts/logout/",
+    "/static/",
+    "/api/",
+    "/sandbox/twilio/",
+    "/sandbox/rbm/",
+)
 
 
 class TwoFactorMiddleware:

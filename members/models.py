@@ -49,3 +49,7 @@ class Invitation(models.Model):
         if self.accepted_at is not None or self.revoked_at is not None:
             return False
         return self.expires_at > timezone.now()
+
+
+# Registered with this app: the device lives in its own module for its length.
+from members.totp_device import TOTPDevice  # noqa: E402, F401

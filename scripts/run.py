@@ -26,7 +26,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 if str(BASE_DIR) not in sys.path:
     sys.path.insert(0, str(BASE_DIR))
 
-from scripts import embedded_services  # noqa: E402
+from scripts import embedded_services, web_server  # noqa: E402
 
 HOST = "127.0.0.1"
 STOP_GRACE_SECONDS = 15.0
@@ -119,11 +119,20 @@ def prepare_database(data: Path) -> dict:
             raise SystemExit("collectstatic failed (see above)")
         stamp.parent.mkdir(parents=True, exist_ok=True)
         stamp.write_text(fingerprint)
+    if not seed_demo_wanted():
+        say("SEED_DEMO=false: no demo data; the web server prints a first-run setup token")
+        return {}
     result = manage("seed_demo", capture=True)
     if result.returncode != 0:
         say("warning: `manage.py seed_demo` failed; starting without demo data")
         return {}
     return parse_seed(result.stdout)
+
+
+def seed_demo_wanted() -> bool:
+    """The demo is seeded unless SEED_DEMO=false, so the first run (no workspace, the setup
+    page behind the token the web server prints) can be tried locally too."""
+    return os.environ.get("SEED_DEMO", "true").strip().lower() not in {"0", "false", "no", "off"}
 
 
 def parse_seed(stdout: str) -> dict:
@@ -212,25 +221,8 @@ def children(port: int, data: Path) -> list[Child]:
         for n in range(1, worker_procs + 1)
     ]
     specs = [
-        (
-            "web",
-            [
-                py,
-                "-m",
-                "uvicorn",
-                "config.asgi:application",
-                "--host",
-                HOST,
-                "--port",
-                str(port),
-                "--ws",
-                "auto",
-                "--workers",
-                web_workers,
-                "--lifespan",
-                "off",
-            ],
-        ),
+        # Forwarded headers only from TRUSTED_PROXIES (scripts/web_server.py).
+        ("web", web_server.uvicorn_command(host=HOST, port=port, workers=web_workers)),
         *workers,
         (
             "beat",
@@ -270,9 +262,41 @@ def stop_children(procs: list[Child]) -> None:
             child.pump.join(timeout=2)
 
 
+SANDBOX_SWITCHES = ("SMS_SANDBOX_ENABLED", "RCS_SANDBOX_ENABLED")
+_TRUE = {"1", "true", "yes", "y", "on", "ok"}  # what django-environ's env.bool reads as on
+
+
+def enable_sandboxes() -> list[str]:
+    """The demo runs on the built-in provider sandboxes, which are off unless asked for
+    (production must not serve them); an explicit setting in the environment wins.
+    Returns the switches that are on."""
+    for name in SANDBOX_SWITCHES:
+        os.environ.setdefault(name, "true")
+    return [n for n in SANDBOX_SWITCHES if os.environ[n].strip().lower() in _TRUE]
+
+
+def sandbox_banner(url: str) -> list[str]:
+    """What the banner says about the sandboxes, so nobody runs them unknowingly."""
+    on = [n for n in SANDBOX_SWITCHES if os.environ.get(n, "").strip().lower() in _TRUE]
+    if not on:
+        return ["  Sandboxes are off: no phone simulator, no fake providers.", ""]
+    return [
+        f"  Sandboxes ON ({', '.join(on)}): fake providers under {url}sandbox/ and the",
+        f"  phone simulator at {url}sandbox/phone/ (sign in first; it plays the customer of",
+        "  your own workspaces only). Demo and development only: never on a public server.",
+        "",
+    ]
+
+
 def print_banner(url: str, seed: dict, data: Path) -> None:
     lines = ["", f"  Inbox is running at {seed.get('url') or url}", ""]
     users = seed.get("users") or []
+    if not seed_demo_wanted():
+        lines += [
+            "  No demo (SEED_DEMO=false). While no workspace exists, the address above leads",
+            "  to the setup page: paste the SETUP TOKEN that `web` printed above.",
+            "",
+        ]
     if users:
         lines.append("  Demo logins (username / password, role):")
         for user in users:
@@ -281,6 +305,7 @@ def print_banner(url: str, seed: dict, data: Path) -> None:
                 f" {user.get('role', '')}"
             )
         lines.append("")
+    lines.extend(sandbox_banner(seed.get("url") or url))
     lines.append(f"  Ctrl-C stops everything; data stays in {data} for the next run.")
     lines.append("")
     say("\n".join(lines))
@@ -333,6 +358,10 @@ def supervise(procs: list[Child], port: int, seed: dict, data: Path) -> int:
 def main() -> int:
     os.chdir(BASE_DIR)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    # The demo's sandbox channels, webhooks and media live on this machine's loopback,
+    # which the SSRF guard refuses unless the operator allows it (inbox/address_guard.py).
+    os.environ.setdefault("ADDRESS_GUARD_ALLOW", "127.0.0.0/8,::1")
+    enable_sandboxes()
     port = int(os.environ.get("PORT", "8000"))
     data = data_dir()
     lock = take_lock(data / "run.lock", port)

@@ -3,6 +3,9 @@
 Only channels whose API base URL is this installation's sandbox are listed, because only
 those deliver their replies to the simulated phone (a real Twilio or RBM channel would
 message a real handset, and its inbound webhooks must come from the real provider).
+And only those of the signed-in user's own workspaces: the phone reads a business's
+threads and injects customer messages (STOP included), which no one may do to a
+workspace they are not a member of.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from django.db.models import Q, QuerySet
 
 from channels_rcs.sandbox import accounts as rcs_sandbox
 from channels_sms import sandbox
+from inbox.access import memberships
 from inbox.models import Channel
 
 
@@ -20,12 +24,14 @@ def _bases(url: str) -> list[str]:
     return [base, base + "/"]
 
 
-def sandbox_channels() -> QuerySet[Channel]:
+def sandbox_channels(user) -> QuerySet[Channel]:
+    """The sandbox channels of the workspaces `user` is an active member of (none if anonymous)."""
     wanted = Q(kind="sms", api_base_url__in=_bases(sandbox.api_base_url()))
     if settings.RCS_SANDBOX_ENABLED:
         wanted |= Q(kind="rcs", api_base_url__in=_bases(rcs_sandbox.api_base_url()))
+    workspaces = memberships(user).values("workspace_id")
     return (
-        Channel.objects.filter(wanted, is_active=True)
+        Channel.objects.filter(wanted, is_active=True, workspace_id__in=workspaces)
         .select_related("workspace", "fallback")
         .order_by("name", "pk")
     )

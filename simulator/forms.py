@@ -37,9 +37,10 @@ class PhoneForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["channel"].queryset = sandbox_channels()
+        # Another workspace's channel is simply not a choice: "not on the sandbox".
+        self.fields["channel"].queryset = sandbox_channels(user)
 
     def clean_number(self) -> str:
         raw = self.cleaned_data["number"].strip()

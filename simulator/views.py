@@ -1,4 +1,9 @@
-"""The phone page, its live thread fragment and the phone's actions. No login: it is a sandbox."""
+"""The phone page, its live thread fragment and the phone's actions.
+
+It exists only while the SMS sandbox is on, and only for a signed-in member: it reads the
+sandbox threads of a business and injects customer messages (STOP included) into its
+inbox, so it offers the businesses of the member's own workspaces and no others.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from functools import wraps
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,13 +28,16 @@ from .sending import Outcome, text_business
 
 
 def sandbox_only(view: Callable) -> Callable:
-    """The simulator drives the sandbox providers; without the sandbox it must not exist."""
+    """The simulator drives the sandbox providers; without the sandbox it must not exist
+    (a 404 even before the login check, so a production site does not reveal it).
+    With it, a visitor signs in first: the page is scoped to their workspaces."""
+    signed_in = login_required(view)
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not getattr(settings, "SMS_SANDBOX_ENABLED", False):
             raise Http404("the SMS sandbox is disabled")
-        return view(request, *args, **kwargs)
+        return signed_in(request, *args, **kwargs)
 
     return wrapper
 
@@ -37,13 +46,15 @@ def _page_url(number: str, channel_id) -> str:
     return reverse("simulator-phone") + "?" + urlencode({"number": number, "channel": channel_id})
 
 
-def _phone_form(data) -> PhoneForm:
+def _phone_form(request: HttpRequest, data) -> PhoneForm:
     """Bound once a number is given (so its errors show); the first business by default."""
     data = {key: data.get(key, "") for key in ("number", "channel")}
     if not data["channel"]:
-        first = sandbox_channels().first()
+        first = sandbox_channels(request.user).first()
         data["channel"] = str(first.pk) if first else ""
-    return PhoneForm(data) if data["number"] else PhoneForm(initial=data)
+    if data["number"]:
+        return PhoneForm(data, user=request.user)
+    return PhoneForm(initial=data, user=request.user)
 
 
 def _thread_context(form: PhoneForm) -> dict:
@@ -58,7 +69,7 @@ def _page(request: HttpRequest, form: PhoneForm, send_form: SendForm, **extra) -
     context = {
         "form": form,
         "send_form": send_form,
-        "businesses": [(channel, label(channel)) for channel in sandbox_channels()],
+        "businesses": [(channel, label(channel)) for channel in sandbox_channels(request.user)],
         "channel_value": str(form["channel"].value() or ""),
         "number_value": form["number"].value() or "",
         "suggestions": suggestions(),
@@ -71,13 +82,13 @@ def _page(request: HttpRequest, form: PhoneForm, send_form: SendForm, **extra) -
 @sandbox_only
 @require_GET
 def phone(request: HttpRequest) -> HttpResponse:
-    return _page(request, _phone_form(request.GET), SendForm())
+    return _page(request, _phone_form(request, request.GET), SendForm(user=request.user))
 
 
 @sandbox_only
 @require_GET
 def thread(request: HttpRequest) -> HttpResponse:
-    form = PhoneForm(request.GET)
+    form = PhoneForm(request.GET, user=request.user)
     context = _thread_context(form)
     response = render(request, "simulator/_thread.html", context)
     if context["thread_ready"]:
@@ -99,11 +110,11 @@ def _no_route(channel) -> Outcome:
 @sandbox_only
 @require_POST
 def send(request: HttpRequest) -> HttpResponse:
-    form = SendForm(request.POST)
+    form = SendForm(request.POST, user=request.user)
     if not form.is_valid():
         if request.htmx:
             return _send_result(request, form, status=422)
-        return _page(request, _phone_form(request.POST), form, status=422)
+        return _page(request, _phone_form(request, request.POST), form, status=422)
     data = form.cleaned_data
     channel, number = data["channel"], data["number"]
     where = screen.route(channel, number)
@@ -120,7 +131,7 @@ def send(request: HttpRequest) -> HttpResponse:
 @require_POST
 def tap(request: HttpRequest) -> HttpResponse:
     """A tapped chip; only an RCS phone has chips, so anything else is refused."""
-    form = TapForm(request.POST)
+    form = TapForm(request.POST, user=request.user)
     if not form.is_valid():
         return _refused(request, form)
     data = form.cleaned_data
@@ -138,7 +149,7 @@ def tap(request: HttpRequest) -> HttpResponse:
 @require_POST
 def location(request: HttpRequest) -> HttpResponse:
     """Share a location: a location message over RCS, a maps link by SMS (as phones do)."""
-    form = LocationForm(request.POST)
+    form = LocationForm(request.POST, user=request.user)
     if not form.is_valid():
         return _refused(request, form)
     data = form.cleaned_data
@@ -166,7 +177,7 @@ def location(request: HttpRequest) -> HttpResponse:
 @require_POST
 def read(request: HttpRequest) -> HttpResponse:
     """The phone showed these agent messages: tell the agent they were read (RCS only)."""
-    form = PhoneForm(request.POST)
+    form = PhoneForm(request.POST, user=request.user)
     if not form.is_valid():
         return HttpResponse(status=422)
     channel, number = form.cleaned_data["channel"], form.cleaned_data["number"]
@@ -184,7 +195,7 @@ def typing(request: HttpRequest) -> HttpResponse:
     The page calls this at most every few seconds while keys are pressed, as RCS clients
     do; the event carries no text, so nothing typed leaves the phone before it is sent.
     """
-    form = PhoneForm(request.POST)
+    form = PhoneForm(request.POST, user=request.user)
     if not form.is_valid():
         return HttpResponse(status=422)
     channel, number = form.cleaned_data["channel"], form.cleaned_data["number"]
@@ -197,7 +208,7 @@ def typing(request: HttpRequest) -> HttpResponse:
 def _refused(request: HttpRequest, form) -> HttpResponse:
     if request.htmx:
         return _send_result(request, form, status=422)
-    return _page(request, _phone_form(request.POST), form, status=422)
+    return _page(request, _phone_form(request, request.POST), form, status=422)
 
 
 def _acted(request: HttpRequest, form, outcome: Outcome) -> HttpResponse:
@@ -206,10 +217,16 @@ def _acted(request: HttpRequest, form, outcome: Outcome) -> HttpResponse:
         return _send_result(request, form, problem=outcome.problem)
     if outcome.ok:
         return redirect(_page_url(data["number"], data["channel"].pk))
-    return _page(request, _phone_form(request.POST), SendForm(), problem=outcome.problem)
+    return _page(
+        request,
+        _phone_form(request, request.POST),
+        SendForm(user=request.user),
+        problem=outcome.problem,
+    )
 
 
 def _send_result(request: HttpRequest, form, *, status: int = 200, problem: str = ""):
     """The refreshed thread, with the form's errors swapped in out of band."""
-    context = {"send_form": form, "problem": problem, **_thread_context(PhoneForm(request.POST))}
+    phone_form = PhoneForm(request.POST, user=request.user)
+    context = {"send_form": form, "problem": problem, **_thread_context(phone_form)}
     return render(request, "simulator/_send_result.html", context, status=status)

@@ -19,6 +19,20 @@ FAST_HASHER = "django.contrib.auth.hashers.MD5PasswordHasher"
 os.environ["PASSWORD_HASHERS"] = FAST_HASHER
 settings.PASSWORD_HASHERS = [FAST_HASHER]
 
+# The built-in sandboxes are off by default (config/settings.py); the suite drives them,
+# so it turns them on here and, through the environment, in the servers it starts. Tests
+# of the default switch them off again.
+for _name in ("SMS_SANDBOX_ENABLED", "RCS_SANDBOX_ENABLED"):
+    os.environ[_name] = "true"
+    setattr(settings, _name, True)
+
+# The sandboxes, webhook receivers and media servers the suite starts listen on loopback,
+# which the SSRF guard refuses unless allowed (inbox/address_guard.py); the guard's own
+# tests set the allow-list back to empty. The environment carries it to the servers.
+LOOPBACK_ALLOWED = ["127.0.0.0/8", "::1"]
+os.environ["ADDRESS_GUARD_ALLOW"] = ",".join(LOOPBACK_ALLOWED)
+settings.ADDRESS_GUARD_ALLOW = LOOPBACK_ALLOWED
+
 # The test process itself runs without psycopg's pool: its many short-lived threads
 # (asgiref executors, live_server, websocket tests) never hand pooled connections back,
 # and an exhausted pool stalls teardown. The uvicorn and Celery processes the tests start

@@ -7,7 +7,7 @@ import uuid
 from django.db import models
 from django.utils import timezone
 
-from inbox.crypto import decrypt_json, encrypt_json
+from inbox.crypto import EncryptedTextField, decrypt_json, encrypt_json
 from inbox.models import Workspace
 
 
@@ -26,7 +26,7 @@ class OutboundWebhook(models.Model):
     )
     url = models.URLField(max_length=500)
     # The HMAC key, encrypted at rest like channel secrets; shown to the admin once.
-    secret_encrypted = models.TextField()
+    secret_encrypted = EncryptedTextField()
     events = models.JSONField(default=list, blank=True)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)

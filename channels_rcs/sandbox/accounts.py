@@ -5,6 +5,12 @@ Two sources, checked in order, as in the SMS sandbox:
 2. the RCS channels configured in this installation: a channel's service-account key and
    client token are, by construction, those of an agent "created at" this sandbox. This
    keeps a channel made in the admin UI working with zero setup and across Redis flushes.
+
+Agents and service accounts belong to one workspace: the one they were made for (bound in
+the store), or else the workspace of the oldest channel that names them. Only that
+workspace's channels lend them keys, tokens and webhooks, so an admin elsewhere who types
+the same agent id, or a key claiming the same client_email, cannot act as that agent,
+read its state or redirect its customers' messages.
 """
 
 from __future__ import annotations
@@ -39,7 +45,7 @@ def _public_pem(private_key) -> str:
     )
 
 
-def new_service_account_key() -> dict:
+def new_service_account_key(*, workspace_id: int | None = None) -> dict:
     """A fresh, registered service-account key in Google's JSON key format."""
     private_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     pem = private_key.private_bytes(
@@ -50,6 +56,8 @@ def new_service_account_key() -> dict:
     name = "rbm-agent-" + secrets.token_hex(4)
     email = f"{name}@{PROJECT}.iam.gserviceaccount.com"
     store.register_service_account(email, _public_pem(private_key))
+    if workspace_id is not None:
+        store.bind_owner("sa", email, workspace_id)
     return {
         "type": "service_account",
         "project_id": PROJECT,
@@ -62,18 +70,21 @@ def new_service_account_key() -> dict:
     }
 
 
-def new_agent(key: dict | None = None) -> tuple[str, dict, str]:
-    """A registered (agent_id, service-account key, client token) triple."""
-    key = key or new_service_account_key()
+def new_agent(key: dict | None = None, *, workspace_id: int | None = None) -> tuple[str, dict, str]:
+    """A registered (agent_id, service-account key, client token) triple, owned by
+    `workspace_id` when given (else by the workspace of the first channel naming it)."""
+    key = key or new_service_account_key(workspace_id=workspace_id)
     agent_id = f"sandbox_{secrets.token_hex(6)}_agent"
     client_token = secrets.token_urlsafe(16)
     store.register_agent(agent_id, client_email=key["client_email"], client_token=client_token)
+    if workspace_id is not None:
+        store.bind_owner("agent", agent_id, workspace_id)
     return agent_id, key, client_token
 
 
-def channel_config(**extra) -> dict:
+def channel_config(*, workspace_id: int | None = None, **extra) -> dict:
     """Config for services.create_channel(kind="rcs") pointing at this sandbox."""
-    agent_id, key, client_token = new_agent()
+    agent_id, key, client_token = new_agent(workspace_id=workspace_id)
     return {
         "agent_id": agent_id,
         "service_account_key": json.dumps(key),
@@ -83,10 +94,34 @@ def channel_config(**extra) -> dict:
     }
 
 
-def _channels(agent_id: str):
+def agent_workspace_id(agent_id: str) -> int | None:
+    """The workspace the agent belongs to: the one it was made for, else the one whose
+    channel names it longest (not stored: a workspace that dropped it lets it go)."""
     from inbox.models import Channel
 
-    return list(Channel.objects.filter(kind="rcs", config__agent_id=agent_id, is_active=True))
+    bound = store.owner("agent", agent_id)
+    if bound is not None:
+        return bound
+    return (
+        Channel.objects.filter(kind="rcs", config__agent_id=agent_id)
+        .order_by("pk")
+        .values_list("workspace_id", flat=True)
+        .first()
+    )
+
+
+def _channels(agent_id: str):
+    """The active channels of the agent's own workspace that name it."""
+    from inbox.models import Channel
+
+    owner = agent_workspace_id(agent_id)
+    if owner is None:
+        return []
+    return list(
+        Channel.objects.filter(
+            kind="rcs", config__agent_id=agent_id, is_active=True, workspace_id=owner
+        )
+    )
 
 
 def _channel_key(channel) -> dict:
@@ -104,13 +139,17 @@ def public_key_for(client_email: str) -> str | None:
         return known
     from inbox.models import Channel
 
-    for channel in Channel.objects.filter(kind="rcs"):
+    owner = store.owner("sa", client_email)
+    for channel in Channel.objects.filter(kind="rcs").order_by("pk"):
         key = _channel_key(channel)
-        if key.get("client_email") == client_email and key.get("private_key"):
-            private_key = serialization.load_pem_private_key(
-                key["private_key"].encode(), password=None
-            )
-            return _public_pem(private_key)
+        if key.get("client_email") != client_email or not key.get("private_key"):
+            continue
+        if owner is None:  # the oldest channel presenting this service account owns it
+            owner = channel.workspace_id
+        if channel.workspace_id != owner:
+            continue  # another workspace's key claiming the same email: not this account
+        private_key = serialization.load_pem_private_key(key["private_key"].encode(), password=None)
+        return _public_pem(private_key)
     return None
 
 

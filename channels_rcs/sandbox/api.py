@@ -6,11 +6,12 @@
     POST   /sandbox/rbm/v1/phones/<E.164>/agentEvents?eventId=&agentId=
     GET    /sandbox/rbm/v1/phones/<E.164>/capabilities?requestId=&agentId=
     GET|POST /sandbox/rbm/control?agentId=                     (JSON)
-    GET    /sandbox/rbm/handset/<E.164>                        (what a phone saw, JSON)
+    GET    /sandbox/rbm/handset/<E.164>?agentId=               (what a phone saw, JSON)
 
 Every API call needs `Authorization: Bearer <token>` from /token for a service account
-that owns the agent. Control body: any key of store.DEFAULT_CONTROLS, "webhook_url",
-"reset": true, "fail_next": [{"status": 429|500|400|..., "code"?, "message"?}, ...],
+that owns the agent; the handset view shows only that agent's side of the phone.
+Control body: any key of store.DEFAULT_CONTROLS, "webhook_url" (an address the guard
+allows), "reset": true, "fail_next": [{"status": 429|500|400|..., "code"?, "message"?}, ...],
 "rate_limit_next": N, "server_error_next": N. Reachability: see `reachable`.
 """
 
@@ -30,6 +31,7 @@ from google.auth import exceptions as google_exceptions
 from google.auth import jwt
 
 from channels_rcs.auth import SCOPE
+from inbox.address_guard import check
 
 from . import accounts, checks, events, store
 
@@ -307,6 +309,8 @@ def capabilities(request: HttpRequest, phone: str) -> HttpResponse:
 
 def apply_controls(agent_id: str, body: dict) -> None:
     body = dict(body)
+    if body.get("webhook_url"):
+        check(str(body["webhook_url"]))  # UnsafeTarget (a ValueError): a 400 with the reason
     if body.pop("reset", False):
         store.reset(agent_id)
     failures = list(body.pop("fail_next", []) or [])
@@ -356,5 +360,11 @@ def handset_view(phone: str) -> list[dict]:
 
 @require_http_methods(["GET"])
 def handset(request: HttpRequest, phone: str) -> HttpResponse:
+    """What `phone` exchanged with the caller's agent. Authenticated like the API and
+    limited to that agent: the phone also holds other businesses' (workspaces') threads."""
     _enabled()
-    return JsonResponse({"phone": phone, "thread": handset_view(phone)})
+    agent_id, refusal = _authorize(request)
+    if refusal:
+        return refusal
+    thread = [entry for entry in handset_view(phone) if entry.get("agent_id") == agent_id]
+    return JsonResponse({"phone": phone, "thread": thread})

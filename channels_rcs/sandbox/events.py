@@ -3,6 +3,10 @@
 Each is signed like RBM's (HMAC-SHA512 with the agent's client token over the event JSON)
 and, by default, wrapped Pub/Sub-style, so every sandbox run exercises the adapter's real
 verification and unwrapping.
+
+An agent's owner may point its webhook anywhere (the "webhook_url" control), so every post
+over the network passes the address guard (inbox/address_guard.py) and goes to the very
+address it checked, as the SMS sandbox's status callbacks do.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ from datetime import UTC, datetime
 import httpx
 
 from channels_rcs.signature import HEADER, sign
+from inbox.address_guard import UnsafeTarget, check
+from inbox.http import shared_client
 
 from . import accounts, store
 
@@ -60,9 +66,23 @@ def deliver(
     body, signed = envelope(event, wrapped=bool(store.controls(agent_id).get("wrapped", True)))
     headers = {HEADER: sign(token, signed), "Content-Type": "application/json"}
     try:
-        if client is not None:
+        if client is not None:  # the caller's own transport (in-process tests)
             return client.post(url, content=body, headers=headers).status_code
-        return httpx.post(url, content=body, headers=headers, timeout=10.0).status_code
+        target = check(url)
+        return (
+            shared_client()
+            .post(
+                target.url,
+                content=body,
+                headers={**headers, **target.headers},
+                extensions=target.extensions,
+                timeout=10.0,
+            )
+            .status_code
+        )
+    except UnsafeTarget as exc:
+        log.warning("sandbox rbm: webhook %s refused: %s", url, exc)
+        return None
     except httpx.HTTPError as exc:
         log.warning("sandbox rbm: webhook %s failed: %s", url, exc)
         return None

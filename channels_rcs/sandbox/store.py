@@ -78,6 +78,22 @@ def registered_agent(agent_id: str) -> dict | None:
     return _get_json(f"{PREFIX}agent:{agent_id}")
 
 
+# Owners: the workspace an agent or a service account belongs to ------------------------
+
+
+def bind_owner(kind: str, name: str, workspace_id: int) -> int:
+    """Make `workspace_id` the owner of agent / service account `name` ("agent" / "sa")
+    unless it has one already; returns the owner. The first binding wins, for good."""
+    key = f"{PREFIX}owner:{kind}:{name}"
+    r().set(key, int(workspace_id), nx=True)
+    return int(r().get(key))
+
+
+def owner(kind: str, name: str) -> int | None:
+    value = r().get(f"{PREFIX}owner:{kind}:{name}")
+    return int(value) if value else None
+
+
 # Controls ----------------------------------------------------------------------------
 
 

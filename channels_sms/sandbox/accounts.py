@@ -7,6 +7,12 @@ Two sources, checked in order:
 The second is read-only and keeps the sandbox working with zero setup (a channel created
 in the admin UI works at once, survives a Redis flush, and follows token changes), the
 way a real provider's console knows its own customers' credentials.
+
+An account belongs to one workspace (`owner_workspace_id`): the one it was opened for, or
+else the workspace of the oldest channel that names it. Only that workspace's channels
+lend it tokens, so an admin elsewhere who types the same AccountSid with a token of their
+own cannot sign in as the account, read its messages, change its controls or have its
+callbacks signed with their token.
 """
 
 from __future__ import annotations
@@ -30,17 +36,22 @@ def api_base_url() -> str:
     return f"{settings.PUBLIC_BASE_URL}/sandbox/twilio"
 
 
-def new_account() -> tuple[str, str]:
-    """A fresh, registered (AccountSid, AuthToken) pair in Twilio's formats."""
+def new_account(*, workspace_id: int | None = None) -> tuple[str, str]:
+    """A fresh, registered (AccountSid, AuthToken) pair in Twilio's formats, owned by
+    `workspace_id` when given (else by the workspace of the first channel naming it)."""
     sid = "AC" + secrets.token_hex(16)
     token = secrets.token_hex(16)
     store.register_account(sid, token)
+    if workspace_id is not None:
+        store.bind_account(sid, workspace_id)
     return sid, token
 
 
-def channel_config(from_number: str, *, mms: bool = False, **extra) -> dict:
+def channel_config(
+    from_number: str, *, mms: bool = False, workspace_id: int | None = None, **extra
+) -> dict:
     """Config for services.create_channel(kind="sms") pointing at this sandbox."""
-    sid, token = new_account()
+    sid, token = new_account(workspace_id=workspace_id)
     return {
         "account_sid": sid,
         "auth_token": token,
@@ -51,10 +62,35 @@ def channel_config(from_number: str, *, mms: bool = False, **extra) -> dict:
     }
 
 
+def owner_workspace_id(account_sid: str) -> int | None:
+    """The workspace the account belongs to; None while it has none.
+
+    The workspace it was opened for (bound in the sandbox's store, for good), else the
+    one whose channel names it longest, so a later channel elsewhere never takes it over.
+    Not stored when derived: a workspace that dropped its channels lets the account go.
+    """
+    from inbox.models import Channel
+
+    owner = store.account_workspace(account_sid)
+    if owner is not None:
+        return owner
+    return (
+        Channel.objects.filter(kind="sms", config__account_sid=account_sid)
+        .order_by("pk")
+        .values_list("workspace_id", flat=True)
+        .first()
+    )
+
+
 def _channel_tokens(account_sid: str) -> list[str]:
     from inbox.models import Channel
 
-    channels = Channel.objects.filter(kind="sms", config__account_sid=account_sid)
+    owner = owner_workspace_id(account_sid)
+    if owner is None:
+        return []
+    channels = Channel.objects.filter(
+        kind="sms", config__account_sid=account_sid, workspace_id=owner
+    )
     return [c.secrets.get("auth_token", "") for c in channels]
 
 

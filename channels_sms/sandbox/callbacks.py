@@ -3,6 +3,12 @@
 Twilio sends no callback for the initial status ("queued" in the 201 body), then "sent"
 and a final "delivered" / "undelivered" / "failed". The plan is computed once from the
 message's magic number and the account's controls, so a test can fire it in-process.
+
+The StatusCallback URL is whatever the API caller sent, so every post passes the address
+guard (inbox/address_guard.py) and goes to the very address it checked: otherwise any
+sandbox account could make this server POST into its own network (SSRF). The built-in
+inbox's own webhooks on loopback are reached through the operator's allow-list, which
+`make run` and the test suite set.
 """
 
 from __future__ import annotations
@@ -13,6 +19,8 @@ from datetime import UTC, datetime
 import httpx
 
 from channels_sms.signature import HEADER, sign, with_port
+from inbox.address_guard import UnsafeTarget, check
+from inbox.http import shared_client
 
 from . import accounts, magic, store
 
@@ -65,10 +73,12 @@ def params_for(message: dict, status: str, error_code: int, controls: dict) -> d
 
 
 def post(message_sid: str, status: str, error_code: int = 0, *, client=None) -> int | None:
-    """Post one signed callback over real HTTP; the inbox's HTTP status (None if unreachable).
+    """Post one signed callback over real HTTP; the inbox's HTTP status (None if unreachable
+    or refused by the address guard).
 
     The sandbox's own record moves to the status too, so the phone simulator and
-    GET Messages/{sid}.json show what the provider believes.
+    GET Messages/{sid}.json show what the provider believes. `client`: the caller's own
+    transport (the in-process tests), which reaches no network and so needs no guard.
     """
     message = store.get_message(message_sid)
     if message is None:
@@ -90,7 +100,21 @@ def post(message_sid: str, status: str, error_code: int = 0, *, client=None) -> 
     try:
         if client is not None:
             return client.post(url, data=params, headers=headers).status_code
-        return httpx.post(url, data=params, headers=headers, timeout=10.0).status_code
+        target = check(url)
+        return (
+            shared_client()
+            .post(
+                target.url,
+                data=params,
+                headers={**headers, **target.headers},
+                extensions=target.extensions,
+                timeout=10.0,
+            )
+            .status_code
+        )
+    except UnsafeTarget as exc:
+        log.warning("sandbox: status callback to %s refused: %s", url, exc)
+        return None
     except httpx.HTTPError as exc:
         log.warning("sandbox: status callback to %s failed: %s", url, exc)
         return None

@@ -53,6 +53,18 @@ def registered_token(account_sid: str) -> str | None:
     return r().get(f"{PREFIX}account:{account_sid}")
 
 
+def bind_account(account_sid: str, workspace_id: int) -> int:
+    """Make `workspace_id` the account's owner unless it has one already; the owner."""
+    key = f"{PREFIX}account-workspace:{account_sid}"
+    r().set(key, int(workspace_id), nx=True)  # the first binding wins, for good
+    return int(r().get(key))
+
+
+def account_workspace(account_sid: str) -> int | None:
+    value = r().get(f"{PREFIX}account-workspace:{account_sid}")
+    return int(value) if value else None
+
+
 # Controls ---------------------------------------------------------------------------
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
+
+from inbox.csv_export import csv_text
 
 
 @dataclass
@@ -15,12 +15,8 @@ class Table:
     rows: list[list] = field(default_factory=list)
 
     def csv(self) -> str:
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(self.columns)
-        for row in self.rows:
-            writer.writerow(["" if v is None else v for v in row])
-        return out.getvalue()
+        # Formula-like text (a contact or label named "=HYPERLINK(...)") is neutralized.
+        return csv_text(self.columns, self.rows)
 
 
 def pct(part: int, whole: int) -> float | None:

@@ -112,6 +112,16 @@ class ChannelAdapter(ABC):
         """Credentials for fetching the provider's inbound media URLs, if it wants them."""
         return None
 
+    def credential_origins(self, channel: Channel) -> frozenset[str]:
+        """Where the channel's credentials may go: origins (`scheme://host[:port]`).
+
+        A media URL comes from the provider's webhook, but the host in it is whatever the
+        webhook says, and a redirect can point anywhere; media_auth is sent only to these
+        (inbox/services/media.py). By default the channel's own API origin; an adapter
+        adds the provider's media hosts.
+        """
+        return frozenset({channel.api_base_url or self.default_api_base_url} - {""})
+
     def send_typing(self, channel: Channel, *, to: str) -> None:  # noqa: B027
         """Tell the customer an agent is typing, where the channel can."""
 

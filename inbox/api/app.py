@@ -9,9 +9,10 @@ from ninja.errors import ValidationError
 from inbox.services import SendRejected
 
 from . import conversations, messages
-from .auth import TokenAuth
+from .auth import ADMIN, MissingScope
 from .errors import InvalidRequest
 from .pagination import InvalidCursor
+from .parser import BoundedJsonParser
 
 api = NinjaAPI(
     title="Inbox API",
@@ -19,9 +20,14 @@ api = NinjaAPI(
     description=(
         "Conversations and messages of one workspace. Authenticate with "
         "`Authorization: Bearer <token>` (create one with `manage.py create_api_token`); "
-        "the token's workspace scopes every request."
+        "the token's workspace scopes every request. A token's scopes say what it may do: "
+        "`read` (every GET), `send` (sending messages), `admin` (everything); a valid "
+        "token without the scope an operation needs gets a 403."
     ),
-    auth=TokenAuth(),
+    # Operations name their scope; one that forgets is admin-only rather than open.
+    auth=ADMIN,
+    # Bodies nested past inbox.json_body.MAX_DEPTH are a 400, like any unparseable body.
+    parser=BoundedJsonParser(),
     urls_namespace="api-v1",
 )
 api.add_router("", conversations.router)
@@ -45,6 +51,11 @@ def _field(loc) -> str:
 @api.exception_handler(SendRejected)
 def _send_rejected(request: HttpRequest, exc: SendRejected) -> HttpResponse:
     return _problem(request, 422, "Message rejected; nothing was sent", exc.errors)
+
+
+@api.exception_handler(MissingScope)
+def _missing_scope(request: HttpRequest, exc: MissingScope) -> HttpResponse:
+    return _problem(request, 403, "Forbidden", [f"scope: this operation needs {exc.scope!r}"])
 
 
 @api.exception_handler(InvalidRequest)

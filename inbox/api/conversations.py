@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import re
+
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from inbox.models import ConversationStatus
 from inbox.services import send_message, unread_counts
 
 from . import pagination, scope
+from .auth import READ, SEND
 from .errors import InvalidRequest
-from .schemas import ConversationPage, Error, MessageOut, MessagePage, SendMessageIn
+from .responses import answers
+from .schemas import ConversationPage, MessageOut, MessagePage, SendMessageIn
+from .strict import known_query_only
 
 router = Router(tags=["conversations"])
+
+# Stated in the document, so a client knows before asking; ids stay inside bigint.
+ASSIGNEE_PATTERN = r"^(?:me|none|[0-9]{1,18})$"
 
 
 def _assignee_filter(request: HttpRequest, assignee: str) -> dict:
@@ -20,18 +28,28 @@ def _assignee_filter(request: HttpRequest, assignee: str) -> dict:
         return {"assignee__isnull": True}
     if assignee == "me":
         return {"assignee_id": scope.token(request).user_id}
-    if assignee.isdigit():
+    if re.fullmatch(ASSIGNEE_PATTERN, assignee):  # only digits are left to match
         return {"assignee_id": int(assignee)}
     raise InvalidRequest(['assignee: a user id, "me" or "none"'])
 
 
-@router.get("/conversations", response=ConversationPage, summary="List conversations")
+@router.get(
+    "/conversations",
+    response=answers({200: ConversationPage}, 422),
+    summary="List conversations",
+    auth=READ,
+)
+@known_query_only
 def list_conversations(
     request: HttpRequest,
     status: ConversationStatus | None = None,
     channel: int | None = None,
-    assignee: str | None = Query(None, description='A user id, "me" or "none"'),
-    cursor: str | None = None,
+    assignee: str | None = Query(
+        None, description='A user id, "me" or "none"', pattern=ASSIGNEE_PATTERN
+    ),
+    cursor: str | None = Query(
+        None, description=pagination.CURSOR_HELP, pattern=pagination.CONVERSATION_CURSOR
+    ),
     limit: int = Query(pagination.DEFAULT_LIMIT, ge=1, le=pagination.MAX_LIMIT),
 ):
     """Most recent activity first; follow `next_cursor` until it is null."""
@@ -51,14 +69,18 @@ def list_conversations(
 
 
 @router.get(
-    "/conversations/{int:conversation_id}/messages",
-    response=MessagePage,
+    "/conversations/{conversation_id}/messages",
+    response=answers({200: MessagePage}, 404, 422),
     summary="List a conversation's messages",
+    auth=READ,
 )
+@known_query_only
 def list_messages(
     request: HttpRequest,
     conversation_id: int,
-    cursor: str | None = None,
+    cursor: str | None = Query(
+        None, description=pagination.CURSOR_HELP, pattern=pagination.MESSAGE_CURSOR
+    ),
     limit: int = Query(pagination.DEFAULT_LIMIT, ge=1, le=pagination.MAX_LIMIT),
 ):
     """Oldest first (thread order); follow `next_cursor` for newer messages."""
@@ -69,10 +91,12 @@ def list_messages(
 
 
 @router.post(
-    "/conversations/{int:conversation_id}/messages",
-    response={201: MessageOut, 422: Error},
+    "/conversations/{conversation_id}/messages",
+    response=answers({201: MessageOut}, 400, 404, 422),
     summary="Send a message",
+    auth=SEND,
 )
+@known_query_only
 def create_message(request: HttpRequest, conversation_id: int, payload: SendMessageIn):
     """Queue a reply; 201 means committed as `queued`, delivery continues in the background.
 
@@ -91,4 +115,4 @@ def create_message(request: HttpRequest, conversation_id: int, payload: SendMess
         channel=channel,
         ttl_seconds=payload.ttl_seconds,
     )
-    return 201, message
+    return Status(201, message)

@@ -12,12 +12,21 @@ from ninja import Router
 from inbox.models import MessageStatusEvent
 
 from . import scope
+from .auth import READ
+from .responses import answers
 from .schemas import MessageDetail
+from .strict import known_query_only
 
 router = Router(tags=["messages"])
 
 
-@router.get("/messages/{uuid:message_id}", response=MessageDetail, summary="Get a message")
+@router.get(
+    "/messages/{message_id}",
+    response=answers({200: MessageDetail}, 404, 422),
+    summary="Get a message",
+    auth=READ,
+)
+@known_query_only
 def get_message(request: HttpRequest, message_id: UUID):
     """Includes `status_events`: late or out-of-order reports show with applied=false."""
     events = MessageStatusEvent.objects.order_by("at", "pk")

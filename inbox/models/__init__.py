@@ -15,7 +15,7 @@ from .message import Author, Direction, Message, MessageStatus, MessageStatusEve
 from .orphan_status import OrphanStatus
 from .presence import Presence, PresenceSpan
 from .team import RoutingMode, Team
-from .workspace import Membership, Role, Workspace
+from .workspace import Language, Membership, Role, Workspace
 
 __all__ = [
     "ApiToken",
@@ -33,6 +33,7 @@ __all__ = [
     "Holiday",
     "InboundEvent",
     "Label",
+    "Language",
     "Membership",
     "Mention",
     "Message",

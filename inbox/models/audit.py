@@ -10,6 +10,8 @@ class AuditEntry(models.Model):
     """Who changed what in the workspace's settings, when, with before/after values.
 
     Written only through inbox.services.audit.record; no page or API edits or deletes it.
+    Erasure and retention remove a contact's values from before/after and the label
+    (inbox.services.audit.erase_contact), keeping the entry itself.
     """
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="audit_log")

@@ -4,7 +4,7 @@ import secrets
 
 from django.db import models
 
-from inbox.crypto import decrypt_json, encrypt_json
+from inbox.crypto import EncryptedTextField, decrypt_json, encrypt_json
 
 from .workspace import Workspace
 
@@ -22,7 +22,7 @@ class Channel(models.Model):
     # Non-secret configuration (sender number, account id, limits...).
     config = models.JSONField(default=dict, blank=True)
     # Secrets (auth tokens, keys) encrypted at rest with SECRETS_ENCRYPTION_KEYS.
-    secrets_encrypted = models.TextField(blank=True, default="")
+    secrets_encrypted = EncryptedTextField(blank=True, default="")
     api_base_url = models.URLField(max_length=300, blank=True, default="")
     fallback = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="fallback_for"

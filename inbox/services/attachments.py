@@ -1,10 +1,11 @@
-"""Files an agent attaches to a reply: checked, stored, and given a public URL.
+"""Files an agent attaches to a reply: checked, stored, and given a stable address.
 
-MMS and RCS providers fetch an attachment by URL from their own servers, so the file must
-sit at an absolute, unauthenticated address (PUBLIC_BASE_URL + MEDIA_URL); the path holds
-a random id, so only whoever was sent the link can find it. The same size and type limits
-as inbound media apply, and the type is taken from the file name (which is also what the
-file is served as), never from what the browser claims.
+MMS and RCS providers fetch an attachment by URL from their own servers. Content keeps the
+file's absolute, unsigned address (PUBLIC_BASE_URL + MEDIA_URL + path), which only members
+of the workspace can open; each send hands the provider a signed, expiring copy of it
+(inbox/media_links.py). The same size and type limits as inbound media apply, and the type
+is taken from the file name (which is also what the file is served as), never from what
+the browser claims.
 """
 
 from __future__ import annotations
@@ -20,18 +21,18 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 
+from inbox import media_links
+
 PREFIX = "outbound"
 # SVG is an image that can carry script; served from our origin it would run as us.
 REFUSED_TYPES = frozenset({"image/svg+xml"})
 _UNSAFE = re.compile(r"[^\w.-]+")
 MAX_NAME = 80
-# "outbound/<workspace>/<32 hex>/<name>": what the media view agrees to serve.
-STORED_NAME = re.compile(r"^\d+/[0-9a-f]{32}/[\w.-]{1,80}$")
 
 
 @dataclass(frozen=True)
 class Attachment:
-    url: str  # absolute: what the provider fetches and the customer may open
+    url: str  # absolute and unsigned: members open it; a send signs it for the provider
     path: str  # storage name
     filename: str
     mime_type: str
@@ -57,10 +58,11 @@ def safe_name(name: str) -> str:
 
 
 def public_url(path: str) -> str:
+    """The stable address content keeps; object storage answers with its own URL."""
     url = default_storage.url(path)
     if "://" in url:  # object storage already answers with an absolute URL
         return url
-    return settings.PUBLIC_BASE_URL + "/" + url.lstrip("/")
+    return media_links.stable_url(path)
 
 
 def check(upload: UploadedFile) -> str:

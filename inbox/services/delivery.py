@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from inbox import media_links
 from inbox.adapters import (
     NotReachable,
     OptedOutError,
@@ -27,6 +28,7 @@ from .consent import opt_out_reason, record_consent
 from .errors import SendRejected
 from .sending import enqueue_delivery, recipient_address
 from .statuses import adopt_orphans, transition
+from .workspaces import is_suspended
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +46,8 @@ def deliver(message_id: str) -> str:
     )
     if message is None or message.status != MessageStatus.QUEUED:
         return "skipped"
+    if is_suspended(message.workspace_id):
+        return "held"  # stays queued; resume_workspace requests its delivery again
     channel = message.channel
     try:
         to = recipient_address(message.conversation, channel)
@@ -63,7 +67,10 @@ def deliver(message_id: str) -> str:
         wait_for(slot)  # last thing before the call, so sends keep the sender's spacing
     try:
         result = channel.adapter.send(
-            channel, to=to, content=message.content, message_id=str(message.id)
+            channel,
+            to=to,
+            content=media_links.for_provider(message.content, message.workspace_id),
+            message_id=str(message.id),
         )
     except TransientSendError as exc:
         return _back_to_queue(message_id, exc)
@@ -232,9 +239,11 @@ def requeue_stuck(now=None) -> dict[str, int]:
     from inbox.tasks import deliver_message
 
     queued = list(
-        Message.objects.filter(status=MessageStatus.QUEUED, queued_at__lt=cutoff).values_list(
-            "pk", flat=True
-        )[:1000]
+        Message.objects.filter(
+            status=MessageStatus.QUEUED,
+            queued_at__lt=cutoff,
+            workspace__suspended_at__isnull=True,  # held until the resume, not stuck
+        ).values_list("pk", flat=True)[:1000]
     )
     for pk in queued:
         deliver_message.delay(str(pk))

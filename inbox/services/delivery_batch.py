@@ -30,7 +30,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from inbox import realtime, redis_client, send_loop
+from inbox import media_links, realtime, redis_client, send_loop
 from inbox.adapters import (
     NotReachable,
     OptedOutError,
@@ -155,6 +155,7 @@ def claim(limit: int, *, skip_channels: frozenset[int] = frozenset()) -> Claim:
                 direction=Direction.OUTBOUND,
                 attempts=0,
                 channel__fallback__isnull=True,
+                workspace__suspended_at__isnull=True,  # held until resume_workspace
             )
             .exclude(channel_id__in=skip_channels)
             .order_by("queued_at")[:limit]
@@ -274,7 +275,7 @@ async def _send(claimed: Claimed) -> tuple[SendResult | Exception, datetime]:
         result = await channel.adapter.asend(
             channel,
             to=claimed.to,
-            content=claimed.message.content,
+            content=media_links.for_provider(claimed.message.content, claimed.message.workspace_id),
             message_id=str(claimed.message.pk),
         )
     except Exception as exc:  # classified by the caller, with database access

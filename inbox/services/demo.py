@@ -135,9 +135,10 @@ def _ensure_member(workspace: Workspace, *, username: str, password: str, role: 
     if not user.check_password(password):
         user.set_password(password)
         changed = True
-    is_admin = role == Role.ADMIN  # Django admin access for the demo admin only
-    if user.is_staff != is_admin or user.is_superuser != is_admin or not user.is_active:
-        user.is_staff = user.is_superuser = is_admin
+    # Ordinary members, even the workspace admin: their passwords are published, and
+    # /admin/ (every workspace at once) is for superusers an operator creates.
+    if user.is_staff or user.is_superuser or not user.is_active:
+        user.is_staff = user.is_superuser = False
         user.is_active = True
         changed = True
     if changed:

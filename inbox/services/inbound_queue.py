@@ -21,6 +21,7 @@ from inbox import redis_client
 from inbox.adapters import Event, InboundMessage, TypingIndicator
 from inbox.adapters.events import dedupe_key, from_record, to_record
 from inbox.models import Channel, InboundEvent
+from inbox.storable import storable
 
 from .ingest import ingest, typing_from_customer
 
@@ -28,10 +29,14 @@ log = logging.getLogger(__name__)
 
 
 def accept(channel: Channel, events: list[Event]) -> bool:
-    """Commit one webhook's events (a provider's retry is absorbed by its dedupe key)."""
+    """Commit one webhook's events (a provider's retry is absorbed by its dedupe key).
+
+    The events' text is made storable first: a signed message with a NUL in it is the
+    customer's message all the same, and refusing it would lose it to failing retries.
+    """
     now = timezone.now()
     durable = []
-    for event in events:
+    for event in storable(events):
         if isinstance(event, TypingIndicator):
             typing_from_customer(channel, event)  # ephemeral: live or not at all
             continue

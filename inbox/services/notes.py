@@ -25,6 +25,7 @@ from inbox.models import (
     MessageStatus,
 )
 from inbox.realtime import publish
+from inbox.storable import storable_text
 
 MAX_NOTE_LENGTH = 4000
 # Usernames as Django allows them (letters, digits and @.+-_), stopped by punctuation
@@ -60,7 +61,7 @@ def _members_named(conversation: Conversation, names: list[str]) -> list:
 
 def add_note(conversation: Conversation, text: str, *, author) -> Message:
     """A private note by `author`; @mentions of workspace members become Mention rows."""
-    text = (text or "").strip()
+    text = storable_text(text or "").strip()
     if not text:
         raise ValidationError("A note cannot be empty.")
     if len(text) > MAX_NOTE_LENGTH:

@@ -25,6 +25,7 @@ from django.db.models import Exists, F, Func, OuterRef, Q, QuerySet, TextField, 
 from django.utils.safestring import SafeString, mark_safe
 
 from inbox.models import Contact, ContactIdentity, Conversation, Message, Workspace
+from inbox.storable import storable_text
 
 MAX_QUERY_LENGTH = 200
 # A last word this long or longer also matches as a prefix (one letter would match a
@@ -58,8 +59,9 @@ class SimpleTsvector(Func):
 
 
 def normalize(q: str) -> str:
-    """What will be searched: trimmed, single-spaced, bounded in length."""
-    return " ".join((q or "").split())[:MAX_QUERY_LENGTH]
+    """What will be searched: trimmed, single-spaced, bounded in length, and storable
+    (PostgreSQL refuses a NUL even in a query parameter)."""
+    return " ".join(storable_text(q or "").split())[:MAX_QUERY_LENGTH]
 
 
 def _websearch(q: str) -> SearchQuery:

@@ -18,11 +18,17 @@ from inbox.models import (
     MessageStatus,
     MessageStatusEvent,
 )
+from inbox.storable import storable
 
 from .consent import opt_out_reason
 from .errors import SendRejected
 from .ingest import PREVIEW_LENGTH
 from .statuses import transition
+from .workspaces import is_suspended
+
+# Replies already queued when an operator suspends the workspace wait for the resume
+# (delivery skips them); new ones are refused here, with this reason, and nothing written.
+SUSPENDED = "workspace: suspended by the operator; nothing can be sent until it is resumed"
 
 
 def enqueue_delivery(message_id) -> None:
@@ -62,11 +68,14 @@ def send_message(
     ttl_seconds: int | None = None,
 ) -> Message:
     """Queue a reply. Validation errors raise SendRejected and nothing is written."""
+    content = storable(content)  # a NUL from an API client or a form is dropped, not a 500
     channel = channel or conversation.channel
     if channel.workspace_id != conversation.workspace_id:
         raise SendRejected(["channel: not in this workspace"])
     if not channel.is_active:
         raise SendRejected(["channel: disabled"])
+    if is_suspended(conversation.workspace_id):
+        raise SendRejected([SUSPENDED])
     adapter = channel.adapter
     errors = validate_content(content) or adapter.validate(channel, content)
     if errors:
@@ -122,6 +131,8 @@ def retry_message(message: Message, *, user=None) -> Message:
         message = Message.objects.select_for_update().get(pk=message.pk)
         if message.status != MessageStatus.FAILED:
             raise SendRejected([f"status: only failed messages can be retried ({message.status})"])
+        if is_suspended(message.workspace_id):
+            raise SendRejected([SUSPENDED])
         message.attempts = 0
         message.save(update_fields=["attempts"])
         transition(message, MessageStatus.QUEUED, source="retry", force=True)

@@ -15,6 +15,7 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from inbox import media_links
 from inbox.content import maps_link
 
 register = template.Library()
@@ -46,6 +47,20 @@ def media_kind(media) -> str:
         if path.endswith(endings):
             return kind
     return "file"
+
+
+@register.filter
+def media_src(media) -> str:
+    """Where the thread loads a media item: our stored copy through the members-only
+    route when we hold one (never a provider's expiring or credentialed URL)."""
+    return media_links.media_src(media)
+
+
+@register.filter
+def media_link(url) -> str:
+    """One of our media addresses made site-relative (the session goes with it)."""
+    path = media_links.path_from_url(str(url or ""))
+    return media_links.member_url(path) if path else str(url or "")
 
 
 @register.filter

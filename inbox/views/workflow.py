@@ -36,7 +36,7 @@ from inbox.models import (
     Team,
     Workspace,
 )
-from inbox.services import notes
+from inbox.services import notes, search
 from inbox.services.assignment import UNCHANGED, assign
 from inbox.services.canned import render_canned
 from inbox.services.contact_merge import merge_contacts
@@ -325,17 +325,22 @@ def _candidates(workspace: Workspace, contact: Contact, query: str) -> list[Cont
     )
 
 
+def _picker_query(request: HttpRequest) -> str:
+    """What a picker's box holds, as the conversation search reads its own: a NUL pasted
+    into it would otherwise reach PostgreSQL, which refuses it with a 500."""
+    return search.normalize(request.GET.get("q", ""))
+
+
 @require_GET
 @login_required
 def merge_candidates(request: HttpRequest, slug: str, conversation_id: int) -> HttpResponse:
     membership, conversation = _load(request, slug, conversation_id, *MERGE_ROLES)
+    query = _picker_query(request)
     context = {
         "workspace": membership.workspace,
         "conversation": conversation,
-        "candidates": _candidates(
-            membership.workspace, conversation.contact, request.GET.get("q", "")
-        ),
-        "query": request.GET.get("q", ""),
+        "candidates": _candidates(membership.workspace, conversation.contact, query),
+        "query": query,
     }
     return render(request, "inbox/_merge_candidates.html", context)
 
@@ -404,7 +409,7 @@ def canned_responses(request: HttpRequest, slug: str, conversation_id: int) -> H
     """The "/" picker: matches on shortcut or title, bodies filled for this contact and
     agent on the server (variables never reach the browser unfilled)."""
     membership, conversation = _load(request, slug, conversation_id)
-    query = request.GET.get("q", "").strip().lstrip("/")
+    query = _picker_query(request).lstrip("/")
     found = CannedResponse.objects.filter(workspace=membership.workspace)
     if query:
         found = found.filter(Q(shortcut__icontains=query) | Q(title__icontains=query))
@@ -436,7 +441,7 @@ def unseen_mentions(request: HttpRequest, slug: str) -> JsonResponse:
 def mention_candidates(request: HttpRequest, slug: str, conversation_id: int) -> HttpResponse:
     """The "@" picker in note mode: the workspace's active members matching the token."""
     membership, _conversation = _load(request, slug, conversation_id)
-    query = request.GET.get("q", "").strip().lstrip("@")
+    query = _picker_query(request).lstrip("@")
     users = notes.mention_candidates(membership.workspace.pk, query, limit=CANDIDATE_LIMIT)
     items = [{"username": u.username, "name": notes.display_name(u)} for u in users]
     return render(request, "inbox/_mention_list.html", {"items": items, "query": query})

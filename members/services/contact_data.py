@@ -11,6 +11,7 @@ from django.db.models.functions import Cast
 from inbox.models import Consent, Contact, InboundEvent, Message, Workspace
 from inbox.services import audit
 from members.services import media_files
+from workspace_settings.services import delivery_erasure
 
 
 def find_contacts(workspace: Workspace, query: str, limit: int = 20):
@@ -105,10 +106,14 @@ def confirmation_phrase(contact: Contact) -> str:
 
 
 def erase(contact: Contact, actor) -> dict[str, int]:
-    """Delete the contact, their identities, conversations, messages and stored media.
+    """Delete the contact, their identities, conversations, messages and stored media
+    (what they sent and what agents sent them), blank the webhook deliveries that carried
+    their messages, and remove their values from the audit log.
 
     Opt-outs are kept: the suppression record is what guarantees they are never
-    messaged again. The audit entry names the contact's id and the counts, nothing else.
+    messaged again. Audit entries are kept too, without the contact's values: the fact
+    that something changed, who did it and when is the workspace's, not the contact's.
+    The erasure's own entry names the contact's id and the counts, nothing else.
     """
     workspace = contact.workspace
     contact_id = contact.pk
@@ -116,10 +121,13 @@ def erase(contact: Contact, actor) -> dict[str, int]:
         contact = Contact.objects.select_for_update().get(pk=contact_id, workspace=workspace)
         addresses = _addresses(contact)
         messages = Message.objects.filter(conversation__contact=contact)
-        paths = media_files.stored_paths(messages.values_list("content", flat=True))
+        paths = media_files.stored_paths(
+            messages.values_list("content", flat=True), workspace_id=workspace.pk
+        )
+        conversation_ids = list(contact.conversations.values_list("pk", flat=True))
         counts = {
             "messages": messages.count(),
-            "conversations": contact.conversations.count(),
+            "conversations": len(conversation_ids),
             "identities": len(addresses),
         }
         messages.delete()
@@ -133,13 +141,20 @@ def erase(contact: Contact, actor) -> dict[str, int]:
                 match |= Q(raw__contains=address)
             raw.filter(match).delete()
         counts["media_files"] = len(paths)
+        after = {f"{k}_deleted": v for k, v in counts.items()}
+        counts["webhook_bodies_erased"] = after["webhook_bodies_erased"] = (
+            delivery_erasure.erase_for_conversations(workspace.pk, conversation_ids)
+        )
+        counts["audit_entries_redacted"] = after["audit_entries_redacted"] = audit.erase_contact(
+            workspace, contact_id, addresses=[*addresses, contact.email]
+        )
         audit.record(
             workspace,
             actor,
             "contact.erased",
             contact,
             before={"contact_id": contact_id},
-            after={f"{k}_deleted": v for k, v in counts.items()},
+            after=after,
             target_label=f"contact {contact_id}",
         )
         contact.delete()

@@ -6,7 +6,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, password_validation
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -156,12 +156,20 @@ def accept(raw: str, user) -> Membership:
 
 
 def create_user_and_accept(raw: str, username: str, password: str) -> Membership:
-    """A new account for the invited address, joined in the same transaction."""
+    """A new account for the invited address, joined in the same transaction.
+
+    The password passes AUTH_PASSWORD_VALIDATORS here too (ValidationError otherwise),
+    so no caller can create a weak account by skipping the form.
+    """
     with transaction.atomic():
         invitation = find_pending(raw)
         if invitation is None:
             raise InvitationError("This invitation link is invalid, already used or expired.")
-        user = get_user_model().objects.create_user(
+        User = get_user_model()
+        password_validation.validate_password(
+            password, User(username=username, email=invitation.email)
+        )
+        user = User.objects.create_user(
             username=username, email=invitation.email, password=password
         )
         return accept(raw, user)

@@ -7,11 +7,15 @@ from collections.abc import Iterable
 
 from django.core.files.storage import default_storage
 
+from inbox import media_links
+
 log = logging.getLogger(__name__)
 
 
-def stored_paths(contents: Iterable) -> list[str]:
-    """Paths our storage holds for these message contents (media and card media)."""
+def stored_paths(contents: Iterable, workspace_id: int | None = None) -> list[str]:
+    """Paths our storage holds for these message contents (media and card media): inbound
+    copies by `stored_path`, and, given the workspace, an agent's uploads by their URL."""
+    contents = list(contents)
     paths: list[str] = []
 
     def visit(node) -> None:
@@ -27,6 +31,8 @@ def stored_paths(contents: Iterable) -> list[str]:
 
     for content in contents:
         visit(content)
+    if workspace_id is not None:
+        paths += [p for p in media_links.referenced_paths(contents, workspace_id) if p not in paths]
     return paths
 
 

@@ -1,4 +1,6 @@
-"""The retention sweep: messages older than a workspace's retention_days are purged.
+"""The retention sweep: messages older than a workspace's retention_days are purged,
+with their stored files (inbound copies and agents' uploads), the webhook delivery bodies
+that carried them, and the contact values quoted by older audit entries.
 
 Batches keep each transaction (and its row locks) short, so a first run over years of
 history does not stall the inbox; the sweep simply continues on its next run.
@@ -13,7 +15,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from inbox.models import Conversation, InboundEvent, Message, Workspace
+from inbox.services import audit
 from members.services import media_files
+from workspace_settings.services import delivery_erasure
 
 BATCH_SIZE = 500
 
@@ -35,7 +39,9 @@ def purge_workspace(
             )
             if not batch:
                 break
-            paths = media_files.stored_paths(content for _, content in batch)
+            paths = media_files.stored_paths(
+                (content for _, content in batch), workspace_id=workspace.pk
+            )
             Message.objects.filter(pk__in=[pk for pk, _ in batch]).delete()
             transaction.on_commit(lambda paths=paths: media_files.delete(paths))
         total += len(batch)
@@ -50,6 +56,9 @@ def purge_workspace(
         InboundEvent.objects.filter(channel__workspace=workspace, received_at__lt=cutoff).filter(
             Q(applied_at__isnull=False) | Q(gave_up_at__isnull=False)
         ).delete()
+        # Outbound webhook bodies carry message texts; audit entries quote contacts' values.
+        delivery_erasure.erase_expired(workspace.pk, cutoff=cutoff)
+        audit.erase_contact_values_before(workspace, cutoff)
     return total
 
 

@@ -14,10 +14,10 @@ from django.core.cache import cache
 from django.db import transaction
 from django_otp import DEVICE_ID_SESSION_KEY, user_has_device
 from django_otp.models import Device
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from inbox.models import Membership, Workspace
 from inbox.services.audit import record
+from members.totp_device import TOTPDevice
 
 CACHE_SECONDS = 300
 

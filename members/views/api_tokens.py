@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from inbox.models import ApiToken
+from inbox.services.tokens import TokenError
 from members.forms import ApiTokenForm
 from members.services import api_tokens
 
@@ -33,9 +34,19 @@ def tokens_page(request: HttpRequest, slug: str) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            _, secret = api_tokens.create(workspace, request.user, form.cleaned_data["name"])
-            form = ApiTokenForm()
-        else:
+            try:
+                _, secret = api_tokens.create(
+                    workspace,
+                    request.user,
+                    form.cleaned_data["name"],
+                    scopes=form.cleaned_data["scopes"],
+                    expires_at=form.expires_at(),
+                )
+            except TokenError as exc:
+                form.add_error("scopes", str(exc))
+            else:
+                form = ApiTokenForm()
+        if form.errors:
             status = 422
     context = page_context(
         request, membership, "tokens", form=form, secret=secret, tokens=_tokens(workspace)

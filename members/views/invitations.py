@@ -30,7 +30,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
                     request, "members/invitation_invalid.html", {"reason": str(error)}, status=409
                 )
             return redirect("inbox:workspace", slug=membership.workspace.slug)
-        form = SignUpForm(request.POST)
+        form = SignUpForm(request.POST, email=invitation.email)
         if form.is_valid():
             try:
                 membership = invitations.create_user_and_accept(

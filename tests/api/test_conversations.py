@@ -73,10 +73,9 @@ def test_filter_by_assignee(api, channel, agent, manager):
 def test_bad_assignee_is_422(api, conversation):
     response = api.get(URL, {"assignee": "bob"})
     assert response.status_code == 422
-    assert response.json() == {
-        "detail": "Invalid request",
-        "errors": ['assignee: a user id, "me" or "none"'],
-    }
+    body = response.json()
+    assert body["detail"] == "Invalid request"
+    assert body["errors"][0].startswith("assignee: String should match pattern")
 
 
 def test_cursor_walks_every_conversation_once_in_order(api, channel):
@@ -120,11 +119,17 @@ def test_cursor_keeps_filters(api, channel):
     assert second["next_cursor"] is None
 
 
-@pytest.mark.parametrize("cursor", ["garbage!", "bm90IGpzb24", "WzEsMiwzXQ", "WyJ4IiwxXQ"])
-def test_bad_cursor_is_400(api, conversation, cursor):
+@pytest.mark.parametrize("cursor", ["garbage!", "bm90IGpzb24", "1.2.3", "n.x", "12.", ".5"])
+def test_bad_cursor_is_422(api, conversation, cursor):
+    # The document states the cursor's pattern; what does not match it is a bad parameter.
     response = api.get(URL, {"cursor": cursor})
-    assert response.status_code == 400
-    assert response.json()["detail"] == "Invalid cursor"
+    assert response.status_code == 422
+    assert response.json()["errors"][0].startswith("cursor:")
+
+
+def test_any_cursor_of_the_stated_pattern_is_a_page(api, conversation):
+    assert api.get(URL, {"cursor": "n.1"}).json() == {"items": [], "next_cursor": None}
+    assert api.get(URL, {"cursor": "-9999999999999999.999999999999999999"}).status_code == 200
 
 
 @pytest.mark.parametrize("limit", [0, 101])

@@ -77,10 +77,10 @@ def test_message_list_query_count_is_constant(api, channel, django_assert_max_nu
     assert len(response.json()["items"]) == 31
 
 
-def test_bad_message_cursor_is_400(api, conversation):
-    # A conversation-style cursor ([time, int]) is not a message cursor.
-    response = api.get(messages_url(conversation.pk), {"cursor": "WyIyMDI1LTAxLTAxIiwgMV0"})
-    assert response.status_code == 400
+def test_bad_message_cursor_is_422(api, conversation):
+    # A conversation-style cursor (time.int) is not a message cursor.
+    response = api.get(messages_url(conversation.pk), {"cursor": "1735689600000000.1"})
+    assert response.status_code == 422
 
 
 def test_get_message_with_status_history(api, conversation, agent):
@@ -107,7 +107,8 @@ def test_get_message_with_status_history(api, conversation, agent):
 
 def test_unknown_message_is_404(api, conversation):
     assert api.get(f"/api/v1/messages/{uuid.uuid4()}").status_code == 404
-    assert api.get("/api/v1/messages/not-a-uuid").status_code == 404
+    # Not an id at all: a JSON 422 like any other bad parameter (the document says uuid).
+    assert api.get("/api/v1/messages/not-a-uuid").status_code == 422
 
 
 # --- sending ---------------------------------------------------------------------------

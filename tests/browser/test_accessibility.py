@@ -114,7 +114,9 @@ def test_phone_simulator(browser, live_settings, demo):
     context = browser.new_context(viewport={"width": 420, "height": 860}, bypass_csp=True)
     try:
         page = context.new_page()
-        check(page, live_settings.PUBLIC_BASE_URL + "/sandbox/phone/")
+        phone_url = live_settings.PUBLIC_BASE_URL + "/sandbox/phone/"
+        sign_in(page, phone_url, "agent", lands=phone_url, password="agent-demo-pass")
+        check(page, phone_url)
     finally:
         context.close()
 

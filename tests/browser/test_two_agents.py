@@ -148,7 +148,8 @@ def test_two_agents_and_the_customer_live(asgi_server, rcs_business, agent, mana
     phone_context = browser.new_context(viewport={"width": 420, "height": 860})
     phone = phone_context.new_page()
     phone_url = f"{asgi_server}/sandbox/phone/?number=%2B{CUSTOMER[1:]}&channel={rcs_business.pk}"
-    phone.goto(phone_url)
+    # The simulator needs a member of the business's workspace (the manager plays it).
+    sign_in(phone, phone_url, "mona", lands=phone_url)
     expect(phone.get_by_test_id("rcs-brand-header")).to_contain_text("Bloom Florists")
 
     # The customer texts: the conversation appears for both agents, live.

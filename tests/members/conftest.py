@@ -7,10 +7,10 @@ import time
 import pytest
 from django.test import Client
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from inbox.adapters import register
 from members.services import two_factor
+from members.totp_device import TOTPDevice
 from tests.web.fakes import PageAdapter, inbound, make_channel
 
 

@@ -44,7 +44,7 @@ POSTS = [
     ("/w/acme/settings/members/{member}/role/", {"role": "manager"}),
     ("/w/acme/settings/members/{member}/deactivate/", {}),
     ("/w/acme/settings/members/{member}/reactivate/", {}),
-    ("/w/acme/settings/api-tokens/", {"name": "x"}),
+    ("/w/acme/settings/api-tokens/", {"name": "x", "scopes": ["read"], "lifetime": "30"}),
     ("/w/acme/settings/api-tokens/{token}/revoke/", {}),
     ("/w/acme/settings/security/", {"require_two_factor": ""}),
     ("/w/acme/settings/data/retention/", {"retention_days": "30"}),

@@ -14,7 +14,11 @@ HX = {"HTTP_HX_REQUEST": "true"}
 
 
 def test_create_shows_the_secret_once_and_audits_without_it(admin_client, admin_user, workspace):
-    response = admin_client.post("/w/acme/settings/api-tokens/", {"name": "CRM sync"}, **HX)
+    response = admin_client.post(
+        "/w/acme/settings/api-tokens/",
+        {"name": "CRM sync", "scopes": ["read"], "lifetime": "90"},
+        **HX,
+    )
     assert response.status_code == 200
     body = response.content.decode()
     token = ApiToken.objects.get(workspace=workspace)
@@ -27,14 +31,18 @@ def test_create_shows_the_secret_once_and_audits_without_it(admin_client, admin_
 
 
 def test_blank_name_is_refused_clearly(admin_client):
-    response = admin_client.post("/w/acme/settings/api-tokens/", {"name": "  "}, **HX)
+    response = admin_client.post(
+        "/w/acme/settings/api-tokens/", {"name": "  ", "scopes": ["read"], "lifetime": "90"}, **HX
+    )
     assert response.status_code == 422
     assert "Give the token a name" in response.content.decode()
     assert not ApiToken.objects.exists()
 
 
 def test_revoke_stops_the_token_and_shows_last_use(admin_client, workspace):
-    admin_client.post("/w/acme/settings/api-tokens/", {"name": "ci"})
+    admin_client.post(
+        "/w/acme/settings/api-tokens/", {"name": "ci", "scopes": ["read"], "lifetime": "never"}
+    )
     token = ApiToken.objects.get()
     page = admin_client.get("/w/acme/settings/api-tokens/").content.decode()
     assert "Never" in page

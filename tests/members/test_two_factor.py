@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from inbox.models import AuditEntry
+from members.totp_device import TOTPDevice
 
 from .conftest import client_for, confirmed_device, reaches_inbox, totp_code, wrong_code
 

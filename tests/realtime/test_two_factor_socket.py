@@ -12,10 +12,10 @@ from channels.db import database_sync_to_async
 from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
 from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from inbox.consumers import TWO_FACTOR_REQUIRED
 from members.services import two_factor
+from members.totp_device import TOTPDevice
 from tests.realtime.sockets import TIMEOUT, session_cookie, socket
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -17,6 +17,14 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture
+def client(client, agent):
+    """The simulator plays the customer of the signed-in member's workspaces only, so
+    these tests browse it as a member of `workspace` (test_access.py covers the rest)."""
+    client.force_login(agent)
+    return client
+
+
+@pytest.fixture
 def sandbox_business(live_server, settings, workspace):
     settings.PUBLIC_BASE_URL = live_server.url
     channel = services.create_channel(

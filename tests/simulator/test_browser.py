@@ -9,7 +9,7 @@ import pytest
 from channels_sms import sandbox
 from inbox import services
 from inbox.models import Conversation, Message
-from tests.support.browser import off_loop
+from tests.support.browser import off_loop, sign_in
 from tests.support.waiting import eventually
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -43,10 +43,12 @@ def business(asgi_server, live_settings, celery_worker, workspace):
     sandbox.reset(channel.config["account_sid"])
 
 
-def test_text_the_business_and_see_the_reply_arrive(asgi_server, business, page):
+def test_text_the_business_and_see_the_reply_arrive(asgi_server, business, agent, page):
     from playwright.sync_api import expect
 
-    page.goto(f"{asgi_server}/sandbox/phone/")
+    # The phone plays the customer of the signed-in member's own workspaces.
+    phone_url = f"{asgi_server}/sandbox/phone/"
+    sign_in(page, phone_url, "alice", lands=phone_url)
     page.get_by_label("Your phone number").fill(CUSTOMER)
     page.get_by_label("Business").select_option(str(business.pk))
     page.get_by_test_id("phone-compose").fill("Is my parcel on its way?")
@@ -75,8 +77,9 @@ def test_text_the_business_and_see_the_reply_arrive(asgi_server, business, page)
         page.screenshot(path=os.path.join(os.environ["SIMULATOR_SCREENSHOTS"], "mobile.png"))
 
 
-def test_an_invalid_number_shows_an_error_in_the_browser(asgi_server, business, page):
-    page.goto(f"{asgi_server}/sandbox/phone/?channel={business.pk}")
+def test_an_invalid_number_shows_an_error_in_the_browser(asgi_server, business, agent, page):
+    phone_url = f"{asgi_server}/sandbox/phone/?channel={business.pk}"
+    sign_in(page, phone_url, "alice", lands=phone_url)
     page.get_by_label("Your phone number").fill("555-0199")
     page.get_by_test_id("phone-compose").fill("hello")
     page.get_by_test_id("phone-send").click()

@@ -11,7 +11,7 @@ import pytest
 from channels_rcs.sandbox import accounts, store
 from inbox import services
 from inbox.models import Message, MessageStatus
-from tests.support.browser import off_loop
+from tests.support.browser import off_loop, sign_in
 from tests.support.waiting import eventually
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -69,10 +69,13 @@ def rcs_business(asgi_server, live_settings, celery_worker, workspace):
     store.reset(channel.config["agent_id"])
 
 
-def test_a_card_arrives_a_chip_answers_and_the_phone_reads_it(asgi_server, rcs_business, page):
+def test_a_card_arrives_a_chip_answers_and_the_phone_reads_it(
+    asgi_server, rcs_business, agent, page
+):
     from playwright.sync_api import expect
 
-    page.goto(f"{asgi_server}/sandbox/phone/?number=%2B{CUSTOMER[1:]}&channel={rcs_business.pk}")
+    phone_url = f"{asgi_server}/sandbox/phone/?number=%2B{CUSTOMER[1:]}&channel={rcs_business.pk}"
+    sign_in(page, phone_url, "alice", lands=phone_url)
     expect(page.get_by_test_id("rcs-brand-header")).to_contain_text("Bloom Florists")
     page.get_by_test_id("phone-compose").fill("Do you have roses?")
     page.get_by_test_id("phone-send").click()

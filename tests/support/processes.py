@@ -16,6 +16,7 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 from django.db import connection
 
+from scripts import web_server
 from scripts.processes import Child
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -98,23 +99,15 @@ def start_worker(
     raise RuntimeError(f"celery worker did not become ready:\n{proc.tail()}")
 
 
-def start_asgi(env: dict[str, str], port: int) -> Child:
-    proc = _child(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "config.asgi:application",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
+def start_asgi(env: dict[str, str], port: int, *, argv: list[str] | None = None) -> Child:
+    """uvicorn with `make run`'s command line (scripts/web_server.py), unless `argv` says."""
+    if argv is None:
+        argv = [
+            *web_server.uvicorn_command(host="127.0.0.1", port=port, environ=env),
             "--log-level",
             "warning",
-        ],
-        env,
-        "asgi",
-    )
+        ]
+    proc = _child(argv, env, "asgi")
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

@@ -1,6 +1,6 @@
 """Composer attachments as real uploads: size and type limits with clear 422s (nothing
-stored, nothing queued), the public URL the outbound content carries, the file served to
-providers without a login, and the link in the text of a channel that cannot send files."""
+stored, nothing queued), the stable URL the outbound content carries, the file served to
+members only, and the link in the text of a channel that cannot send files."""
 
 from __future__ import annotations
 
@@ -51,14 +51,17 @@ def test_upload_fills_the_attachment_with_its_public_url(
     assert "Attached My-Photo.png" in text_of(response.text, "attachment-uploaded")
     (path,) = stored_files(media_root)
     assert path.read_bytes() == PNG
-    # Served without a login (providers fetch it), as the type its name says, sandboxed.
-    agent_client.logout()
+    # Served to the workspace's members as the type its name says, sandboxed, private;
+    # without a login only through a signed URL (tests/web/test_media_access.py).
     served = agent_client.get(url.removeprefix("https://inbox.example.com"))
     assert served.status_code == 200
     assert served["Content-Type"] == "image/png"
     assert served["X-Content-Type-Options"] == "nosniff"
     assert served["Content-Security-Policy"] == "sandbox"
+    assert "private" in served["Cache-Control"]
     assert b"".join(served.streaming_content) == PNG
+    agent_client.logout()
+    assert agent_client.get(url.removeprefix("https://inbox.example.com")).status_code == 404
 
 
 def test_reply_with_the_upload_sends_media_content_with_the_absolute_url(
@@ -120,10 +123,11 @@ def test_upload_is_404_for_another_workspace_and_outsiders(
     assert stored_files(media_root) == []
 
 
-def test_served_files_only_under_their_own_shape(client, media_root):
-    default_storage.save("inbound/1/x/secret.png", SimpleUploadedFile("s.png", PNG))
-    for name in ("1/../../inbound/1/x/secret.png", "1/abc/secret.png", "1/" + "a" * 32 + "/x.png"):
-        assert client.get(f"/media/outbound/{name}").status_code == 404, name
+def test_served_files_only_under_their_own_shape(agent_client, workspace, media_root):
+    default_storage.save("secret.png", SimpleUploadedFile("s.png", PNG))
+    ws = workspace.pk
+    for name in (f"{ws}/../../secret.png", f"{ws}/abc/../../../secret.png", f"{ws}/x.png"):
+        assert agent_client.get(f"/media/outbound/{name}").status_code == 404, name
 
 
 def test_sms_without_mms_sends_the_link_in_the_text(agent_client, sms_channel):  # noqa: F811

@@ -12,12 +12,6 @@ from workspace_settings.models import ContactAttributeDefinition
 from workspace_settings.services import webhooks
 
 
-@pytest.fixture(autouse=True)
-def _webhooks_to_localhost(settings):
-    """The receivers here listen on 127.0.0.1; the SSRF guard's own tests turn it back on."""
-    settings.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = True
-
-
 @pytest.fixture
 def page_adapter():
     from inbox.adapters import register

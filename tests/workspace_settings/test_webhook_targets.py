@@ -1,4 +1,5 @@
-"""SSRF guard on outbound webhook URLs: refused when saved and again at delivery time."""
+"""SSRF guard (inbox/address_guard.py) on outbound webhook URLs: refused when saved and
+again at delivery time; the operator allow-list."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from inbox import address_guard
+from inbox.address_guard import UnsafeTarget, check
 from inbox.models import AuditEntry
 from workspace_settings.models import OutboundWebhook
-from workspace_settings.services import webhook_targets, webhooks
-from workspace_settings.services.webhook_targets import UnsafeTarget, check
+from workspace_settings.services import webhooks
 
 pytestmark = pytest.mark.django_db
 
@@ -19,8 +21,8 @@ PUBLIC = "93.184.215.14"  # a public address; never contacted by these tests
 
 
 @pytest.fixture(autouse=True)
-def _guard_on(settings, _webhooks_to_localhost):
-    settings.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = False
+def _guard_on(settings):
+    settings.ADDRESS_GUARD_ALLOW = []
 
 
 @pytest.fixture
@@ -85,9 +87,22 @@ def test_public_host_is_pinned_to_the_checked_address(dns):
     assert target.extensions == {"sni_hostname": "hooks.example"}
 
 
-def test_the_setting_allows_private_addresses(settings):
-    settings.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = True
+def test_the_allow_list_lets_an_operator_reach_a_listed_network(settings):
+    settings.ADDRESS_GUARD_ALLOW = ["127.0.0.0/8"]
     assert check("http://127.0.0.1:9/hook").url == "http://127.0.0.1:9/hook"
+    with pytest.raises(UnsafeTarget):
+        check("http://10.0.0.1/hook")
+
+
+def test_the_allow_list_trusts_a_listed_name_and_its_subdomains(settings, dns):
+    settings.ADDRESS_GUARD_ALLOW = ["gateway.corp", "*.sms.corp"]
+    dns["gateway.corp"] = ["10.0.5.7"]
+    dns["eu.sms.corp"] = ["10.0.6.7"]
+    dns["other.corp"] = ["10.0.7.7"]
+    assert check("https://gateway.corp/api").url == "https://10.0.5.7/api"
+    assert check("https://eu.sms.corp/api").url == "https://10.0.6.7/api"
+    with pytest.raises(UnsafeTarget, match="10.0.7.7"):
+        check("https://other.corp/api")
 
 
 def test_saving_an_internal_url_is_refused_and_nothing_is_written(admin_client, workspace):
@@ -96,7 +111,7 @@ def test_saving_an_internal_url_is_refused_and_nothing_is_written(admin_client, 
         {"url": "http://169.254.169.254/latest/", "events": ["message.created"]},
     )
     assert response.status_code == 422
-    assert "webhooks may only go to public addresses" in response.content.decode()
+    assert "only public addresses may be called" in response.content.decode()
     assert not OutboundWebhook.objects.exists()
     assert not AuditEntry.objects.filter(action__startswith="webhook.").exists()
 
@@ -163,9 +178,9 @@ def test_delivery_connects_to_the_checked_address_not_a_second_dns_answer(
     connection must go to the checked address, with the original name as Host."""
     port, receiver = local_receiver
     # Treat the receiver's loopback address as "public" so the guard lets it through.
-    real_is_public = webhook_targets._is_public
+    real_is_public = address_guard.is_public
     monkeypatch.setattr(
-        webhook_targets, "_is_public", lambda a: str(a) == "127.0.0.1" or real_is_public(a)
+        address_guard, "is_public", lambda a: str(a) == "127.0.0.1" or real_is_public(a)
     )
     webhook, _ = webhooks.create_webhook(
         workspace, None, url=f"http://rebind.example:{port}/in", events=["message.created"]

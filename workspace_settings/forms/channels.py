@@ -93,7 +93,11 @@ class ChannelForm(forms.Form):
         return None
 
     def add_service_errors(self, errors: list[str]) -> None:
-        add_service_errors(self, errors)
+        # An API URL the guard refused is the custom field's, or the endpoint choice's
+        # (the built-in sandbox on an address the operator has not allowed).
+        custom = self.cleaned_data.get("provider") == PROVIDER_CUSTOM
+        where = "custom_api_url" if custom else "provider"
+        add_service_errors(self, errors, aliases={"api_base_url": where})
 
 
 class SmsChannelForm(ChannelForm):

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from django import forms
 
+from inbox.address_guard import UnsafeTarget, check
+
 from ..models import OutboundWebhook, WebhookEvent
-from ..services.webhook_targets import UnsafeTarget, check
 
 
 class WebhookForm(forms.Form):

@@ -15,6 +15,7 @@ from inbox.adapters import get_adapter
 from inbox.models import Channel, Workspace
 from inbox.services import create_channel
 from inbox.services.audit import record
+from inbox.services.channels import api_base_url_errors
 
 MASK = "••••"
 
@@ -115,6 +116,7 @@ def update_channel(
     # Keys the form sends replace the stored ones; None removes an optional key.
     merged_config = {k: v for k, v in {**(channel.config or {}), **config}.items() if v is not None}
     errors = adapter.validate_config(merged_config, merged_secrets)
+    errors += api_base_url_errors(adapter, api_base_url or adapter.default_api_base_url)
     if errors:
         raise ChannelInvalid(errors)
     with transaction.atomic():

@@ -29,13 +29,13 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from inbox.address_guard import UnsafeTarget, check
 from inbox.http import shared_client
 from inbox.models import Workspace
 from inbox.services.audit import record
 
 from ..models import DeliveryStatus, OutboundWebhook, WebhookDelivery
 from . import webhook_subscriptions
-from .webhook_targets import UnsafeTarget, check
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,72 @@
+"""The web server's command line (uvicorn), the same for `make run` and the Docker image.
+
+uvicorn rewrites the client's address and scheme from X-Forwarded-For and
+X-Forwarded-Proto when the connection comes from an address it trusts, and by default it
+trusts loopback (and the old Docker command trusted everyone). Anyone able to reach the
+port could then pick a new address for every password guess and walk past the login
+lockout. So forwarded headers are believed only from the proxies listed in
+TRUSTED_PROXIES, and ignored altogether when it is empty (the default).
+
+Docker: `python -m scripts.web_server --host 0.0.0.0` (the port from PORT).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Mapping
+
+
+def trusted_proxies(environ: Mapping[str, str]) -> list[str]:
+    """TRUSTED_PROXIES: comma-separated addresses or CIDRs of the reverse proxies."""
+    return [item.strip() for item in environ.get("TRUSTED_PROXIES", "").split(",") if item.strip()]
+
+
+def proxy_args(environ: Mapping[str, str]) -> list[str]:
+    """uvicorn's flags for forwarded headers: off unless proxies are configured."""
+    proxies = trusted_proxies(environ)
+    if not proxies:
+        return ["--no-proxy-headers"]
+    return ["--proxy-headers", "--forwarded-allow-ips", ",".join(proxies)]
+
+
+def uvicorn_command(
+    *, host: str, port: int, workers: int | str = 1, environ: Mapping[str, str] | None = None
+) -> list[str]:
+    """The full command line; `environ` defaults to this process's environment."""
+    environ = os.environ if environ is None else environ
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "config.asgi:application",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--ws",
+        "auto",
+        "--workers",
+        str(workers),
+        # Django's ASGI handler has no lifespan events to run.
+        "--lifespan",
+        "off",
+        *proxy_args(environ),
+    ]
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Start the web server (uvicorn).")
+    parser.add_argument("--host", default="127.0.0.1")
+    args = parser.parse_args(argv)
+    command = uvicorn_command(
+        host=args.host,
+        port=int(os.environ.get("PORT", "8000")),
+        workers=os.environ.get("WEB_CONCURRENCY", "1"),
+    )
+    os.execv(command[0], command)
+
+
+if __name__ == "__main__":
+    main()

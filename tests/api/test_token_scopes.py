@@ -1,0 +1,169 @@
+"""Token scopes, expiry and member deactivation, as the REST API enforces them."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from inbox.api.app import api as inbox_api
+from inbox.models import ApiToken, Membership, Message, Role
+from inbox.models.api_token import TokenScope
+from inbox.services.tokens import TokenError, authenticate, create_api_token
+
+from .conftest import bearer_client
+
+# Every operation of the API and the scope it needs. A new operation must be added here,
+# or test_every_operation_is_listed fails: no endpoint ships without a scope decision.
+OPERATIONS = {
+    ("get", "/api/v1/conversations"): TokenScope.READ,
+    ("get", "/api/v1/conversations/{conversation_id}/messages"): TokenScope.READ,
+    ("post", "/api/v1/conversations/{conversation_id}/messages"): TokenScope.SEND,
+    ("get", "/api/v1/messages/{message_id}"): TokenScope.READ,
+}
+SEND_BODY = {"type": "text", "text": "Your order shipped"}
+
+
+def _client(user, workspace, scopes, **kwargs):
+    return bearer_client(create_api_token(user, workspace, "t", scopes=scopes, **kwargs)[1])
+
+
+def _call(client, method, path, conversation, message):
+    url = path.replace("{conversation_id}", str(conversation.pk))
+    url = url.replace("{message_id}", str(message.pk))
+    if method == "post":
+        return client.post(url, SEND_BODY, content_type="application/json")
+    return client.get(url)
+
+
+def test_every_operation_is_listed():
+    schema = inbox_api.get_openapi_schema()
+    operations = {(method, path) for path, item in schema["paths"].items() for method in item}
+    assert operations == set(OPERATIONS)
+
+
+@pytest.mark.parametrize(("method", "path"), list(OPERATIONS))
+def test_scope_is_enforced_on_every_operation(agent, workspace, conversation, method, path):
+    message = Message.objects.filter(conversation=conversation).first()
+    needed = OPERATIONS[(method, path)]
+    others = [s for s in (TokenScope.READ, TokenScope.SEND) if s != needed]
+
+    refused = _call(_client(agent, workspace, others), method, path, conversation, message)
+    assert refused.status_code == 403
+    assert refused.json() == {
+        "detail": "Forbidden",
+        "errors": [f"scope: this operation needs {needed.value!r}"],
+    }
+
+    allowed = _call(_client(agent, workspace, [needed]), method, path, conversation, message)
+    assert allowed.status_code in (200, 201), allowed.content
+
+
+def test_every_operation_declares_its_403_in_openapi():
+    schema = inbox_api.get_openapi_schema()
+    for (method, path), _scope in OPERATIONS.items():
+        assert 403 in schema["paths"][path][method]["responses"], (method, path)
+
+
+def test_a_read_only_token_cannot_send(agent, workspace, conversation):
+    client = _client(agent, workspace, [TokenScope.READ])
+    before = Message.objects.count()
+    response = client.post(
+        f"/api/v1/conversations/{conversation.pk}/messages",
+        SEND_BODY,
+        content_type="application/json",
+    )
+    assert response.status_code == 403
+    assert Message.objects.count() == before
+    assert client.get("/api/v1/conversations").status_code == 200
+
+
+def test_a_send_only_token_cannot_read(agent, workspace, conversation):
+    client = _client(agent, workspace, [TokenScope.SEND])
+    assert client.get("/api/v1/conversations").status_code == 403
+    response = client.post(
+        f"/api/v1/conversations/{conversation.pk}/messages",
+        SEND_BODY,
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+
+
+def test_the_admin_scope_covers_read_and_send(admin_user, workspace, conversation):
+    client = _client(admin_user, workspace, [TokenScope.ADMIN])
+    assert client.get("/api/v1/conversations").status_code == 200
+    response = client.post(
+        f"/api/v1/conversations/{conversation.pk}/messages",
+        SEND_BODY,
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+
+
+def test_only_an_admin_can_hold_the_admin_scope(agent, workspace):
+    with pytest.raises(TokenError, match="admin"):
+        create_api_token(agent, workspace, "t", scopes=[TokenScope.ADMIN])
+    assert not ApiToken.objects.exists()
+
+
+def test_a_demoted_admin_keeps_no_admin_power(admin_user, workspace):
+    row, raw = create_api_token(admin_user, workspace, "t", scopes=[TokenScope.ADMIN])
+    assert authenticate(raw).allows(TokenScope.ADMIN)
+    Membership.objects.filter(user=admin_user).update(role=Role.AGENT)
+    token = authenticate(raw)
+    assert not token.allows(TokenScope.ADMIN)
+    assert token.allows(TokenScope.READ) and token.allows(TokenScope.SEND)
+
+
+def test_unknown_or_empty_scopes_are_refused(agent, workspace):
+    with pytest.raises(TokenError, match="unknown scope"):
+        create_api_token(agent, workspace, "t", scopes=["write"])
+    with pytest.raises(TokenError, match="at least one"):
+        create_api_token(agent, workspace, "t", scopes=[])
+
+
+def test_tokens_default_to_read_and_send(token):
+    row, _ = token
+    assert row.scopes == ["read", "send"]
+    assert row.expires_at is None
+
+
+def test_an_expired_token_is_401(agent, workspace, conversation):
+    row, raw = create_api_token(
+        agent, workspace, "t", expires_at=timezone.now() + timedelta(hours=1)
+    )
+    client = bearer_client(raw)
+    assert client.get("/api/v1/conversations").status_code == 200
+    ApiToken.objects.filter(pk=row.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    response = client.get("/api/v1/conversations")
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Unauthorized"}
+
+
+def test_an_expiry_in_the_past_is_refused(agent, workspace):
+    with pytest.raises(TokenError, match="future"):
+        create_api_token(agent, workspace, "t", expires_at=timezone.now() - timedelta(days=1))
+
+
+def test_a_deactivated_members_token_is_401(agent, workspace, token, conversation):
+    client = bearer_client(token[1])
+    assert client.get("/api/v1/conversations").status_code == 200
+    # Only the membership flag: the user's account stays active (they may belong to other
+    # workspaces), and the token row is left unrevoked, so the lookup itself must refuse.
+    Membership.objects.filter(user=agent, workspace=workspace).update(is_active=False)
+    assert client.get("/api/v1/conversations").status_code == 401
+    assert ApiToken.objects.get(pk=token[0].pk).revoked_at is None
+
+
+def test_deactivation_in_another_workspace_does_not_stop_this_token(
+    agent, workspace, other_workspace, token
+):
+    Membership.objects.create(user=agent, workspace=other_workspace, is_active=False)
+    assert bearer_client(token[1]).get("/api/v1/conversations").status_code == 200
+
+
+def test_a_deactivated_member_cannot_get_a_token(agent, workspace):
+    Membership.objects.filter(user=agent, workspace=workspace).update(is_active=False)
+    with pytest.raises(TokenError, match="not a member"):
+        create_api_token(agent, workspace, "t")
