@@ -5,10 +5,11 @@ channel's API base URL, an RCS key's `token_uri`; providers hand us media URLs. 
 naming a loopback, private, link-local (cloud metadata at 169.254.169.254) or other
 non-public address would let them probe or hit internal services (SSRF), and with a
 provider's credentials attached, steal those too. So every address a host resolves to
-must be public, checked when the URL is saved (a clear form error) and again when it is
-called, since DNS answers change. The call then connects to the very address that was
-checked (the URL's host stays in the Host header and TLS SNI/certificate check), so a
-second DNS answer cannot slip in between the check and the connection (DNS rebinding).
+must be public, checked when the URL is saved (a clear form error, `validate`) and again
+when it is called, since DNS answers change. The second check is not the caller's to
+remember: the shared HTTP clients (inbox/http.py) run `checked_addresses` as each
+connection opens and connect to the very addresses checked, so a second DNS answer cannot
+slip in between the check and the connection (DNS rebinding).
 
 The operator's allow-list, ADDRESS_GUARD_ALLOW (host names, `*.domain` wildcards, IP
 addresses or CIDR networks), is the one way past the guard: an on-premise SMS gateway at
@@ -23,8 +24,8 @@ import functools
 import ipaddress
 import socket
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from urllib.parse import urlsplit, urlunsplit
+from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -39,16 +40,6 @@ class UnsafeTarget(ValueError):
 
 class UnresolvedHost(UnsafeTarget):
     """The host has no address (now): refused when saving, retried when sending."""
-
-
-@dataclass(frozen=True)
-class Target:
-    """Where to connect: `url` (host replaced by the checked address), plus the Host
-    header and httpx request extensions that keep the original name for HTTP and TLS."""
-
-    url: str
-    headers: dict = field(default_factory=dict)
-    extensions: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -167,25 +158,8 @@ def _split(url: str):
     return parts, host, port
 
 
-def check(url: str) -> Target:
-    """The Target to call for `url`, pinned to its checked address, or UnsafeTarget."""
-    parts, host, port = _split(url)
-    addresses = checked_addresses(host, resolve(host, port))
-    return _pinned(parts, host, addresses[0])
-
-
 def validate(url: str) -> None:
-    """UnsafeTarget when `url` may not be called (for forms: a clear error on save)."""
-    check(url)
-
-
-def _pinned(parts, host: str, address: Address) -> Target:
-    literal = f"[{address}]" if address.version == 6 else str(address)
-    netloc = literal if parts.port is None else f"{literal}:{parts.port}"
-    if parts.username or parts.password:
-        credentials = parts.netloc.rsplit("@", 1)[0]
-        netloc = f"{credentials}@{netloc}"
-    url = urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
-    host_header = host if parts.port is None else f"{host}:{parts.port}"
-    extensions = {"sni_hostname": host} if parts.scheme == "https" else {}
-    return Target(url=url, headers={"Host": host_header}, extensions=extensions)
+    """UnsafeTarget when `url` may not be called now: for a clear error where the URL is
+    typed (a form, a sandbox control); calls themselves are checked by inbox/http.py."""
+    _parts, host, port = _split(url)
+    checked_addresses(host, resolve(host, port))

@@ -31,7 +31,7 @@ from google.auth import exceptions as google_exceptions
 from google.auth import jwt
 
 from channels_rcs.auth import SCOPE
-from inbox.address_guard import check
+from inbox.address_guard import validate
 
 from . import accounts, checks, events, store
 
@@ -310,7 +310,7 @@ def capabilities(request: HttpRequest, phone: str) -> HttpResponse:
 def apply_controls(agent_id: str, body: dict) -> None:
     body = dict(body)
     if body.get("webhook_url"):
-        check(str(body["webhook_url"]))  # UnsafeTarget (a ValueError): a 400 with the reason
+        validate(str(body["webhook_url"]))  # UnsafeTarget (a ValueError): a 400 with the reason
     if body.pop("reset", False):
         store.reset(agent_id)
     failures = list(body.pop("fail_next", []) or [])

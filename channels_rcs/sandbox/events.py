@@ -5,8 +5,8 @@ and, by default, wrapped Pub/Sub-style, so every sandbox run exercises the adapt
 verification and unwrapping.
 
 An agent's owner may point its webhook anywhere (the "webhook_url" control), so every post
-over the network passes the address guard (inbox/address_guard.py) and goes to the very
-address it checked, as the SMS sandbox's status callbacks do.
+over the network goes through the guarded shared client (inbox/http.py), as the SMS
+sandbox's status callbacks do.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 import httpx
 
 from channels_rcs.signature import HEADER, sign
-from inbox.address_guard import UnsafeTarget, check
+from inbox.address_guard import UnsafeTarget
 from inbox.http import shared_client
 
 from . import accounts, store
@@ -68,18 +68,7 @@ def deliver(
     try:
         if client is not None:  # the caller's own transport (in-process tests)
             return client.post(url, content=body, headers=headers).status_code
-        target = check(url)
-        return (
-            shared_client()
-            .post(
-                target.url,
-                content=body,
-                headers={**headers, **target.headers},
-                extensions=target.extensions,
-                timeout=10.0,
-            )
-            .status_code
-        )
+        return shared_client().post(url, content=body, headers=headers, timeout=10.0).status_code
     except UnsafeTarget as exc:
         log.warning("sandbox rbm: webhook %s refused: %s", url, exc)
         return None

@@ -4,11 +4,11 @@ Twilio sends no callback for the initial status ("queued" in the 201 body), then
 and a final "delivered" / "undelivered" / "failed". The plan is computed once from the
 message's magic number and the account's controls, so a test can fire it in-process.
 
-The StatusCallback URL is whatever the API caller sent, so every post passes the address
-guard (inbox/address_guard.py) and goes to the very address it checked: otherwise any
-sandbox account could make this server POST into its own network (SSRF). The built-in
-inbox's own webhooks on loopback are reached through the operator's allow-list, which
-`make run` and the test suite set.
+The StatusCallback URL is whatever the API caller sent, so every post goes through the
+guarded shared client (inbox/http.py), which connects only to addresses that pass the
+address guard: otherwise any sandbox account could make this server POST into its own
+network (SSRF). The built-in inbox's own webhooks on loopback are reached through the
+operator's allow-list, which `make run` and the test suite set.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 import httpx
 
 from channels_sms.signature import HEADER, sign, with_port
-from inbox.address_guard import UnsafeTarget, check
+from inbox.address_guard import UnsafeTarget
 from inbox.http import shared_client
 
 from . import accounts, magic, store
@@ -100,18 +100,7 @@ def post(message_sid: str, status: str, error_code: int = 0, *, client=None) -> 
     try:
         if client is not None:
             return client.post(url, data=params, headers=headers).status_code
-        target = check(url)
-        return (
-            shared_client()
-            .post(
-                target.url,
-                data=params,
-                headers={**headers, **target.headers},
-                extensions=target.extensions,
-                timeout=10.0,
-            )
-            .status_code
-        )
+        return shared_client().post(url, data=params, headers=headers, timeout=10.0).status_code
     except UnsafeTarget as exc:
         log.warning("sandbox: status callback to %s refused: %s", url, exc)
         return None

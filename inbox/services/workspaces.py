@@ -182,42 +182,32 @@ def suspend_workspace(workspace: Workspace, *, actor) -> Workspace:
 
     Suspending a suspended workspace changes nothing and records nothing.
     """
-    with transaction.atomic():
-        workspace = Workspace.objects.select_for_update().get(pk=workspace.pk)
-        if workspace.suspended_at is not None:
-            return workspace
-        workspace.suspended_at = timezone.now()
-        workspace.save(update_fields=["suspended_at"])
-        audit.record(
-            workspace,
-            actor,
-            "workspace.suspended",
-            workspace,
-            before={"suspended": False},
-            after={"suspended": True},
-            target_label=workspace.slug,
-        )
-    return workspace
+    return _set_suspended(workspace, actor=actor, suspended=True)
 
 
 def resume_workspace(workspace: Workspace, *, actor) -> Workspace:
     """Lift a suspension and send what was held while it lasted."""
+    return _set_suspended(workspace, actor=actor, suspended=False)
+
+
+def _set_suspended(workspace: Workspace, *, actor, suspended: bool) -> Workspace:
     with transaction.atomic():
         workspace = Workspace.objects.select_for_update().get(pk=workspace.pk)
-        if workspace.suspended_at is None:
+        if (workspace.suspended_at is not None) == suspended:
             return workspace
-        workspace.suspended_at = None
+        workspace.suspended_at = timezone.now() if suspended else None
         workspace.save(update_fields=["suspended_at"])
         audit.record(
             workspace,
             actor,
-            "workspace.resumed",
+            "workspace.suspended" if suspended else "workspace.resumed",
             workspace,
-            before={"suspended": True},
-            after={"suspended": False},
+            before={"suspended": not suspended},
+            after={"suspended": suspended},
             target_label=workspace.slug,
         )
-        _release_held(workspace)
+        if not suspended:
+            _release_held(workspace)
     return workspace
 
 

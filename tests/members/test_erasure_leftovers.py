@@ -17,27 +17,20 @@ from inbox.models import AuditEntry, Contact, Message, Workspace
 from inbox.services import attachments, audit
 from inbox.services.sending import send_message
 from members.services import retention
+from tests.support.media import PNG, use_temporary_storage
 from tests.web.fakes import inbound
 from workspace_settings.models import DeliveryStatus, WebhookDelivery
 from workspace_settings.services import webhooks
 from workspace_settings.services.contact_attributes import update_contact
 
 pytestmark = pytest.mark.django_db
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PHONE = "+15551230001"
 OLD_NAME, OLD_EMAIL, OLD_PLAN = "Ann Oldname", "ann@old.example", "platinum-secret"
 
 
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path)},
-        },
-    }
-    settings.PUBLIC_BASE_URL = "https://inbox.example.com"
+    return use_temporary_storage(settings, tmp_path)
 
 
 @pytest.fixture

@@ -14,23 +14,16 @@ from django.urls import reverse
 from inbox import services
 from inbox.models import Message
 from inbox.services import attachments
+from tests.support.media import PNG, use_temporary_storage
 from tests.support.waiting import deliver_until_settled
 
 from .conftest import CUSTOMER, HTMX
 from .test_rcs import RCS_PHONE, _say, rcs_business  # noqa: F401
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-
 
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path)},
-        },
-    }
+    return use_temporary_storage(settings, tmp_path)
 
 
 def _phone_thread(client, channel, number) -> str:

@@ -18,24 +18,16 @@ from inbox.adapters import SendResult
 from inbox.models import Message
 from inbox.services import delivery
 from inbox.services.sending import send_message
+from tests.support.media import PNG, use_temporary_storage
 
 from .fakes import PageAdapter, inbound, make_channel
 
 pytestmark = pytest.mark.django_db
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path)},
-        },
-    }
-    settings.PUBLIC_BASE_URL = "https://inbox.example.com"
-    return tmp_path
+    return use_temporary_storage(settings, tmp_path)
 
 
 def stored(workspace, kind: str = "outbound", name: str = "photo.png", body: bytes = PNG) -> str:

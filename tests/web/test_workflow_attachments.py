@@ -10,25 +10,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from inbox.models import Direction, Message
 from inbox.services import attachments
+from tests.support.media import PNG, use_temporary_storage
 
 from .fakes import inbound
 from .test_composer import CUSTOMER, HTMX, one, sms_channel, text_of  # noqa: F401
 
 pytestmark = pytest.mark.django_db
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path)},
-        },
-    }
-    settings.PUBLIC_BASE_URL = "https://inbox.example.com"
-    return tmp_path
+    return use_temporary_storage(settings, tmp_path)
 
 
 def stored_files(root) -> list:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from inbox.address_guard import UnsafeTarget, check
+from inbox.address_guard import UnsafeTarget, validate
 
 from ..models import OutboundWebhook, WebhookEvent
 
@@ -32,7 +32,7 @@ class WebhookForm(forms.Form):
         if not url.lower().startswith(("http://", "https://")):
             raise forms.ValidationError("Use an http:// or https:// URL.")
         try:
-            check(url)
+            validate(url)
         except UnsafeTarget as exc:
             raise forms.ValidationError(str(exc)) from exc
         return url
