@@ -6,7 +6,7 @@ messages: the list (each view, and with filters), a long thread, and search.
     .venv/bin/python bench/inbox.py --no-write      # print only
 
 Uses its own embedded PostgreSQL and Redis under .data/bench-inbox (or DATABASE_URL /
-REDIS_URL when set), loads them with `manage.py load_bench_data` (COPY), and then times
+REDIS_URL when set), loads them with `bench.inbox_data` (COPY), and then times
 requests in-process through Django's test Client as a signed-in agent: the clock covers
 the whole request handling (middleware, session, queries, template rendering) and
 nothing of a network or a web server. Each target runs --warmup unmeasured requests,
@@ -61,19 +61,18 @@ def load(args: argparse.Namespace) -> float | None:
     """Migrate and load once; returns the load's seconds (None when reused)."""
     from django.core.management import call_command
 
+    from bench.inbox_data.load import load_workspace
     from inbox.models import Workspace
 
     call_command("migrate", verbosity=0, skip_checks=True)
     if Workspace.objects.filter(slug=SLUG).exists():
         return None
     started = time.monotonic()
-    call_command(
-        "load_bench_data",
-        workspace=SLUG,
+    load_workspace(
+        slug=SLUG,
         conversations=args.conversations,
         messages=args.messages,
-        skip_checks=True,
-        stdout=open(os.devnull, "w"),  # noqa: SIM115 - the JSON summary is not needed
+        log=lambda line: print(line, file=sys.stderr),  # progress, as the load goes
     )
     return time.monotonic() - started
 
@@ -105,6 +104,7 @@ def time_requests(
 
 def targets() -> list[tuple[str, list[str], float]]:
     from inbox.models import Conversation, Label, Team, Workspace
+    from inbox.selectors.cursor import conversation_cursor
 
     workspace = Workspace.objects.get(slug=SLUG)
     team = Team.objects.filter(workspace=workspace).order_by("pk").first()
@@ -117,7 +117,7 @@ def targets() -> list[tuple[str, list[str], float]]:
     first_page = Conversation.objects.filter(workspace=workspace, status="open").order_by(
         "-last_message_at", "-pk"
     )[49]
-    cursor = f"{first_page.last_message_at.isoformat()}_{first_page.pk}".replace("+", "%2B")
+    cursor = conversation_cursor(last_message_at=first_page.last_message_at, pk=first_page.pk)
     terms = [
         "hello",  # in ~40% of messages
         "payment",  # ~12%
@@ -234,7 +234,7 @@ def main() -> None:
         f"- Date: {machine['date']}; load average at start: {machine['load']}",
         f"- Data: {n_conversations:,} conversations, {n_messages:,} messages, one workspace "
         "(20 agents, 3 teams, 8 labels, 3 channels; 35% open)"
-        + (f"; loaded by `load_bench_data` (COPY) in {seconds:.0f}s" if seconds else ""),
+        + (f"; loaded by `bench.inbox_data` (COPY) in {seconds:.0f}s" if seconds else ""),
         f"- {args.iterations} measured requests per target after {args.warmup} warm-up ones",
         "",
         "| target | p50 ms | p95 ms | max ms | target p95 | met |",

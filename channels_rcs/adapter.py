@@ -20,7 +20,9 @@ from inbox.adapters import (
 from inbox.content import render_text
 
 from . import auth, capability, client, render, signature, validation, webhooks
+from .agent import agent_for
 from .brand.demo import seed_brand, seed_conversation
+from .forms import RcsChannelForm
 from .limits import MAX_TEXT
 from .sandbox import accounts as sandbox_accounts
 
@@ -36,19 +38,6 @@ SANDBOX_DEMO_AGENT_ID = "sandbox_demo_agent"
 CONNECTION_PROBE_NUMBER = "+12223334444"
 
 
-def _header(headers, name: str) -> str:
-    lowered = name.lower()
-    return next((v for k, v in headers.items() if k.lower() == lowered), "")
-
-
-def agent_for(channel: Channel) -> client.Agent:
-    return client.Agent(
-        api_base_url=channel.api_base_url or client.DEFAULT_API_BASE_URL,
-        agent_id=str(channel.config.get("agent_id", "")),
-        service_account_key=channel.secrets.get("service_account_key", ""),
-    )
-
-
 class RcsAdapter(ChannelAdapter):
     """Config: agent_id; secrets service_account_key (JSON) and client_token (webhooks).
 
@@ -60,6 +49,8 @@ class RcsAdapter(ChannelAdapter):
     label = "RCS"
     secret_keys = ("service_account_key", "client_token")
     default_api_base_url = client.DEFAULT_API_BASE_URL
+    icon = "✦"
+    config_form = RcsChannelForm
 
     def validate_config(self, config: dict, secrets: dict) -> list[str]:
         """Also stores a key given as a JSON object as JSON text (one form at rest)."""
@@ -160,7 +151,7 @@ class RcsAdapter(ChannelAdapter):
 
     def verify_webhook(self, channel: Channel, request: WebhookRequest) -> bool:
         token = str(channel.secrets.get("client_token") or "")
-        sig = _header(request.headers, signature.HEADER)
+        sig = request.headers.get(signature.HEADER, "")
         candidates = {webhooks.signed_bytes(request.body), request.body}
         return any(signature.is_valid(token, sig, data) for data in candidates)
 

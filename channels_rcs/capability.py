@@ -18,6 +18,7 @@ from django.core.cache import cache
 from inbox.adapters import SendError
 
 from . import client
+from .agent import agent_for
 
 if TYPE_CHECKING:
     from inbox.models import Channel
@@ -64,8 +65,6 @@ def features(channel: Channel, phone: str) -> list[str] | None:
     hit = cached(channel, phone)
     if hit is not None:
         return hit["features"] if hit["reachable"] else None
-    from .adapter import agent_for
-
     try:
         found = client.get_capabilities(agent_for(channel), phone, timeout=LOOKUP_TIMEOUT)
     except SendError as exc:

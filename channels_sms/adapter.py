@@ -8,13 +8,21 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.urls import reverse
 
-from inbox.adapters import Capabilities, ChannelAdapter, Event, SendResult, WebhookRequest
+from inbox.adapters import (
+    Capabilities,
+    ChannelAdapter,
+    DraftCost,
+    Event,
+    SendResult,
+    WebhookRequest,
+)
 from inbox.content import render_text
 from inbox.content import validate as validate_content
 from inbox.phones import InvalidPhoneNumber, to_e164
 from inbox.throttle import Throughput
 
 from . import client, signature, smart_encoding, webhooks
+from .forms import SmsChannelForm
 from .sandbox import accounts as sandbox_accounts
 from .segments import count
 from .senders import default_mps
@@ -34,11 +42,6 @@ SANDBOX_DEMO_ACCOUNT_SID = "AC" + "d3e0" * 8  # 32 hex digits
 SANDBOX_DEMO_AUTH_TOKEN = "5a4db0c5" * 4  # 32 hex digits
 
 
-def _header(headers, name: str) -> str:
-    lowered = name.lower()
-    return next((v for k, v in headers.items() if k.lower() == lowered), "")
-
-
 class SmsAdapter(ChannelAdapter):
     """Config: account_sid, auth_token (secret), from_number (E.164), mms, max_segments."""
 
@@ -46,6 +49,8 @@ class SmsAdapter(ChannelAdapter):
     label = "SMS"
     secret_keys = ("auth_token",)
     default_api_base_url = "https://api.twilio.com"
+    icon = "✉"
+    config_form = SmsChannelForm
 
     def validate_config(self, config: dict, secrets: dict) -> list[str]:
         """Also rewrites `from_number` to canonical E.164, so "+1 415-555-0100" is accepted.
@@ -98,6 +103,17 @@ class SmsAdapter(ChannelAdapter):
     def segments(self, channel: Channel, content: dict):
         """What the customer will receive, as the composer shows it (encoding, parts)."""
         return count(self._body(channel, content))
+
+    def draft_cost(self, channel: Channel, content: dict) -> DraftCost:
+        """Segments and encoding, counted on the body as sent (smart encoding applied)."""
+        info = self.segments(channel, content)
+        return DraftCost(
+            note=info.describe(),
+            segments=info.segments,
+            encoding=info.encoding,
+            ucs2_chars=tuple(info.ucs2_chars),
+            text=info.text,
+        )
 
     def billing_units(self, channel: Channel, text: str) -> int:
         """Segments, as carriers bill them (smart encoding applied as on send)."""
@@ -184,7 +200,7 @@ class SmsAdapter(ChannelAdapter):
 
     def verify_webhook(self, channel: Channel, request: WebhookRequest) -> bool:
         token = channel.secrets.get("auth_token", "")
-        sig = _header(request.headers, signature.HEADER)
+        sig = request.headers.get(signature.HEADER, "")
         params = request.form if request.method.upper() == "POST" else None
         return any(
             signature.is_valid(token, sig, url, params, body=request.body)

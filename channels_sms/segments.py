@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import regex
 
 from channels_sms import smart_encoding
+from channels_sms.gsm7 import GSM7_BASIC, GSM7_EXTENSION
 
 __all__ = [
     "BITS_PER_PART",
@@ -65,20 +66,6 @@ GSM7_SINGLE_PART = BITS_PER_PART // GSM7_BITS  # 160
 GSM7_MULTI_PART = (BITS_PER_PART - UDH_BITS) // GSM7_BITS  # 153
 UCS2_SINGLE_PART = BITS_PER_PART // UCS2_BITS  # 70
 UCS2_MULTI_PART = (BITS_PER_PART - UDH_BITS) // UCS2_BITS  # 67
-
-#: GSM 03.38 basic table, as Unicode characters that cost one septet each.
-#: ESC (0x1B) is a table position, not a character a user can type, so U+001B
-#: is deliberately absent (the calculator treats it as non-GSM too).
-#: Note: capital Ç is present, lowercase ç is not; backtick is not present.
-GSM7_BASIC: frozenset[str] = frozenset(
-    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ"
-    " !\"#¤%&'()*+,-./0123456789:;<=>?"
-    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§"
-    "¿abcdefghijklmnopqrstuvwxyzäöñüà"
-)
-
-#: GSM 03.38 extension table: ESC + code, so each costs two septets.
-GSM7_EXTENSION: frozenset[str] = frozenset("\f^{}\\[~]|€")
 
 _GSM7_ALL = GSM7_BASIC | GSM7_EXTENSION
 

@@ -30,6 +30,8 @@ import unicodedata
 
 import regex
 
+from channels_sms.gsm7 import GSM7_BASIC, GSM7_EXTENSION
+
 __all__ = ["REPLACEMENTS", "apply"]
 
 _TWO_SPACES = "  "
@@ -147,9 +149,6 @@ def _compose_if_gsm(cluster: str) -> str:
     if len(cluster) > 1:
         composed = unicodedata.normalize("NFC", cluster)
         if len(composed) == 1:
-            # Imported lazily: segments imports this module.
-            from channels_sms.segments import GSM7_BASIC, GSM7_EXTENSION
-
             if composed in GSM7_BASIC or composed in GSM7_EXTENSION:
                 return composed
     return cluster

@@ -16,14 +16,16 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from channels_sms.sandbox.asgi import with_provider_api  # noqa: E402
-from inbox.routing import websocket_urlpatterns  # noqa: E402
+from inbox.websocket_urls import websocket_urlpatterns  # noqa: E402
+from members.websocket_gate import TwoFactorSocketGate  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         # The SMS sandbox's Twilio-style API skips the middleware (see its asgi.py).
         "http": with_provider_api(django_asgi_app),
         "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+            # Every socket owes the two-factor step every page owes (members' gate).
+            AuthMiddlewareStack(TwoFactorSocketGate(URLRouter(websocket_urlpatterns)))
         ),
     }
 )

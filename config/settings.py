@@ -78,7 +78,10 @@ INSTALLED_APPS = [
     "dashboards",
     "members",
     "workspace_settings",
+    "outbound_webhooks",
+    "privacy",
     "operators",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -91,11 +94,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Before the two-factor gate, which answers htmx requests with a client redirect.
+    "django_htmx.middleware.HtmxMiddleware",
     "members.middleware.TwoFactorMiddleware",
     # While no workspace exists, "/" leads to the first-run setup page.
     "operators.middleware.FirstRunMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
     # Last, as django-axes requires: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -176,6 +180,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "inbox.tasks.expire_messages",
         "schedule": env.float("EXPIRY_SWEEP_SECONDS", default=15.0),
     },
+    # Tasks keep their first names when their module moves (name= on the task): here
+    # outbound_webhooks.tasks, inbox.tasks and privacy.tasks (tests/config/test_task_names.py).
     "sweep-webhook-deliveries": {
         "task": "workspace_settings.tasks.sweep_webhook_deliveries",
         "schedule": 30.0,
@@ -201,7 +207,7 @@ CELERY_BEAT_SCHEDULE = {
 # A queued message older than this with no worker progress is enqueued again.
 OUTBOX_STUCK_AFTER_SECONDS = env.int("OUTBOX_STUCK_AFTER_SECONDS", default=120)
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
-# Batched first attempts (inbox/services/delivery_batch.py).
+# Batched first attempts (inbox/services/outbox/drain.py).
 OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=100)
 # The send loop's executor, for adapters without a native async send (inbox/send_loop.py).
 OUTBOX_SEND_THREADS = env.int("OUTBOX_SEND_THREADS", default=64)

@@ -31,7 +31,8 @@ Server -> browser:
         "viewers" {conversation_id, viewers: [{user_id, name}]}
         "presence" {user_id, name, status}
         "mention" {conversation_id, message_id, user_ids, author_id, author}
-    A refused handshake closes with 4401 (anonymous) or 4403 (two-factor step owed).
+    A refused handshake closes with 4401 (anonymous); one whose session still owes the
+    two-factor step never reaches this consumer (members.websocket_gate closes it, 4403).
 """
 
 from __future__ import annotations
@@ -41,13 +42,10 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from inbox import access, realtime, services
 from inbox.services import presence, viewers
-from members.services import two_factor
 
-# Close codes for a refused handshake (4000-4999 are application codes): an anonymous
-# user, and a user whose session still owes the two-factor step (code or setup) that
-# every page demands (members.middleware); the page itself sends them there.
+# The close code for a refused handshake (4000-4999 are application codes): an anonymous
+# user.
 UNAUTHENTICATED = 4401
-TWO_FACTOR_REQUIRED = 4403
 
 
 class InboxConsumer(AsyncJsonWebsocketConsumer):
@@ -59,12 +57,6 @@ class InboxConsumer(AsyncJsonWebsocketConsumer):
         self.conversation_id: int | None = None
         if not getattr(self.user, "is_authenticated", False):
             await self.close(code=UNAUTHENTICATED)
-            return
-        step = await database_sync_to_async(two_factor.session_step)(
-            self.user, self.scope.get("session")
-        )
-        if step is not None:
-            await self.close(code=TWO_FACTOR_REQUIRED)
             return
         await self.accept()
 

@@ -32,7 +32,7 @@ def _start() -> asyncio.AbstractEventLoop:
     loop = asyncio.new_event_loop()
     loop.set_default_executor(
         ThreadPoolExecutor(
-            max_workers=getattr(settings, "OUTBOX_SEND_THREADS", 64),
+            max_workers=settings.OUTBOX_SEND_THREADS,
             thread_name_prefix="outbox-send",
         )
     )

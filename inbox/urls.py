@@ -7,9 +7,12 @@ from django.urls import path, re_path
 
 from inbox import views
 from inbox.views import attachments as attachment_views
+from inbox.views import canned_responses as canned_views
 from inbox.views import media as media_views
+from inbox.views import notes as note_views
 from inbox.views import presence as presence_views
-from inbox.views import workflow as workflow_views
+from inbox.views import side_panel as panel_views
+from inbox.views import thread_header as header_views
 
 app_name = "inbox"
 urlpatterns = [
@@ -39,28 +42,29 @@ urlpatterns = [
     ),
 ]
 
-# Conversation workflow from the thread (inbox/views/workflow.py).
+# Around the thread: its header (owner, status), the side panel (contact, labels, merge),
+# notes and their mentions, canned responses.
 _C = "w/<slug:slug>/c/<int:conversation_id>/"
 urlpatterns += [
-    path(_C + "assign/", workflow_views.assign_conversation, name="assign"),
-    path(_C + "status/", workflow_views.change_conversation_status, name="status"),
-    path(_C + "labels/", workflow_views.update_labels, name="labels"),
-    path(_C + "note/", workflow_views.add_private_note, name="note"),
-    path(_C + "canned/", workflow_views.canned_responses, name="canned"),
-    path(_C + "merge/", workflow_views.merge_contact, name="merge"),
-    path(_C + "merge/candidates/", workflow_views.merge_candidates, name="merge_candidates"),
+    path(_C + "assign/", header_views.assign_conversation, name="assign"),
+    path(_C + "status/", header_views.change_conversation_status, name="status"),
     path(
         "w/<slug:slug>/fragments/c/<int:conversation_id>/head/",
-        workflow_views.thread_head,
+        header_views.thread_head,
         name="thread_head",
     ),
+    path(_C + "labels/", panel_views.update_labels, name="labels"),
+    path(_C + "merge/", panel_views.merge_contact, name="merge"),
+    path(_C + "merge/candidates/", panel_views.list_merge_candidates, name="merge_candidates"),
     path(
         "w/<slug:slug>/fragments/c/<int:conversation_id>/panel/",
-        workflow_views.side_panel,
+        panel_views.side_panel,
         name="side_panel",
     ),
-    path(_C + "mentions/", workflow_views.mention_candidates, name="mentions"),
-    path("w/<slug:slug>/mentions/unseen/", workflow_views.unseen_mentions, name="unseen_mentions"),
+    path(_C + "note/", note_views.add_private_note, name="note"),
+    path(_C + "mentions/", note_views.list_mention_candidates, name="mentions"),
+    path("w/<slug:slug>/mentions/unseen/", note_views.unseen_mention_count, name="unseen_mentions"),
+    path(_C + "canned/", canned_views.canned_responses, name="canned"),
     path(_C + "attachments/", attachment_views.upload_attachment, name="attachment_upload"),
 ]
 

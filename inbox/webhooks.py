@@ -40,7 +40,7 @@ def webhook_request(request: HttpRequest) -> WebhookRequest:
         url=public,
         alt_urls=(request.build_absolute_uri(),),
         method=request.method or "POST",
-        headers=dict(request.headers),
+        headers=request.headers,  # already case-insensitive (HttpHeaders)
         body=body,
         form=form,
         query=_multi(request.GET),

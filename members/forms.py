@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from inbox.models import Role
 from inbox.models.api_token import TokenScope
-from members.services.workspace_settings import MAX_RETENTION_DAYS
+from workspace_settings.services.policies import MAX_RETENTION_DAYS
 
 
 class InviteForm(forms.Form):

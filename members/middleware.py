@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django_htmx.http import HttpResponseClientRedirect
 
 from members.services import two_factor
 
@@ -25,7 +26,8 @@ EXEMPT_PREFIXES = (
 class TwoFactorMiddleware:
     """Sends a user with a TOTP device to the code step until this session passed it,
     and a member of a workspace that requires two-factor to the setup page until they
-    have a device. Must follow django_otp's OTPMiddleware."""
+    have a device. Must follow django_otp's OTPMiddleware and django_htmx's
+    HtmxMiddleware (it reads request.htmx)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -55,9 +57,7 @@ class TwoFactorMiddleware:
 
 
 def _redirect(request: HttpRequest, target: str) -> HttpResponse:
-    if request.headers.get("HX-Request") == "true":
+    if request.htmx:
         # htmx would follow a 302 and paste the 2FA page into a fragment's slot.
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = target
-        return response
+        return HttpResponseClientRedirect(target, status=204)
     return HttpResponseRedirect(target)

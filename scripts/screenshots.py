@@ -19,7 +19,7 @@ from playwright.sync_api import Page, sync_playwright
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 VIEWPORT = {"width": 1280, "height": 800}
 CHROMIUM = "/usr/bin/chromium"
-DEMO_DAYS = 14  # inbox.services.demo_history.DAYS (not imported: no Django here)
+DEMO_DAYS = 14  # demo.history.script.DAYS (not imported: no Django here)
 
 
 def log_in(browser, base: str, username: str, password: str) -> Page:

@@ -81,11 +81,6 @@ class Thread:
     typing: bool = False
 
     @property
-    def unread_ids(self) -> list[str]:
-        """Agent messages on screen that the phone has not reported as read."""
-        return [b.message_id for b in self.bubbles if b.direction == "in" and not b.read]
-
-    @property
     def live_chips(self) -> tuple[Chip, ...]:
         """Message-level chips are offered only under the newest message, as phones do."""
         last = self.bubbles[-1] if self.bubbles else None

@@ -11,7 +11,7 @@ import mimetypes
 from channels_rcs.sandbox import api, events, store
 from inbox.models import Channel
 
-from .sending import Outcome
+from .sms_sending import Outcome
 
 
 def agent_id(channel: Channel) -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from inbox.models import Channel
 
-from . import handset, rcs_handset
+from . import rcs_handset, sms_handset
 from .brand import Brand, brand_for
 from .businesses import from_number, is_rcs, is_sms_sandbox
 from .rcs_sending import rcs_capable
@@ -60,12 +60,14 @@ def context(number: str, channel: Channel) -> dict:
             "version": stamp,
         }
     sms = where.sms_channel
-    bubbles = handset.thread(number, sms) if sms is not None else []
+    bubbles = sms_handset.thread(number, sms) if sms is not None else []
     extra = {"mode": "sms", "business_number": from_number(sms) if sms else ""}
     if is_rcs(channel):
         brand = brand_for(channel)
         extra.update(brand=brand, fallback_note=_fallback_note(brand, sms))
-    stamp = handset.version(bubbles) + f"|{channel.pk}|{number}|{extra.get('fallback_note', '')}"
+    stamp = (
+        sms_handset.version(bubbles) + f"|{channel.pk}|{number}|{extra.get('fallback_note', '')}"
+    )
     return {**base, **extra, "bubbles": bubbles, "version": _short(stamp)}
 
 

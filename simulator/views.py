@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import replace_url
 
 from inbox.content import maps_link
 
@@ -24,7 +25,7 @@ from . import rcs_sending, screen
 from .businesses import label, sandbox_channels
 from .forms import LocationForm, PhoneForm, SendForm, TapForm
 from .numbers import suggestions
-from .sending import Outcome, text_business
+from .sms_sending import Outcome, text_business
 
 
 def sandbox_only(view: Callable) -> Callable:
@@ -97,7 +98,7 @@ def thread(request: HttpRequest) -> HttpResponse:
         url = _page_url(form.cleaned_data["number"], form.cleaned_data["channel"].pk)
         current = urlsplit(request.htmx.current_url or "") if request.htmx else None
         if current is None or f"{current.path}?{current.query}" != url:
-            response["HX-Replace-Url"] = url
+            replace_url(response, url)
     return response
 
 

@@ -1,6 +1,6 @@
 """The RCS app's share of the demo workspace: a brand profile and one RCS conversation.
 
-Reached through RcsAdapter.seed_demo, so the inbox's seed_demo never imports this app.
+Reached through RcsAdapter.seed_demo, so the demo app's seed_demo never imports this app.
 Idempotent: the brand is found by workspace and display name, and the message goes through
 ingest with a fixed provider id, which absorbs a re-run like a duplicate webhook.
 """

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from inbox.models import Channel, Workspace
+from inbox.services.audit import record
 
 from .models import IDENTITY_FIELDS, BrandAssignment, BrandProfile, VerificationStatus
 from .validation import Errors, image_extension, validate_brand
@@ -151,6 +152,29 @@ def set_brand_channels(brand: BrandProfile, channels: list[Channel]) -> None:
         ).delete()
         for channel in channels:
             assign_brand(brand, channel)
+
+
+def set_channel_brand(channel: Channel, *, actor, brand: BrandProfile | None) -> None:
+    """Which brand profile the channel shows (None: none), audited as an admin's change.
+
+    The channel settings form's brand choice lands here (RcsChannelForm.save_related).
+    """
+    current = brand_for_channel(channel)
+    if (current.pk if current else None) == (brand.pk if brand else None):
+        return
+    with transaction.atomic():
+        if brand is None:
+            unassign_channel(channel)
+        else:
+            assign_brand(brand, channel)
+        record(
+            channel.workspace,
+            actor,
+            "channel.brand_changed",
+            channel,
+            before={"brand": current.pk if current else None},
+            after={"brand": brand.pk if brand else None},
+        )
 
 
 # --- the wire shape -----------------------------------------------------------------------

@@ -33,7 +33,7 @@ from google.auth import jwt
 from channels_rcs.auth import SCOPE
 from inbox.address_guard import validate
 
-from . import accounts, checks, events, store
+from . import accounts, checks, store, tasks
 
 GOOGLE_TOKEN_AUDIENCE = "https://oauth2.googleapis.com/token"
 STATUS_NAMES = {
@@ -222,7 +222,7 @@ def agent_messages(request: HttpRequest, phone: str, message_id: str = "") -> Ht
     store.log_to_handset(
         phone, {"direction": "outbound", "agent_id": agent_id, "message_id": message_id}
     )
-    events.schedule(message)
+    tasks.schedule(message)
     return JsonResponse(
         {
             "name": f"phones/{phone}/agentMessages/{message_id}",

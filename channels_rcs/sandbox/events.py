@@ -117,20 +117,6 @@ def plan(controls: dict) -> list[tuple[str, float]]:
     return steps
 
 
-def schedule(message: dict) -> None:
-    """Queue the message's user events on Celery ("auto"), or leave them ("manual")."""
-    controls = store.controls(message["agent_id"])
-    if controls.get("events") != "auto":
-        return
-    from .tasks import post_user_event as task
-
-    for event_type, delay in plan(controls):
-        ref = message["message_id"] if event_type != "IS_TYPING" else ""
-        task.apply_async(
-            args=[message["agent_id"], message["phone"], event_type, ref], countdown=delay
-        )
-
-
 def fire(agent_id: str, message_id: str, *, client=None) -> list[int | None]:
     """Post a message's whole plan now, in this process (tests, the phone simulator)."""
     message = store.get_message(agent_id, message_id)

@@ -1,12 +1,28 @@
-"""Celery side of the sandbox: user events arrive later, from another process."""
+"""Celery side of the sandbox: user events arrive later, from another process.
+
+Scheduling lives here, beside the task it enqueues, so events.py (what an event is and
+how it is posted) never imports the tasks that import it.
+"""
 
 from __future__ import annotations
 
 from celery import shared_task
 
-from . import events
+from . import events, store
 
 
 @shared_task(name="channels_rcs.sandbox.post_user_event", ignore_result=True)
 def post_user_event(agent_id: str, phone: str, event_type: str, message_id: str = "") -> int | None:
     return events.post_user_event(agent_id, phone, event_type, message_id)
+
+
+def schedule(message: dict) -> None:
+    """Queue the message's user events on Celery ("auto"), or leave them ("manual")."""
+    controls = store.controls(message["agent_id"])
+    if controls.get("events") != "auto":
+        return
+    for event_type, delay in events.plan(controls):
+        ref = message["message_id"] if event_type != "IS_TYPING" else ""
+        post_user_event.apply_async(
+            args=[message["agent_id"], message["phone"], event_type, ref], countdown=delay
+        )

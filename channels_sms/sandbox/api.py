@@ -30,7 +30,7 @@ from django.views.decorators.http import require_http_methods
 from channels_sms.errors import reason_for
 from inbox.phones import InvalidPhoneNumber, to_e164
 
-from . import accounts, callbacks, magic, store
+from . import accounts, magic, store, tasks
 
 API_VERSION = "2010-04-01"
 MAX_BODY = 1600
@@ -251,7 +251,7 @@ def finish(send: Send, form: Mapping[str, list[str]]) -> Answer:
         "date_sent": None,
     }
     store.save_sent(message)
-    callbacks.schedule(message, controls)
+    tasks.schedule(message, controls)
     return Answer(201, _public(message))
 
 

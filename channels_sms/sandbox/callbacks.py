@@ -109,22 +109,6 @@ def post(message_sid: str, status: str, error_code: int = 0, *, client=None) -> 
         return None
 
 
-def schedule(message: dict, controls: dict | None = None) -> None:
-    """Queue the plan on Celery with the account's delay ("auto"), or leave it ("manual").
-
-    `controls`: the account's, when the caller has just read them.
-    """
-    if controls is None:
-        controls = store.controls(message["account_sid"])
-    if controls.get("callbacks") != "auto" or not message.get("status_callback"):
-        return
-    from .tasks import post_status_callback
-
-    delay = max(0, int(controls.get("callback_delay_ms") or 0)) / 1000
-    for n, (status, code) in enumerate(plan(message, controls), start=1):
-        post_status_callback.apply_async(args=[message["sid"], status, code], countdown=delay * n)
-
-
 def fire(message_sid: str, *, client=None) -> list[int | None]:
     """Post a message's whole plan now, in this process (tests, the phone simulator)."""
     message = store.get_message(message_sid)

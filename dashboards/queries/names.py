@@ -11,10 +11,6 @@ def channels(workspace: Workspace) -> dict[int, str]:
     return dict(Channel.objects.filter(workspace=workspace).values_list("pk", "name"))
 
 
-def channel_kinds(workspace: Workspace) -> dict[int, str]:
-    return dict(Channel.objects.filter(workspace=workspace).values_list("pk", "kind"))
-
-
 def teams(workspace: Workspace) -> dict[int, str]:
     return dict(Team.objects.filter(workspace=workspace).values_list("pk", "name"))
 

@@ -4,7 +4,7 @@ The inbox speaks only these types; each `channels_<name>` app turns its provider
 format into them and registers an adapter for its channel kind in AppConfig.ready().
 """
 
-from .base import Capabilities, ChannelAdapter, SendResult, WebhookRequest
+from .base import Capabilities, ChannelAdapter, DraftCost, SendResult, WebhookRequest
 from .errors import (
     NotReachable,
     OptedOutError,
@@ -27,6 +27,7 @@ __all__ = [
     "Capabilities",
     "ConsentChange",
     "ChannelAdapter",
+    "DraftCost",
     "Event",
     "InboundMessage",
     "NotReachable",

@@ -9,10 +9,14 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING
 
+from django.utils.datastructures import CaseInsensitiveMapping
+
 from .events import Event
 
 if TYPE_CHECKING:
     from inbox.throttle import Throughput
+
+    from .config_form import ChannelConfigForm
 
 if TYPE_CHECKING:
     from inbox.models import Channel
@@ -38,8 +42,28 @@ class SendResult:
 
 
 @dataclass(frozen=True)
+class DraftCost:
+    """What a draft costs on a channel that bills by size (SMS: segments and encoding).
+
+    `note` is the composer's one line ("2 segments · UCS-2 because of ‘ç’"); `text` is the
+    body as it will be sent when the channel rewrites it (smart encoding), else "".
+    """
+
+    note: str
+    segments: int | None = None
+    encoding: str | None = None
+    ucs2_chars: tuple[str, ...] = ()
+    text: str = ""
+
+
+@dataclass(frozen=True)
 class WebhookRequest:
-    """A webhook as the adapter needs it, independent of Django's request object."""
+    """A webhook as the adapter needs it, independent of Django's request object.
+
+    `headers` is case-insensitive whatever mapping it is built from (HTTP header names
+    are), so an adapter reads `request.headers.get("X-Twilio-Signature", "")` as it is
+    spelt in the provider's documentation.
+    """
 
     url: str  # the full public URL the provider called (signatures cover it)
     method: str
@@ -49,6 +73,10 @@ class WebhookRequest:
     query: Mapping[str, list[str]]
     # Other spellings of the URL that may have been signed (as the server saw it).
     alt_urls: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.headers, CaseInsensitiveMapping):
+            object.__setattr__(self, "headers", CaseInsensitiveMapping(self.headers))
 
 
 class ChannelAdapter(ABC):
@@ -60,6 +88,11 @@ class ChannelAdapter(ABC):
     secret_keys: tuple[str, ...] = ()
     # Where the real provider's API lives; a channel's api_base_url overrides it.
     default_api_base_url: str = ""
+    # Shown beside the channel's name in the conversation list (decorative, aria-hidden).
+    icon: str = "●"
+    # The settings pages' form for this kind (None: not configurable there); a subclass of
+    # inbox.adapters.config_form.ChannelConfigForm, kept in the channel app's forms.py.
+    config_form: type[ChannelConfigForm] | None = None
 
     def validate_config(self, config: dict, secrets: dict) -> list[str]:
         """Errors in a channel's configuration ("field: reason"), checked on create."""
@@ -93,6 +126,11 @@ class ChannelAdapter(ABC):
 
     def throughput(self, channel: Channel, *, to: str, content: dict) -> Throughput | None:
         """The sender's rate limit and this message's cost, or None for no limit."""
+        return None
+
+    def draft_cost(self, channel: Channel, content: dict) -> DraftCost | None:
+        """What sending `content` would cost, for the composer's live counter; None where
+        every message costs the same (the composer then counts characters)."""
         return None
 
     def billing_units(self, channel: Channel, text: str) -> int:

@@ -16,7 +16,7 @@ Why these and why raw SQL:
 
 They live outside the models' Meta (SeparateDatabaseAndState-free RunSQL): the
 expression indexes are not something the ORM needs to know about, and the query code
-(inbox.services.search, inbox.views.filters) spells the same expressions.
+(inbox.services.search, inbox.selectors.conversation_filters) spells the same expressions.
 
 ``CONCURRENTLY`` so that adding them to a live installation does not block writes; that
 requires a non-atomic migration.

@@ -49,6 +49,7 @@ class Channel(models.Model):
 
     @property
     def adapter(self):
-        from inbox.adapters import get_adapter
+        # The registry, not the inbox.adapters package: the interface names this model.
+        from inbox.adapters.registry import get_adapter
 
         return get_adapter(self.kind)

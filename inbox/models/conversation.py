@@ -9,6 +9,9 @@ from .label import Label
 from .team import Team
 from .workspace import Workspace
 
+# The list's one-line preview of the last message: what fits its column.
+PREVIEW_LENGTH = 200
+
 
 class ConversationStatus(models.TextChoices):
     OPEN = "open", "Open"
@@ -40,7 +43,7 @@ class Conversation(models.Model):
     snoozed_until = models.DateTimeField(null=True, blank=True)
     last_message_at = models.DateTimeField(null=True, blank=True)
     last_inbound_at = models.DateTimeField(null=True, blank=True)
-    last_message_preview = models.CharField(max_length=200, blank=True, default="")
+    last_message_preview = models.CharField(max_length=PREVIEW_LENGTH, blank=True, default="")
     # Response clock: the first inbound message not yet answered, cleared by an agent reply.
     waiting_since = models.DateTimeField(null=True, blank=True)
     first_response_at = models.DateTimeField(null=True, blank=True)

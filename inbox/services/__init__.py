@@ -2,11 +2,12 @@
 
 from .channels import create_channel
 from .contacts import find_or_create_contact
-from .delivery import deliver, requeue_stuck
 from .errors import SendRejected
 from .expiry import expire_due
 from .inbound_queue import accept, apply_pending
 from .ingest import ingest
+from .outbox.deliver import deliver
+from .outbox.sweep import requeue_stuck
 from .preview import build_content, compose_preview
 from .reading import mark_read, unread_counts
 from .sending import retry_message, send_message

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import logging
-
 from django.db import transaction
 from django.utils import timezone
 
 from inbox import realtime, signals
-from inbox.adapters import ConsentChange
 from inbox.models import (
     Author,
     Channel,
@@ -26,8 +23,6 @@ _NOTES = {
     "customer unsubscribed (they replied STOP earlier).",
     ("opt_in", "keyword"): "Opted back in: the customer texted {keyword}.",
 }
-
-log = logging.getLogger(__name__)
 
 
 def consent_for(channel: Channel, address: str) -> Consent | None:
@@ -76,7 +71,7 @@ def record_consent(
                 "changed_at": now,
             },
         )
-        conversation = conversation or _conversation_of(channel, address)
+        conversation = conversation or conversation_at(channel, address)
         template = _NOTES.get(("opt_out" if opted_out else "opt_in", source))
         if conversation and template:
             text = template.format(keyword=keyword.upper(), channel=channel.name)
@@ -102,35 +97,8 @@ def record_consent(
     return consent
 
 
-def apply_consent_change(channel: Channel, event: ConsentChange) -> None:
-    """A keyword from the customer: update the ledger; answer HELP if nobody else did."""
-    conversation = _conversation_of(channel, event.sender, event.sender_kind)
-    if event.action in ("opt_out", "opt_in"):
-        record_consent(
-            channel,
-            event.sender,
-            opted_out=event.action == "opt_out",
-            source="keyword",
-            keyword=event.keyword,
-            conversation=conversation,
-        )
-    elif event.action == "help" and not event.provider_replied and conversation:
-        help_reply = (channel.config or {}).get("help_reply", "")
-        if help_reply:
-            from .errors import SendRejected
-            from .sending import send_message
-
-            try:
-                send_message(
-                    conversation, {"type": "text", "text": help_reply}, author=Author.SYSTEM
-                )
-            except SendRejected as exc:
-                # A suspended workspace (or a reply the channel refuses) must not keep the
-                # customer's keyword from being applied: the ledger change above stands.
-                log.info("HELP reply for %s refused: %s", event.sender, exc)
-
-
-def _conversation_of(channel: Channel, address: str, kind: str = "phone"):
+def conversation_at(channel: Channel, address: str, kind: str = "phone") -> Conversation | None:
+    """The workspace's latest conversation with the customer at `address`, if any."""
     return (
         Conversation.objects.filter(
             workspace_id=channel.workspace_id,

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from inbox.models import Message, MessageStatus
 
-from .delivery import fall_back
-from .sending import recipient_address
+from .outbox.fallback import fall_back
+from .outbox.recipient import recipient_address
 from .statuses import transition
 
 UNDELIVERED = (MessageStatus.QUEUED, MessageStatus.SENDING, MessageStatus.SENT)

@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from psycopg.types.json import Jsonb
 
-from inbox import redis_client
+from inbox import jobs, redis_client
 from inbox.adapters import Event, InboundMessage, TypingIndicator
 from inbox.adapters.events import dedupe_key, from_record, to_record
 from inbox.models import Channel, InboundEvent
@@ -90,9 +90,7 @@ def _kick() -> None:
     pending, then looks once more (see drain()); our row was committed before this add.
     """
     if redis_client.client().set(KICK_KEY, 1, nx=True, ex=30):
-        from inbox.tasks import apply_inbound_events
-
-        apply_inbound_events.delay()
+        jobs.enqueue(jobs.APPLY_INBOUND_EVENTS)
 
 
 def drain() -> int:
@@ -107,9 +105,7 @@ def drain() -> int:
         batch = apply_pending()
         applied += batch
         if batch >= BATCH and not helped:
-            from inbox.tasks import help_apply_inbound_events
-
-            help_apply_inbound_events.delay()
+            jobs.enqueue(jobs.HELP_APPLY_INBOUND_EVENTS)
             helped = True
         if batch:
             continue

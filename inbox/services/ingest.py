@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from inbox import realtime, signals
+from inbox import jobs, realtime, signals
 from inbox.adapters import (
     ConsentChange,
     Event,
@@ -24,16 +24,15 @@ from inbox.models import (
     MessageStatus,
     MessageStatusEvent,
 )
+from inbox.models.conversation import PREVIEW_LENGTH
 
-from .consent import apply_consent_change
+from .consent_keywords import apply_consent_change
 from .contacts import find_or_create_contact
 from .media import needs_fetch
 from .out_of_hours import reply_if_closed
 from .routing import route_conversation
 from .statuses import apply_status
 from .suggestion_replies import interpret_reply
-
-PREVIEW_LENGTH = 200
 
 
 def ingest(channel: Channel, events: list[Event]) -> list[Message | None]:
@@ -146,9 +145,7 @@ def _ingest_message(channel: Channel, event: InboundMessage) -> Message:
     realtime.conversation_changed(conversation)
     reply_if_closed(conversation, message)
     if needs_fetch(message.content):
-        from inbox.tasks import fetch_media
-
-        transaction.on_commit(lambda: fetch_media.delay(str(message.pk)))
+        jobs.enqueue_on_commit(jobs.FETCH_MEDIA, str(message.pk))
     return message
 
 

@@ -18,6 +18,7 @@ from inbox.models import Author, Conversation, Message
 from .business_hours import business_seconds, is_open, schedule_for
 from .canned import render_canned
 from .errors import SendRejected
+from .sending import send_message
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +43,6 @@ def reply_if_closed(conversation: Conversation, message: Message) -> Message | N
     at = message.created_at
     if is_open(schedule, at):
         return None
-    from .sending import send_message  # sending imports ingest, which imports this
-
     with transaction.atomic():
         conversation = (
             Conversation.objects.select_for_update()

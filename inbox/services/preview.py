@@ -5,10 +5,9 @@ same checks send_message and the worker run (workspace, disabled channel, addres
 opt-out, content limits, the fallback route) and reports them as readable reasons, so the
 agent learns "opted out" or "11 > 10 segments" while typing instead of after a failure.
 
-Channel specifics stay behind the adapter interface. Segment counting is duck-typed: an
-adapter that bills per segment offers `segments(channel, content)` returning an object
-with `.describe()`, `.segments`, `.encoding` and `.ucs2_chars` (the SMS adapter does);
-the inbox never imports a channel app.
+Channel specifics stay behind the adapter interface: an adapter that bills by size
+answers `draft_cost(channel, content)` with a DraftCost (the SMS adapter: segments and
+encoding); the inbox never imports a channel app.
 """
 
 from __future__ import annotations
@@ -19,7 +18,8 @@ from inbox.models import Channel, Conversation
 
 from .consent import opt_out_reason
 from .errors import SendRejected
-from .sending import recipient_address, validate_content
+from .outbox.recipient import recipient_address
+from .sending import validate_content
 
 MAX_CHIPS = 4  # quick-reply chips the composer offers (RCS allows 11; SMS pays per line)
 
@@ -83,7 +83,7 @@ def _is_empty(content: dict) -> bool:
 def _route(channel: Channel, to: str) -> tuple[Channel, str]:
     """The channel delivery will use for `to`, by the worker's rule, and why.
 
-    Mirrors services.delivery.deliver: a channel with a fallback asks its adapter whether
+    Mirrors services.outbox.deliver: a channel with a fallback asks its adapter whether
     the number is reachable (a cached lookup) and a definite "no" sends on the fallback.
     """
     if not channel.fallback_id:
@@ -138,17 +138,16 @@ def compose_preview(
     caps = adapter.capabilities(effective)
     text = adapter.render_text(content)
     cost: dict = {}
-    counter = getattr(adapter, "segments", None)
-    if callable(counter):
-        info = counter(effective, content)
+    draft_cost = adapter.draft_cost(effective, content)
+    if draft_cost is not None:
         cost = {
-            "cost_note": info.describe(),
-            "segments": info.segments,
-            "encoding": info.encoding,
-            "ucs2_chars": tuple(info.ucs2_chars),
+            "cost_note": draft_cost.note,
+            "segments": draft_cost.segments,
+            "encoding": draft_cost.encoding,
+            "ucs2_chars": draft_cost.ucs2_chars,
         }
         # The counter sees the body as sent (e.g. after smart encoding): show that.
-        text = info.text if getattr(info, "text", None) else text
+        text = draft_cost.text or text
     length_note = f"{len(text)} / {caps.max_text_length} characters"
     return Preview(
         requested=requested,

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from django.db import transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
+from inbox import jobs
 from inbox.models import Conversation, Direction, Message, ReadMarker
 
 
@@ -32,9 +32,7 @@ def mark_read(conversation: Conversation, user) -> None:
         return
     channel = latest_inbound.channel
     if channel.adapter.capabilities(channel).read_receipts:
-        from inbox.tasks import send_read_receipt
-
-        transaction.on_commit(lambda: send_read_receipt.delay(str(latest_inbound.pk)))
+        jobs.enqueue_on_commit(jobs.SEND_READ_RECEIPT, str(latest_inbound.pk))
 
 
 def unread_counts(conversations, user) -> dict[int, int]:

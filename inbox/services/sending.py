@@ -1,4 +1,4 @@
-"""Outbound: commit a queued row and enqueue its delivery after commit."""
+"""Outbound: commit a queued row and request its delivery after commit (the outbox)."""
 
 from __future__ import annotations
 
@@ -18,44 +18,19 @@ from inbox.models import (
     MessageStatus,
     MessageStatusEvent,
 )
+from inbox.models.conversation import PREVIEW_LENGTH
 from inbox.storable import storable
 
 from .consent import opt_out_reason
 from .errors import SendRejected
-from .ingest import PREVIEW_LENGTH
+from .outbox import enqueue
+from .outbox.recipient import recipient_address
 from .statuses import transition
 from .workspaces import is_suspended
 
 # Replies already queued when an operator suspends the workspace wait for the resume
 # (delivery skips them); new ones are refused here, with this reason, and nothing written.
 SUSPENDED = "workspace: suspended by the operator; nothing can be sent until it is resumed"
-
-
-def enqueue_delivery(message_id) -> None:
-    """One task for one message: retries, fallbacks and the sweep take this path."""
-    from inbox.tasks import deliver_message
-
-    transaction.on_commit(lambda: deliver_message.delay(str(message_id)))
-
-
-def enqueue_outbox(message: Message) -> None:
-    """A first attempt: kick a batch drain (delivery_batch), unless the channel has a
-    fallback, whose reachability check lives in the single path."""
-    if message.channel.fallback_id:
-        enqueue_delivery(message.id)
-        return
-    from .delivery_batch import kick
-
-    transaction.on_commit(kick)
-
-
-def recipient_address(conversation: Conversation, channel: Channel) -> str:
-    identity = conversation.contact.identities.filter(kind="phone").first()
-    if identity is None:
-        identity = conversation.contact.identities.first()
-    if identity is None:
-        raise SendRejected(["contact: has no address to send to"])
-    return identity.value
 
 
 def send_message(
@@ -111,7 +86,7 @@ def send_message(
             if conv.first_response_at is None:
                 conv.first_response_at = now
         conv.save()
-        enqueue_outbox(message)
+        enqueue.first_attempt(message)
     realtime.message_changed(message, created=True)
     realtime.conversation_changed(conv)
     return message
@@ -136,5 +111,5 @@ def retry_message(message: Message, *, user=None) -> Message:
         message.attempts = 0
         message.save(update_fields=["attempts"])
         transition(message, MessageStatus.QUEUED, source="retry", force=True)
-        enqueue_outbox(message)
+        enqueue.first_attempt(message)
     return message

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.cache import cache
 
-from inbox import realtime
+from inbox import jobs, realtime
 from inbox.models import Conversation
 
 
@@ -29,7 +29,5 @@ def agent_typing(conversation: Conversation, user, *, is_typing: bool = True) ->
     key = f"typing-to-customer:{conversation.pk}"
     if not cache.add(key, 1, timeout=settings.TYPING_SIGNAL_INTERVAL_SECONDS):
         return False
-    from inbox.tasks import send_typing
-
-    send_typing.delay(conversation.pk)
+    jobs.enqueue(jobs.SEND_TYPING, conversation.pk)
     return True

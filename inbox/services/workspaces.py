@@ -30,6 +30,7 @@ from inbox.models import (
 )
 
 from . import audit
+from .outbox import enqueue
 
 # Monday to Friday, 09:00-17:00 in the workspace's own time zone: a starting point the
 # admin edits in settings. Off until they turn it on, so no out-of-hours reply surprises.
@@ -214,16 +215,13 @@ def _set_suspended(workspace: Workspace, *, actor, suspended: bool) -> Workspace
 def _release_held(workspace: Workspace) -> None:
     """Request delivery of the replies that stayed queued during the suspension: a drain
     for first attempts, the single path for retries and channels with a fallback."""
-    from .delivery_batch import kick
-    from .sending import enqueue_delivery
-
     held = Message.objects.filter(
         workspace=workspace, direction=Direction.OUTBOUND, status=MessageStatus.QUEUED
     )
     single_path = Q(attempts__gt=0) | Q(channel__fallback__isnull=False)
     for pk in held.filter(single_path).values_list("pk", flat=True):
-        enqueue_delivery(pk)
-    transaction.on_commit(kick)
+        enqueue.delivery(pk)
+    transaction.on_commit(enqueue.kick)
 
 
 def is_suspended(workspace_id: int) -> bool:

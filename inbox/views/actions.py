@@ -11,22 +11,16 @@ from uuid import UUID
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from inbox import access, services
 from inbox.services import SendRejected
 
 from .composer import Draft, composer_context, read_draft
-from .queries import activate_workspace_timezone
-from .workflow import add_private_note
-
-UNPROCESSABLE = 422
-
-
-def _back_to(slug: str, conversation_id: int) -> HttpResponse:
-    return redirect(reverse("inbox:conversation", args=[slug, conversation_id]))
+from .conversation_request import UNPROCESSABLE, back_to_conversation
+from .notes import add_private_note
+from .workspace_timezone import activate_workspace_timezone
 
 
 @require_POST
@@ -46,11 +40,11 @@ def reply(request: HttpRequest, slug: str, conversation_id: int) -> HttpResponse
         if not request.htmx:
             for error in exc.errors:
                 flash.error(request, error)
-            return _back_to(slug, conversation_id)
+            return back_to_conversation(slug=slug, conversation_id=conversation_id)
         context = composer_context(workspace, conversation, draft, errors=exc.errors)
         return render(request, "inbox/_composer.html", context, status=UNPROCESSABLE)
     if not request.htmx:
-        return _back_to(slug, conversation_id)
+        return back_to_conversation(slug=slug, conversation_id=conversation_id)
     # A fresh box on the same channel: the agent picked it for this conversation.
     context = composer_context(workspace, conversation, Draft(channel=draft.channel), focus=True)
     context["message"] = message
@@ -80,7 +74,7 @@ def retry(request: HttpRequest, slug: str, message_id: UUID) -> HttpResponse:
     if not request.htmx:
         for error in errors:
             flash.error(request, error)
-        return _back_to(slug, message.conversation_id)
+        return back_to_conversation(slug=slug, conversation_id=message.conversation_id)
     message = access.message_for(workspace, message_id)
     context = {"workspace": workspace, "message": message, "action_errors": errors}
     return render(request, "inbox/_message.html", context, status=UNPROCESSABLE if errors else 200)

@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from inbox import access
 from inbox.models import Channel, Conversation, Workspace
+from inbox.selectors.channels import reply_channels
 from inbox.services.draft_content import (
     ACTION_TYPES,
     MAX_ACTIONS,
@@ -28,7 +28,7 @@ from inbox.services.draft_content import (
 )
 from inbox.services.preview import MAX_CHIPS, Preview, compose_preview
 
-from .queries import activate_workspace_timezone
+from .workspace_timezone import activate_workspace_timezone
 
 # A short palette for the picker; the OS keyboard has the rest. On SMS any of these
 # switches the message to UCS-2, which the segment counter then shows.
@@ -92,15 +92,6 @@ def read_rich(request: HttpRequest) -> RichDraft:
     )
 
 
-def reply_channels(workspace: Workspace, conversation: Conversation) -> list[Channel]:
-    """Channels an agent may pick; the conversation's own stays listed even if disabled."""
-    return list(
-        access.channels(workspace)
-        .filter(Q(is_active=True) | Q(pk=conversation.channel_id))
-        .order_by("name", "pk")
-    )
-
-
 def preview_context(draft: Draft, preview: Preview, errors: list[str] | None = None) -> dict:
     if draft.is_note:
         # A note goes nowhere: no channel limit or opt-out applies, only "not empty".
@@ -131,7 +122,7 @@ def composer_context(
     return {
         "workspace": workspace,
         "conversation": conversation,
-        "reply_channels": reply_channels(workspace, conversation),
+        "reply_channels": reply_channels(workspace=workspace, conversation=conversation),
         "chip_slots": chips[:MAX_CHIPS],
         "action_slots": actions[:MAX_ACTIONS],
         "action_types": ACTION_TYPES,

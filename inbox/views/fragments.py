@@ -14,10 +14,13 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from inbox import access
+from inbox.selectors.conversation_filters import ConversationFilters
+from inbox.selectors.conversation_list import selected_conversation
+from inbox.selectors.cursor import ConversationCursor
+from inbox.selectors.thread import thread_messages
 
-from .filters import ConversationFilters, Cursor
 from .listing import list_context, page_title
-from .queries import activate_workspace_timezone, thread_messages
+from .workspace_timezone import activate_workspace_timezone
 
 
 @require_GET
@@ -31,7 +34,7 @@ def conversation_list(request: HttpRequest, slug: str) -> HttpResponse:
     filters = ConversationFilters.from_query(request.GET)
     selected = request.GET.get("selected", "")
     selected_id = int(selected) if selected.isdigit() and len(selected) < 19 else None
-    cursor = Cursor.parse(request.GET.get("cursor", ""))
+    cursor = ConversationCursor.parse(request.GET.get("cursor", ""))
     context = list_context(
         membership, request.user, filters, selected_id=selected_id, cursor=cursor
     )
@@ -39,13 +42,7 @@ def conversation_list(request: HttpRequest, slug: str) -> HttpResponse:
         return render(request, "inbox/_conversation_rows.html", context)
     selected_row = next((c for c in context["conversations"] if c.pk == selected_id), None)
     if selected_row is None and selected_id is not None:
-        selected_row = (
-            access.conversations(workspace)
-            .select_related("contact")
-            .prefetch_related("contact__identities")
-            .filter(pk=selected_id)
-            .first()
-        )
+        selected_row = selected_conversation(workspace=workspace, pk=selected_id)
     context["fragment_title"] = page_title(workspace, context, selected_row)
     return render(request, "inbox/_conversation_list.html", context)
 
@@ -56,7 +53,7 @@ def thread(request: HttpRequest, slug: str, conversation_id: int) -> HttpRespons
     workspace = access.membership_for(request.user, slug).workspace
     activate_workspace_timezone(workspace)
     conversation = access.conversation_for(workspace, conversation_id)
-    context = {"workspace": workspace, "thread": thread_messages(conversation)}
+    context = {"workspace": workspace, "thread": thread_messages(conversation=conversation)}
     return render(request, "inbox/_thread.html", context)
 
 

@@ -5,11 +5,18 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from inbox.models import Conversation, Label, Membership, Team, Workspace
-
-from . import queries
-from .filters import ALL, MINE, TEAM_PREFIX, UNASSIGNED, ConversationFilters, Cursor
-from .queries import conversation_page, unread_label, unread_total
+from inbox.models import Conversation, Membership, Workspace
+from inbox.selectors import conversation_list
+from inbox.selectors.conversation_filters import (
+    ALL,
+    MINE,
+    TEAM_PREFIX,
+    UNASSIGNED,
+    ConversationFilters,
+)
+from inbox.selectors.conversation_list import conversation_page, unread_label, unread_total
+from inbox.selectors.cursor import ConversationCursor
+from inbox.selectors.teams import workspace_teams
 
 
 def list_context(
@@ -18,11 +25,17 @@ def list_context(
     filters: ConversationFilters,
     *,
     selected_id: int | None,
-    cursor: Cursor | None = None,
+    cursor: ConversationCursor | None = None,
 ) -> dict:
     """Rows of one page, the next page's URL, and the view's unread badge."""
     workspace = membership.workspace
-    page = conversation_page(workspace, user, filters, cursor, limit=queries.LIST_LIMIT)
+    page = conversation_page(
+        workspace=workspace,
+        user=user,
+        filters=filters,
+        cursor=cursor,
+        limit=conversation_list.LIST_LIMIT,
+    )
     fragment_url = reverse("inbox:list_fragment", args=[workspace.slug])
     context = {
         "workspace": workspace,
@@ -31,8 +44,8 @@ def list_context(
         "conversations": page.rows,
         "selected_id": selected_id,
         # A refresh sends the last row's cursor as `through` once the list is longer than
-        # this (static/inbox/inbox.js), and gets every row down to it back.
-        "page_size": queries.LIST_LIMIT,
+        # this (static/inbox/live_socket.js), and gets every row down to it back.
+        "page_size": conversation_list.LIST_LIMIT,
         "list_url": fragment_url + filters.querystring(selected=selected_id),
         "more_url": (
             fragment_url + filters.querystring(selected=selected_id, cursor=page.next_cursor)
@@ -41,7 +54,7 @@ def list_context(
         ),
     }
     if cursor is None:  # later pages carry rows only; the badge belongs to the first
-        count = unread_total(workspace, user, filters)
+        count = unread_total(workspace=workspace, user=user, filters=filters)
         context["unread_total"] = count
         context["unread_label"] = unread_label(count)
     return context
@@ -60,7 +73,7 @@ def page_title(workspace: Workspace, context: dict, selected: Conversation | Non
 def view_tabs(workspace: Workspace, filters: ConversationFilters) -> list[dict]:
     """All / Mine / Unassigned / one per team, each keeping the other filters."""
     tabs = [("All", ALL), ("Mine", MINE), ("Unassigned", UNASSIGNED)]
-    teams = Team.objects.filter(workspace=workspace).order_by("name").values_list("pk", "name")
+    teams = workspace_teams(workspace=workspace).values_list("pk", "name")
     tabs += [(name, f"{TEAM_PREFIX}{pk}") for pk, name in teams]
     base = reverse("inbox:workspace", args=[workspace.slug])
     return [
@@ -72,7 +85,3 @@ def view_tabs(workspace: Workspace, filters: ConversationFilters) -> list[dict]:
         }
         for label, key in tabs
     ]
-
-
-def labels(workspace: Workspace):
-    return Label.objects.filter(workspace=workspace).order_by("name")

@@ -9,13 +9,14 @@ from django.urls import reverse
 
 from inbox import access, services
 from inbox.models import ConversationStatus
+from inbox.selectors.conversation_filters import ALL, ConversationFilters
+from inbox.selectors.labels import workspace_labels
+from inbox.selectors.thread import thread_messages
 from inbox.services import notes
 
 from .composer import composer_context
-from .filters import ALL, ConversationFilters
-from .listing import labels as list_labels
 from .listing import list_context, page_title, view_tabs
-from .queries import activate_workspace_timezone, thread_messages
+from .workspace_timezone import activate_workspace_timezone
 
 ZERO_UUID = "00000000-0000-0000-0000-000000000000"
 
@@ -44,7 +45,7 @@ def inbox_page(request: HttpRequest, slug: str, conversation_id: int | None = No
         # Read before listing, so the open thread is not shown as unread next to itself.
         services.mark_read(conversation, request.user)
         notes.mark_mentions_seen(conversation, request.user)  # opening it is seeing them
-        thread = thread_messages(conversation)
+        thread = thread_messages(conversation=conversation)
         composer = composer_context(workspace, conversation)
     listing = list_context(
         membership, request.user, filters, selected_id=conversation.pk if conversation else None
@@ -57,7 +58,7 @@ def inbox_page(request: HttpRequest, slug: str, conversation_id: int | None = No
         "status_choices": [(ALL, "All"), *ConversationStatus.choices],
         "channels": access.channels(workspace).order_by("name"),
         "members": access.members(workspace),
-        "labels": list_labels(workspace),
+        "labels": workspace_labels(workspace=workspace),
         "view_tabs": view_tabs(workspace, filters),
         "page_title": page_title(workspace, listing, conversation),
         "conversation": conversation,

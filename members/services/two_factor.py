@@ -57,7 +57,8 @@ SETUP = "setup"
 def pending_step(user, *, verified: bool) -> str | None:
     """The step still owed before `user` may reach anything: VERIFY (enter a code), SETUP
     (a workspace requires a device they lack), or None. The HTTP middleware and the
-    websocket consumer both ask here, so the two surfaces cannot disagree."""
+    websocket gate (members/websocket_gate.py) both ask here, so the two surfaces cannot
+    disagree."""
     if verified:
         return None
     need = requirement(user)

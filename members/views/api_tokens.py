@@ -13,7 +13,7 @@ from inbox.services.tokens import TokenError
 from members.forms import ApiTokenForm
 from members.services import api_tokens
 
-from .common import admin_membership, page_context
+from .admin_pages import admin_membership, page_context
 
 
 def _tokens(workspace):

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 
 from inbox.models import AuditEntry
 
-from .common import admin_membership, fragment_only, page_context
+from .admin_pages import admin_membership, fragment_only, page_context
 
 PAGE_SIZE = 50
 

@@ -12,9 +12,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from inbox.models import Contact, Message
 from members.forms import EraseForm, RetentionForm
-from members.services import contact_data, workspace_settings
+from privacy.services import contact_data
+from workspace_settings.services import policies
 
-from .common import admin_membership, fragment_only, page_context
+from .admin_pages import admin_membership, fragment_only, page_context
 
 
 def _contact(workspace, contact_id: int) -> Contact:
@@ -49,9 +50,7 @@ def retention(request: HttpRequest, slug: str) -> HttpResponse:
     workspace = membership.workspace
     form = RetentionForm(request.POST)
     if form.is_valid():
-        workspace_settings.set_retention_days(
-            workspace, form.cleaned_data["retention_days"], request.user
-        )
+        policies.set_retention_days(workspace, form.cleaned_data["retention_days"], request.user)
         messages.success(request, "Retention saved.")
         return redirect("members:data", slug=slug)
     context = page_context(request, membership, "data", retention_form=form, query="", contacts=[])

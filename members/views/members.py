@@ -14,7 +14,7 @@ from members.forms import InviteForm, RoleForm
 from members.models import Invitation
 from members.services import invitations, memberships
 
-from .common import admin_membership, page_context
+from .admin_pages import admin_membership, page_context
 
 
 @login_required

@@ -9,9 +9,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from members.forms import SecurityForm
-from members.services import lockouts, two_factor, workspace_settings
+from members.services import lockouts, two_factor
+from workspace_settings.services import policies
 
-from .common import admin_membership, page_context
+from .admin_pages import admin_membership, page_context
 
 
 @login_required
@@ -24,7 +25,7 @@ def security_page(request: HttpRequest, slug: str) -> HttpResponse:
         form = SecurityForm(request.POST)
         if form.is_valid():
             try:
-                workspace_settings.set_require_two_factor(
+                policies.set_require_two_factor(
                     workspace, form.cleaned_data["require_two_factor"], request.user
                 )
             except ValueError as error:

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from demo.workspace import seed_demo
 from inbox.models import Conversation, Message
-from inbox.services.demo import seed_demo
 from tests.support.browser import off_loop, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -1,4 +1,4 @@
-"""A live refresh of the conversation list keeps the rows "Load more" added (inbox.js
+"""A live refresh of the conversation list keeps the rows "Load more" added (live_socket.js
 sends the last shown row's cursor; the server returns every row down to it)."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from tests.support.browser import off_loop, sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 LIVE = 30_000  # ms: upper bound for a live update to show; the assertion is that it shows
-PAGE = 50  # inbox.views.queries.LIST_LIMIT, in the server process
+PAGE = 50  # inbox.selectors.conversation_list.LIST_LIMIT, in the server process
 
 
 def _conversations(workspace, channel, n: int, start: int = 0) -> list[int]:

@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from inbox.services.demo import DEMO_USERS, seed_demo
+from demo.workspace import DEMO_USERS, seed_demo
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from channels_sms import sandbox
 from inbox import services
 from inbox.models import Conversation, Message
-from inbox.services import sending
+from inbox.services.outbox import enqueue
 from inbox.tasks import deliver_message
 from tests.support import processes
 
@@ -49,10 +49,10 @@ def wait_for_conversation(timeout: float = 30.0) -> Conversation:
 def route_deliveries_to(queue: str, monkeypatch) -> None:
     """Send delivery tasks to another real queue (the broker still holds them)."""
 
-    def enqueue(message) -> None:
+    def first_attempt(message) -> None:
         transaction.on_commit(lambda: deliver_message.apply_async((str(message.pk),), queue=queue))
 
-    monkeypatch.setattr(sending, "enqueue_outbox", enqueue)
+    monkeypatch.setattr(enqueue, "first_attempt", first_attempt)
 
 
 @pytest.fixture

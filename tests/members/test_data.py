@@ -20,7 +20,7 @@ from inbox.models import (
     Message,
     Workspace,
 )
-from members.tasks import purge_expired_messages
+from privacy.tasks import purge_expired_messages
 from tests.web.fakes import inbound
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -133,7 +133,7 @@ def test_retention_setting_validates_and_is_audited(admin_client, workspace):
 def test_retention_task_purges_only_old_messages_of_that_workspace(
     channel, workspace, other_workspace, monkeypatch
 ):
-    from members.services import retention
+    from privacy.services import retention
     from tests.web.fakes import make_channel
 
     old = inbound(channel, "+15551110001", "old one")

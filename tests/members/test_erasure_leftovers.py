@@ -16,11 +16,11 @@ from inbox import media_links, signals
 from inbox.models import AuditEntry, Contact, Message, Workspace
 from inbox.services import attachments, audit
 from inbox.services.sending import send_message
-from members.services import retention
+from privacy.services import retention
 from tests.support.media import PNG, use_temporary_storage
 from tests.web.fakes import inbound
 from workspace_settings.models import DeliveryStatus, WebhookDelivery
-from workspace_settings.services import webhooks
+from workspace_settings.services import webhook_endpoints
 from workspace_settings.services.contact_attributes import update_contact
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +35,7 @@ def media_root(settings, tmp_path):
 
 @pytest.fixture
 def hook(workspace):
-    webhook, _secret = webhooks.create_webhook(
+    webhook, _secret = webhook_endpoints.create_webhook(
         workspace, None, url="https://hooks.example.com/in", events=["message.created"]
     )
     return webhook

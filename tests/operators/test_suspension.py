@@ -21,7 +21,7 @@ from inbox.services import (
     retry_message,
     send_message,
 )
-from inbox.services import delivery_batch as batch
+from inbox.services.outbox.drain import drain
 from inbox.services.workspaces import resume_workspace, suspend_workspace
 from tests.services.conftest import RecordingAdapter
 
@@ -75,7 +75,7 @@ def test_queued_replies_are_held_then_sent_after_resume(
     second = reply(conversation, agent, "second")
     suspend_workspace(workspace, actor=operator)
     assert deliver(str(first.pk)) == "held"
-    assert batch.drain() == 0
+    assert drain() == 0
     requeue_stuck()
     assert adapter.sent == []
     assert set(Message.objects.filter(direction="outbound").values_list("status", flat=True)) == {
@@ -83,7 +83,7 @@ def test_queued_replies_are_held_then_sent_after_resume(
     }
     with django_capture_on_commit_callbacks(execute=False):
         resume_workspace(workspace, actor=operator)
-    assert batch.drain() == 2
+    assert drain() == 2
     assert sorted(sent["content"]["text"] for sent in adapter.sent) == ["first", "second"]
     assert second.pk  # both kept their ids: nothing was re-created
 

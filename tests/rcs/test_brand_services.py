@@ -10,8 +10,8 @@ from channels_rcs.brand import services
 from channels_rcs.brand.models import BrandAssignment, BrandProfile, VerificationStatus
 from inbox.services import create_channel
 
+from .brand_inputs import banner, logo, media_root, upload, valid_data  # noqa: F401
 from .conftest import make_rcs_channel
-from .test_brand_helpers import banner, logo, media_root, upload, valid_data  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 

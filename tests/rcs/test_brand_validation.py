@@ -6,7 +6,7 @@ import pytest
 
 from channels_rcs.brand import validation as v
 
-from .test_brand_helpers import banner, image_bytes, logo, upload, valid_data
+from .brand_inputs import banner, image_bytes, logo, upload, valid_data
 
 
 def wcag_ratio(hex_color: str) -> float:

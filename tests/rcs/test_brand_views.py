@@ -8,8 +8,8 @@ from django.urls import reverse
 from channels_rcs.brand import services
 from channels_rcs.brand.models import BrandProfile, VerificationStatus
 
+from .brand_inputs import banner, logo, media_root, upload, valid_data  # noqa: F401
 from .conftest import make_rcs_channel
-from .test_brand_helpers import banner, logo, media_root, upload, valid_data  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 

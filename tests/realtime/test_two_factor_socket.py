@@ -1,4 +1,4 @@
-"""The websocket obeys the same two-factor gate as every page (members.middleware).
+"""The websocket obeys the same two-factor gate as every page (members.websocket_gate).
 
 The socket does not pass Django middleware, so without its own check a user who typed
 their password but not their code, or a member of a 2FA-required workspace without a
@@ -13,9 +13,9 @@ from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
 from django_otp import DEVICE_ID_SESSION_KEY
 
-from inbox.consumers import TWO_FACTOR_REQUIRED
 from members.services import two_factor
 from members.totp_device import TOTPDevice
+from members.websocket_gate import TWO_FACTOR_REQUIRED
 from tests.realtime.sockets import TIMEOUT, session_cookie, socket
 
 pytestmark = pytest.mark.django_db(transaction=True)

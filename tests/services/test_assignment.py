@@ -7,7 +7,7 @@ from inbox import signals
 from inbox.models import Author, Direction, Message, Team
 from inbox.services.assignment import assign
 
-from ._workflow_helpers import Captured, customer_writes
+from .customer_threads import Captured, customer_writes
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from inbox.models import (
 from inbox.services.consent import record_consent
 from inbox.services.contact_merge import merge_contacts
 
-from ._workflow_helpers import customer_writes
+from .customer_threads import customer_writes
 
 
 @pytest.fixture

@@ -4,15 +4,15 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from inbox.models import Conversation, Mention, Message, MessageStatusEvent
+from inbox.selectors.mentions import unseen_mentions
 from inbox.services import deliver
 from inbox.services.notes import (
     add_note,
     mark_mentions_seen,
     mentioned_usernames,
-    unseen_mentions,
 )
 
-from ._workflow_helpers import customer_writes
+from .customer_threads import customer_writes
 
 
 @pytest.fixture
@@ -118,7 +118,7 @@ def test_mark_mentions_seen_only_touches_this_users_mentions_in_this_conversatio
     add_note(conversation, "@mona here", author=agent)
     add_note(other, "@mona there", author=agent)
     add_note(conversation, "@alice for you", author=manager)
-    assert unseen_mentions(manager, conversation.workspace_id) == 2
+    assert unseen_mentions(user=manager, workspace_id=conversation.workspace_id) == 2
     assert mark_mentions_seen(conversation, manager) == 1
-    assert unseen_mentions(manager, conversation.workspace_id) == 1
-    assert unseen_mentions(agent, conversation.workspace_id) == 1
+    assert unseen_mentions(user=manager, workspace_id=conversation.workspace_id) == 1
+    assert unseen_mentions(user=agent, workspace_id=conversation.workspace_id) == 1

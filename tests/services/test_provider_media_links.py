@@ -1,4 +1,4 @@
-"""Both send paths (delivery.deliver and the batched drain) hand the provider a signed URL
+"""Both send paths (outbox.deliver and the batched drain) hand the provider a signed URL
 for the workspace's own stored files and leave the message's content as it was."""
 
 from __future__ import annotations
@@ -8,9 +8,10 @@ import pytest
 from inbox import media_links
 from inbox.models import Message
 from inbox.services import deliver, send_message
-from inbox.services import delivery_batch as batch
+from inbox.services.outbox import enqueue
+from inbox.services.outbox.drain import drain
 
-from .test_delivery_batch import conversations
+from .outbox.test_drain import conversations
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +23,7 @@ def public_base(settings):
 
 @pytest.fixture(autouse=True)
 def no_kicks(monkeypatch):
-    monkeypatch.setattr(batch, "kick", lambda: None)
+    monkeypatch.setattr(enqueue, "kick", lambda: None)
 
 
 def photo_url(workspace) -> str:
@@ -43,6 +44,6 @@ def test_a_batched_send_signs_the_url(channel, adapter, workspace):
     (conversation,) = conversations(channel, 1)
     url = photo_url(workspace)
     send_message(conversation, {"type": "media", "url": url})
-    assert batch.drain() == 1
+    assert drain() == 1
     (sent,) = adapter.sent
     assert sent["content"]["url"].startswith(url + "?sig=")

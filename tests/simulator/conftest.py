@@ -58,11 +58,10 @@ def _deliveries_stay_in_this_process(request, monkeypatch):
     per-message task and the batch drain's kick. Tests with a worker keep the real path."""
     if "celery_worker" in request.fixturenames:
         return
-    from inbox.services import delivery, delivery_batch, sending
+    from inbox.services.outbox import enqueue
 
-    def leave_queued(message_id) -> None:
+    def leave_queued(message_id, **_options) -> None:
         return None
 
-    monkeypatch.setattr(sending, "enqueue_delivery", leave_queued)
-    monkeypatch.setattr(delivery, "enqueue_delivery", leave_queued)
-    monkeypatch.setattr(delivery_batch, "kick", lambda: None)
+    monkeypatch.setattr(enqueue, "delivery", leave_queued)
+    monkeypatch.setattr(enqueue, "kick", lambda: None)

@@ -18,7 +18,7 @@ from tests.support.media import PNG, use_temporary_storage
 from tests.support.waiting import deliver_until_settled
 
 from .conftest import CUSTOMER, HTMX
-from .test_rcs import RCS_PHONE, _say, rcs_business  # noqa: F401
+from .test_rcs_conversation import RCS_PHONE, _say, rcs_business  # noqa: F401
 
 
 @pytest.fixture(autouse=True)

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from inbox import services
 from inbox.models import Conversation, ConversationStatus, Label, Team
+from inbox.selectors.cursor import conversation_cursor
 
 from .fakes import inbound, make_channel
 
@@ -106,7 +107,7 @@ def test_another_workspaces_team_or_label_shows_nothing_of_theirs(
     other_conversation.labels.add(their_label)
     assert rows(agent_client.get(f"{LIST}?view=team-{their_team.pk}").text) == []
     assert rows(agent_client.get(f"{LIST}?label={their_label.pk}&status=all").text) == []
-    assert agent_client.get("/w/globex/fragments/conversations/?cursor=none_5").status_code == 404
+    assert agent_client.get("/w/globex/fragments/conversations/?cursor=n.5").status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -130,6 +131,9 @@ def test_another_workspaces_team_or_label_shows_nothing_of_theirs(
         "selected=99999999999999999999999",
         "through=garbage",
         "through=none_x",
+        "through=n.x",
+        "cursor=1.2.3",
+        "cursor=99999999999999999.5",  # past the pattern's 16 digits
     ],
 )
 def test_bad_query_strings_are_ignored_not_errors(agent_client, conversation, query):
@@ -139,7 +143,7 @@ def test_bad_query_strings_are_ignored_not_errors(agent_client, conversation, qu
 
 
 def test_keyset_pages_cover_every_row_once_in_order(agent_client, channel, monkeypatch):
-    monkeypatch.setattr("inbox.views.queries.LIST_LIMIT", 2)
+    monkeypatch.setattr("inbox.selectors.conversation_list.LIST_LIMIT", 2)
     made = conversations(channel, 5)
     # Ties on the time, and a conversation without any message time, must still page
     # without skipping or repeating: the id breaks ties and nulls come last.
@@ -170,9 +174,9 @@ def cursors(html: str) -> list[str]:
 def test_refresh_of_a_list_extended_with_load_more_keeps_every_loaded_row(
     agent_client, channel, monkeypatch
 ):
-    """The live refresh sends the last shown row's cursor as `through` (inbox.js) and gets
+    """The live refresh sends the last shown row's cursor as `through` (live_socket.js) and gets
     every row down to it, plus the Load more that continues after it."""
-    monkeypatch.setattr("inbox.views.queries.LIST_LIMIT", 2)
+    monkeypatch.setattr("inbox.selectors.conversation_list.LIST_LIMIT", 2)
     made = conversations(channel, 7)
     same = timezone.now() - timedelta(minutes=5)
     Conversation.objects.filter(pk__in=[c.pk for c in made[2:5]]).update(last_message_at=same)
@@ -200,14 +204,14 @@ def test_refresh_of_a_list_extended_with_load_more_keeps_every_loaded_row(
 
     # Loaded to the very end (the row without a time): all rows, and no Load more.
     Conversation.objects.filter(pk=made[1].pk).update(last_message_at=None)
-    everything = agent_client.get(LIST, {"through": f"none_{made[1].pk}"}).text
+    everything = agent_client.get(LIST, {"through": f"n.{made[1].pk}"}).text
     assert len(rows(everything)) == 7 and more_url(everything) is None
 
 
 def test_refresh_through_a_position_above_the_first_page_still_shows_a_page(
     agent_client, channel, monkeypatch
 ):
-    monkeypatch.setattr("inbox.views.queries.LIST_LIMIT", 3)
+    monkeypatch.setattr("inbox.selectors.conversation_list.LIST_LIMIT", 3)
     made = conversations(channel, 5)
     top = cursors(agent_client.get(LIST).text)[0]
     refreshed = agent_client.get(LIST, {"through": top}).text
@@ -218,7 +222,7 @@ def test_refresh_through_a_position_above_the_first_page_still_shows_a_page(
 def test_refresh_through_costs_the_same_queries_for_3_and_40_rows(
     agent_client, channel, monkeypatch, django_assert_max_num_queries
 ):
-    monkeypatch.setattr("inbox.views.queries.LIST_LIMIT", 2)
+    monkeypatch.setattr("inbox.selectors.conversation_list.LIST_LIMIT", 2)
     made = conversations(channel, 45)
     newest_first = list(reversed(made))
     through = urlencode({"through": _cursor_of(newest_first[2])})
@@ -232,7 +236,7 @@ def test_refresh_through_costs_the_same_queries_for_3_and_40_rows(
 
 def _cursor_of(conversation: Conversation) -> str:
     conversation.refresh_from_db()
-    return f"{conversation.last_message_at.isoformat()}_{conversation.pk}"
+    return conversation_cursor(last_message_at=conversation.last_message_at, pk=conversation.pk)
 
 
 def test_row_shows_channel_assignee_waiting_age_and_overdue(

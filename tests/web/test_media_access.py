@@ -16,7 +16,7 @@ from django.test import Client
 from inbox import media_links
 from inbox.adapters import SendResult
 from inbox.models import Message
-from inbox.services import delivery
+from inbox.services.outbox.deliver import deliver
 from inbox.services.sending import send_message
 from tests.support.media import PNG, use_temporary_storage
 
@@ -179,7 +179,7 @@ def test_a_send_hands_the_provider_a_signed_url_and_keeps_the_stable_one(
         "suggestions": [{"type": "open_url", "text": "Other", "url": theirs}],
     }
     message = send_message(conversation, content=content, author="agent")
-    assert delivery.deliver(str(message.pk)) == "sent"
+    assert deliver(str(message.pk)) == "sent"
 
     (sent,) = RecordingAdapter.sent
     signed = sent["card"]["media"]["url"]

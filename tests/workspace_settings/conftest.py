@@ -9,7 +9,7 @@ import pytest
 from inbox.models import CannedResponse, Holiday, Label, Team
 from tests.web.fakes import PageAdapter, make_channel
 from workspace_settings.models import ContactAttributeDefinition
-from workspace_settings.services import webhooks
+from workspace_settings.services import webhook_endpoints
 
 
 @pytest.fixture
@@ -34,7 +34,7 @@ def items(workspace, page_adapter):
         workspace, kind="sms", name="Support SMS", config=sandbox.channel_config("+14155550100")
     )
     team = Team.objects.create(workspace=workspace, name="Support")
-    hook, _ = webhooks.create_webhook(
+    hook, _ = webhook_endpoints.create_webhook(
         workspace, None, url="http://127.0.0.1:9/hook", events=["message.created"]
     )
     return {

@@ -11,7 +11,7 @@ from inbox.models import AuditEntry, BusinessHours, Holiday
 from inbox.services.out_of_hours import reply_text
 from tests.web.fakes import make_channel
 from workspace_settings.models import OutboundWebhook
-from workspace_settings.services import webhooks
+from workspace_settings.services import webhook_endpoints
 
 pytestmark = pytest.mark.django_db
 
@@ -172,7 +172,7 @@ def test_webhook_create_and_edit_are_audited_without_the_secret(admin_client, wo
 
 
 def test_invalid_webhook_edit_changes_nothing(admin_client, workspace):
-    webhook, _ = webhooks.create_webhook(
+    webhook, _ = webhook_endpoints.create_webhook(
         workspace, None, url="http://127.0.0.1:9/x", events=["message.created"]
     )
     response = admin_client.post(f"{WEBHOOKS}{webhook.pk}/", {"url": "http://127.0.0.1:9/y"})

@@ -11,7 +11,7 @@ from inbox import signals
 from inbox.models import Conversation, Membership
 from inbox.services.routing import reassign_from_offline_agents
 from tests.web.fakes import inbound
-from tests.workspace_settings.routing_helpers import agent_with_presence, round_robin_team
+from tests.workspace_settings.routing_team import agent_with_presence, round_robin_team
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from django.db import connection, connections, transaction
 
 from inbox.models import Conversation
 from tests.web.fakes import inbound
-from tests.workspace_settings.routing_helpers import agent_with_presence, round_robin_team
+from tests.workspace_settings.routing_team import agent_with_presence, round_robin_team
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

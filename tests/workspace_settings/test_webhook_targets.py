@@ -12,9 +12,10 @@ import pytest
 from inbox import address_guard
 from inbox.address_guard import UnsafeTarget, validate
 from inbox.models import AuditEntry
+from outbound_webhooks import dispatch
 from tests.support import fake_dns
 from workspace_settings.models import OutboundWebhook
-from workspace_settings.services import webhooks
+from workspace_settings.services import webhook_endpoints
 
 pytestmark = pytest.mark.django_db
 
@@ -93,7 +94,7 @@ def test_saving_an_internal_url_is_refused_and_nothing_is_written(admin_client, 
 
 def test_editing_to_an_internal_url_is_refused(admin_client, workspace, dns):
     dns["hooks.example"] = [PUBLIC]
-    webhook, _ = webhooks.create_webhook(
+    webhook, _ = webhook_endpoints.create_webhook(
         workspace, None, url="https://hooks.example/in", events=["message.created"]
     )
     dns["hooks.example"] = ["127.0.0.1"]
@@ -134,12 +135,12 @@ def test_delivery_rechecks_dns_and_refuses_a_name_that_now_points_inside(
 ):
     port, receiver = local_receiver
     dns["hooks.example"] = [PUBLIC]
-    webhook, _ = webhooks.create_webhook(
+    webhook, _ = webhook_endpoints.create_webhook(
         workspace, None, url=f"http://hooks.example:{port}/in", events=["message.created"]
     )
     dns["hooks.example"] = ["127.0.0.1"]  # changed after saving
-    (delivery,) = webhooks.emit(workspace.pk, "message.created", {})
-    assert webhooks.deliver(delivery.pk) == "pending"
+    (delivery,) = dispatch.emit(workspace.pk, "message.created", {})
+    assert dispatch.deliver(delivery.pk) == "pending"
     delivery.refresh_from_db()
     assert delivery.error.startswith("Refused:") and "127.0.0.1" in delivery.error
     assert delivery.response_status is None
@@ -158,7 +159,7 @@ def test_delivery_connects_to_the_checked_address_not_a_second_dns_answer(
     monkeypatch.setattr(
         address_guard, "is_public", lambda a: str(a) == "127.0.0.1" or real_is_public(a)
     )
-    webhook, _ = webhooks.create_webhook(
+    webhook, _ = webhook_endpoints.create_webhook(
         workspace, None, url=f"http://rebind.example:{port}/in", events=["message.created"]
     )
     lookups = []
@@ -172,7 +173,7 @@ def test_delivery_connects_to_the_checked_address_not_a_second_dns_answer(
         return real(host, p, *args, **kwargs)
 
     monkeypatch.setattr(socket, "getaddrinfo", rebinding)
-    (delivery,) = webhooks.emit(workspace.pk, "message.created", {})
-    assert webhooks.deliver(delivery.pk) == "delivered"
+    (delivery,) = dispatch.emit(workspace.pk, "message.created", {})
+    assert dispatch.deliver(delivery.pk) == "delivered"
     assert receiver.hosts == [f"rebind.example:{port}"]
     assert webhook.pk == delivery.webhook_id

@@ -169,25 +169,3 @@ def set_config_value(channel: Channel, actor, key: str, value, *, action: str) -
         channel.save(update_fields=["config"])
         record(channel.workspace, actor, action, channel, before={key: before}, after={key: value})
     return channel
-
-
-def set_brand(channel: Channel, actor, brand) -> None:
-    """Which RCS brand profile the channel shows (None: none)."""
-    from channels_rcs.brand import services as brands
-
-    current = brands.brand_for_channel(channel)
-    if (current.pk if current else None) == (brand.pk if brand else None):
-        return
-    with transaction.atomic():
-        if brand is None:
-            brands.unassign_channel(channel)
-        else:
-            brands.assign_brand(brand, channel)
-        record(
-            channel.workspace,
-            actor,
-            "channel.brand_changed",
-            channel,
-            before={"brand": current.pk if current else None},
-            after={"brand": brand.pk if brand else None},
-        )

@@ -20,7 +20,7 @@ from inbox.services.audit import snapshot
 from ..forms.catalog import AttributeForm, CannedResponseForm, LabelForm, TeamForm
 from ..models import ContactAttributeDefinition
 from ..services import audited, teams
-from .common import admin_view, page
+from .admin_pages import admin_view, page
 
 
 def _save_plain(catalog: Catalog):

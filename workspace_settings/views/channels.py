@@ -8,22 +8,35 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from inbox import access
+from inbox.adapters import all_adapters, get_adapter
+from inbox.adapters.config_form import ChannelConfigForm
 from inbox.models import Channel, Membership
 
-from ..forms.channels import FORMS
+from ..forms.errors import add_service_errors
 from ..services import channels as service
-from .common import admin_view, page
+from .admin_pages import admin_view, page
+
+
+def _config_forms() -> dict[str, type[ChannelConfigForm]]:
+    """Every registered channel kind whose adapter brings a settings form, in the order the
+    apps registered them: a new channel app appears here without an edit to this app."""
+    return {
+        kind: adapter.config_form
+        for kind, adapter in all_adapters().items()
+        if adapter.config_form is not None
+    }
 
 
 def _channel(membership: Membership, channel_id: int) -> Channel:
     channel = access.channels(membership.workspace).filter(pk=channel_id).first()
-    if channel is None or channel.kind not in FORMS:
+    if channel is None or channel.kind not in _config_forms():
         raise Http404("No such channel")
     return channel
 
 
 @admin_view
 def channel_list(request: HttpRequest, membership: Membership) -> HttpResponse:
+    forms = _config_forms()
     rows = [
         {
             "channel": channel,
@@ -31,11 +44,11 @@ def channel_list(request: HttpRequest, membership: Membership) -> HttpResponse:
             "webhook_urls": channel.adapter.webhook_urls(channel),
         }
         for channel in access.channels(membership.workspace)
-        .filter(kind__in=list(FORMS))
+        .filter(kind__in=list(forms))
         .select_related("team", "fallback")
         .order_by("name", "pk")
     ]
-    kinds = [(kind, form.kind.upper()) for kind, form in FORMS.items()]
+    kinds = [(kind, get_adapter(kind).label) for kind in forms]
     return page(request, membership, "channels/list.html", "channels", rows=rows, kinds=kinds)
 
 
@@ -57,7 +70,7 @@ def _form_page(request, membership, form, channel, status=200) -> HttpResponse:
 @admin_view
 @require_http_methods(["GET", "POST"])
 def channel_add(request: HttpRequest, membership: Membership, kind: str) -> HttpResponse:
-    form_class = FORMS.get(kind)
+    form_class = _config_forms().get(kind)
     if form_class is None:
         raise Http404("No such channel kind")
     workspace = membership.workspace
@@ -80,8 +93,9 @@ def channel_add(request: HttpRequest, membership: Membership, kind: str) -> Http
 
 
 def _saved(request: HttpRequest, form, save):
-    """Run `save` (add or update) with the form's fields, then the brand choice; on a
-    refusal from the service, put its reasons on the form and return None."""
+    """Run `save` (add or update) with the form's fields, then what the form saves beside
+    the channel (RCS: its brand); on a refusal from the service, put its reasons on the
+    form and return None."""
     try:
         channel = save(
             name=form.cleaned_data["name"],
@@ -91,10 +105,9 @@ def _saved(request: HttpRequest, form, save):
             fallback=form.fallback(),
         )
     except service.ChannelInvalid as exc:
-        form.add_service_errors(exc.errors)
+        add_service_errors(form, exc.errors, aliases=form.service_error_fields())
         return None
-    if "brand" in form.cleaned_data:
-        service.set_brand(channel, request.user, form.cleaned_data["brand"])
+    form.save_related(channel, request.user)
     return channel
 
 
@@ -102,7 +115,7 @@ def _saved(request: HttpRequest, form, save):
 @require_http_methods(["GET", "POST"])
 def channel_edit(request: HttpRequest, membership: Membership, channel_id: int) -> HttpResponse:
     channel = _channel(membership, channel_id)
-    form_class = FORMS[channel.kind]
+    form_class = _config_forms()[channel.kind]
     workspace = membership.workspace
     if request.method == "POST":
         form = form_class(request.POST, workspace=workspace, channel=channel)

@@ -14,11 +14,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
+from django_htmx.http import reswap, retarget
 
 from inbox import access
 from inbox.models import Contact, Conversation, Membership
-from inbox.views.queries import activate_workspace_timezone
-from inbox.views.workflow import panel_context
+from inbox.views.side_panel import panel_context
+from inbox.views.workspace_timezone import activate_workspace_timezone
 
 from ..forms.contact_edit import ContactEditForm
 from ..services import contact_attributes
@@ -65,9 +66,7 @@ def _saved_response(request, membership, contact, known) -> HttpResponse:
         panel_context(membership.workspace, conversation, membership),
     )
     # The form sat inside the panel; the saved state replaces the panel as a whole.
-    response["HX-Retarget"] = "#side-panel"
-    response["HX-Reswap"] = "outerHTML"
-    return response
+    return reswap(retarget(response, "#side-panel"), "outerHTML")
 
 
 @require_http_methods(["GET", "POST"])

@@ -13,7 +13,7 @@ from inbox.services.out_of_hours import reply_text
 
 from ..forms.hours import HolidayForm, HoursForm
 from ..services import hours as service
-from .common import admin_view, page
+from .admin_pages import admin_view, page
 
 MAX_REPLY = 1000
 

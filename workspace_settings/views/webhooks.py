@@ -8,12 +8,13 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from inbox.models import Membership
+from outbound_webhooks import dispatch
+from outbound_webhooks.signing import DELIVERY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER
 
 from ..forms.webhooks import WebhookForm
 from ..models import DeliveryStatus, OutboundWebhook, WebhookDelivery
-from ..services import webhooks as service
-from ..services.webhooks import DELIVERY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER
-from .common import admin_view, page
+from ..services import webhook_endpoints as service
+from .admin_pages import admin_view, page
 
 LOG_SIZE = 50
 _SHOWN_SECRET = "wsettings.webhook_secret"
@@ -134,6 +135,6 @@ def delivery_retry(
     if delivery is None:
         raise Http404("No such delivery")
     if delivery.status == DeliveryStatus.FAILED:
-        service.redeliver(delivery, request.user)
+        dispatch.redeliver(delivery, request.user)
         messages.success(request, "Delivery queued again.")
     return redirect("wsettings:webhook_edit", slug=membership.workspace.slug, webhook_id=webhook.pk)

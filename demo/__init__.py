@@ -1,0 +1,1 @@
+"""The demo workspace `make run` seeds, built on the domain and the dashboards, outside both."""

@@ -1,0 +1,31 @@
+"""Background work a service asks for, by task name.
+
+Tasks import services to run them; if services imported the tasks back to enqueue
+them, every such pair would be an import cycle. Here a service names the task and the
+Celery app sends it, the same message `task.delay()` would send
+(tests/test_jobs.py checks each name below is a registered task).
+"""
+
+from __future__ import annotations
+
+from celery import current_app
+from django.db import transaction
+
+APPLY_INBOUND_EVENTS = "inbox.tasks.apply_inbound_events"
+HELP_APPLY_INBOUND_EVENTS = "inbox.tasks.help_apply_inbound_events"
+DELIVER_MESSAGE = "inbox.tasks.deliver_message"
+DRAIN_OUTBOX = "inbox.tasks.drain_outbox"
+FETCH_MEDIA = "inbox.tasks.fetch_media"
+SEND_READ_RECEIPT = "inbox.tasks.send_read_receipt"
+SEND_TYPING = "inbox.tasks.send_typing"
+
+
+def enqueue(task: str, *args: object, countdown: float | None = None) -> None:
+    """Send `task` to the broker now; a worker runs it `countdown` seconds from now."""
+    current_app.send_task(task, args=args, countdown=countdown)
+
+
+def enqueue_on_commit(task: str, *args: object, countdown: float | None = None) -> None:
+    """Send `task` once the current transaction commits, so it never runs on a row that
+    could still roll back (at once outside a transaction)."""
+    transaction.on_commit(lambda: enqueue(task, *args, countdown=countdown))

@@ -1,0 +1,151 @@
+"""The conversation list's reads: a page of rows, the unread badge, how long each customer
+has waited; a bounded number of queries whatever the list size."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from inbox import access, services
+from inbox.models import Conversation, ReadMarker, Workspace
+from inbox.services import search
+
+from .conversation_filters import ConversationFilters
+from .cursor import ConversationCursor, conversation_cursor
+
+LIST_LIMIT = 50
+# A refresh re-fetches at most this many rows however far "Load more" went (the rest
+# come back with the next "Load more").
+MAX_REFRESH_ROWS = 500
+# The unread badge counts up to this and then says "99+": counting every unread
+# conversation of a 100,000-row view would cost more than the whole list.
+UNREAD_CAP = 100
+# A customer waiting longer than this for a reply is flagged overdue in the list.
+DEFAULT_RESPONSE_TARGET_MINUTES = 15
+
+
+@dataclass
+class ConversationPage:
+    """One page of the list: rows (each with .unread, .waiting, .overdue, .snippet) and
+    the cursor of the next page, if there is one."""
+
+    rows: list[Conversation]
+    next_cursor: str | None
+
+
+def _cursor_of(conversation: Conversation) -> str:
+    return conversation_cursor(last_message_at=conversation.last_message_at, pk=conversation.pk)
+
+
+def conversation_page(
+    *,
+    workspace: Workspace,
+    user,
+    filters: ConversationFilters,
+    cursor: ConversationCursor | None = None,
+    limit: int = LIST_LIMIT,
+) -> ConversationPage:
+    """A page of the list in a fixed number of queries: rows (contact, channel and
+    assignee joined), identities, unread counts, and search snippets when searching.
+
+    The first page of a list loaded further (``filters.through``) is every row down to
+    that position, so a live refresh does not take away rows the agent loaded; it is
+    never shorter than a page (rows can move up past that position as they change).
+    """
+    rows = None
+    next_cursor = None
+    if cursor is None and filters.through is not None:
+        rows = _fetch(workspace, user, filters, None, MAX_REFRESH_ROWS + 1, filters.through)
+        if len(rows) > MAX_REFRESH_ROWS:
+            rows = rows[:MAX_REFRESH_ROWS]
+            next_cursor = _cursor_of(rows[-1])
+        elif len(rows) < limit:
+            rows = None  # fewer than a page: an ordinary first page instead
+        elif filters.apply(workspace, user, filters.through, 1)[:1].exists():
+            next_cursor = _cursor_of(rows[-1])
+    if rows is None:
+        rows = _fetch(workspace, user, filters, cursor, limit + 1)
+        next_cursor = _cursor_of(rows[limit - 1]) if len(rows) > limit else None
+        rows = rows[:limit]
+    unread = services.unread_counts(rows, user) if rows else {}
+    snippets = search.snippets([row.pk for row in rows], filters.q) if filters.q else {}
+    now = timezone.now()
+    target = response_target_minutes()
+    for row in rows:
+        row.unread = unread.get(row.pk, 0)
+        row.snippet = snippets.get(row.pk)
+        row.cursor = _cursor_of(row)
+        row.waiting, row.overdue = waiting_age(row.waiting_since, now, target)
+    return ConversationPage(rows=rows, next_cursor=next_cursor)
+
+
+def _fetch(
+    workspace: Workspace,
+    user,
+    filters: ConversationFilters,
+    cursor: ConversationCursor | None,
+    limit: int,
+    through: ConversationCursor | None = None,
+) -> list[Conversation]:
+    return list(
+        filters.apply(workspace, user, cursor, limit, through=through)
+        .select_related("contact", "channel", "assignee")
+        .prefetch_related("contact__identities")[:limit]
+    )
+
+
+def selected_conversation(*, workspace: Workspace, pk: int) -> Conversation | None:
+    """The open thread's conversation when it is not among the listed rows (the page
+    title names its contact); None when it is not in the workspace."""
+    return (
+        access.conversations(workspace)
+        .select_related("contact")
+        .prefetch_related("contact__identities")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def unread_total(*, workspace: Workspace, user, filters: ConversationFilters) -> int:
+    """Conversations in the view (search aside) with a customer message the user has not
+    read, up to UNREAD_CAP. One query: an anti-join on the user's read markers."""
+    read = ReadMarker.objects.filter(
+        conversation=OuterRef("pk"), user=user, read_at__gte=OuterRef("last_inbound_at")
+    )
+    unread = (
+        filters.narrow(workspace, user)
+        .filter(last_inbound_at__isnull=False)
+        .exclude(Exists(read))
+        .values("pk")
+    )
+    return unread[:UNREAD_CAP].count()
+
+
+def unread_label(count: int) -> str:
+    return f"{UNREAD_CAP - 1}+" if count >= UNREAD_CAP else str(count)
+
+
+def response_target_minutes() -> int:
+    return int(getattr(settings, "INBOX_RESPONSE_TARGET_MINUTES", DEFAULT_RESPONSE_TARGET_MINUTES))
+
+
+def waiting_age(since: datetime | None, now: datetime, target_minutes: int) -> tuple[str, bool]:
+    """("12m" / "3h" / "2d", overdue?) for a customer waiting since `since`, else ("", False).
+
+    SLA-style: the clock is the first unanswered customer message (waiting_since), so a
+    customer who writes three times is not made younger by their own follow-ups.
+    """
+    if since is None:
+        return "", False
+    minutes = max(0, int((now - since).total_seconds() // 60))
+    if minutes < 60:
+        label = f"{minutes}m"
+    elif minutes < 48 * 60:
+        label = f"{minutes // 60}h"
+    else:
+        label = f"{minutes // (24 * 60)}d"
+    return label, minutes >= target_minutes

@@ -1,0 +1,34 @@
+"""A conversation's thread as the agent reads it, and the status changes it recorded."""
+
+from __future__ import annotations
+
+from inbox import access
+from inbox.models import Conversation, Direction, Message, Workspace
+
+THREAD_LIMIT = 100
+STATUS_HISTORY_LIMIT = 10
+
+
+def thread_messages(*, conversation: Conversation, limit: int = THREAD_LIMIT) -> list[Message]:
+    """The latest `limit` messages, oldest first (how a thread reads)."""
+    latest = (
+        access.messages(conversation.workspace)
+        .filter(conversation=conversation)
+        .select_related("author_user", "channel", "fallback_from")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+    return list(reversed(latest))
+
+
+def status_history(
+    *, workspace: Workspace, conversation: Conversation, limit: int = STATUS_HISTORY_LIMIT
+) -> list[Message]:
+    """The system lines that recorded status changes (resolved, reopened, snoozed), newest
+    first: the side panel's "earlier resolutions"."""
+    return list(
+        access.messages(workspace)
+        .filter(conversation=conversation, direction=Direction.INTERNAL, author="system")
+        .filter(content__event="status")
+        .select_related("author_user")
+        .order_by("-created_at")[:limit]
+    )

@@ -1,0 +1,166 @@
+"""Taking rows from `queued` to `sending` under their row lock: one message for the
+single path, a batch of first attempts, each with its rate slot, for the drain.
+
+A row leaves `queued` only here, so a duplicate task, a broker redelivery, a second
+drain or a sweep finds it claimed and never sends it twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field, replace
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from inbox.models import (
+    Channel,
+    Consent,
+    Direction,
+    Message,
+    MessageStatus,
+    MessageStatusEvent,
+)
+from inbox.throttle import Slot, Throughput, reserve_slots
+
+from ..consent import opt_out_reason
+from ..statuses import transition
+from .recipient import NO_ADDRESS, recipient_addresses
+from .settings import outbox_settings
+
+log = logging.getLogger(__name__)
+
+
+def claim_one(message_id: str) -> bool:
+    """Move one message from queued to sending, counting the attempt; False when another
+    worker (or an earlier run of this task) got there first."""
+    with transaction.atomic():
+        message = Message.objects.select_for_update().get(pk=message_id)
+        if message.status != MessageStatus.QUEUED:
+            return False
+        message.attempts += 1
+        transition(message, MessageStatus.SENDING, source="worker", also=("attempts",))
+    return True
+
+
+@dataclass
+class Claimed:
+    message: Message
+    channel: Channel
+    to: str
+    slot: Slot
+    limit: Throughput | None = None
+    reslotted: bool = False  # missed its first slot and took a fresh one
+
+
+@dataclass
+class Claim:
+    rows: int = 0
+    sending: list[Claimed] = field(default_factory=list)
+    throttled: dict[int, float] = field(default_factory=dict)  # channel id -> seconds
+
+
+def claim_batch(limit: int, *, skip_channels: frozenset[int] = frozenset()) -> Claim:
+    """Move up to `limit` first attempts from queued to sending, each with a rate slot.
+
+    Rows whose sender has no slot within a second stay queued (their lock is released at
+    commit) and are reported in `throttled`, so the caller skips that sender for a while.
+    """
+    now = timezone.now()
+    result = Claim()
+    refused: list[tuple[Message, str]] = []
+    with transaction.atomic():
+        rows = list(
+            Message.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("conversation")
+            .filter(
+                status=MessageStatus.QUEUED,
+                direction=Direction.OUTBOUND,
+                attempts=0,
+                channel__fallback__isnull=True,
+                workspace__suspended_at__isnull=True,  # held until resume_workspace
+            )
+            .exclude(channel_id__in=skip_channels)
+            .order_by("queued_at")[:limit]
+        )
+        result.rows = len(rows)
+        if not rows:
+            return result
+        channels = Channel.objects.in_bulk({m.channel_id for m in rows})
+        addresses = recipient_addresses({m.conversation.contact_id for m in rows})
+        opted_out = set(
+            Consent.objects.filter(
+                channel_id__in=channels, address__in=set(addresses.values()), opted_out=True
+            ).values_list("channel_id", "address")
+        )
+        candidates = []
+        for message in rows:
+            channel = channels[message.channel_id]
+            to = addresses.get(message.conversation.contact_id)
+            if to is None:
+                refused.append((message, NO_ADDRESS))
+            elif (channel.pk, to) in opted_out:
+                refused.append((message, opt_out_reason(channel, to) or "recipient: opted out"))
+            else:
+                candidates.append((message, channel, to))
+        limits, priced = [], []
+        headroom = outbox_settings().rate_headroom
+        for candidate in candidates:
+            message, channel, to = candidate
+            try:
+                limit = channel.adapter.throughput(channel, to=to, content=message.content)
+            except Exception as exc:  # one bad channel config must not stall the batch
+                log.exception("throughput() failed for %s", message.pk)
+                refused.append((message, f"Unexpected error preparing the send ({exc!r})"))
+                continue
+            priced.append(candidate)
+            limits.append(_with_headroom(limit, headroom))
+        limit_of = {id(c): lim for c, lim in zip(priced, limits, strict=True)}
+        candidates = priced
+        # A channel without a limit gets a slot that starts now.
+        metered = [(c, lim) for c, lim in zip(candidates, limits, strict=True) if lim]
+        slots = dict(
+            zip(
+                (id(c) for c, _ in metered),
+                reserve_slots([lim for _, lim in metered]),
+                strict=True,
+            )
+        )
+        for candidate in candidates:
+            slot = slots.get(id(candidate))
+            if slot is None:
+                slot = Slot(time.time(), time.monotonic())
+            message, channel, to = candidate
+            if isinstance(slot, float):
+                wait = result.throttled.get(channel.pk, slot)
+                result.throttled[channel.pk] = min(wait, slot)
+                continue
+            result.sending.append(Claimed(message, channel, to, slot, limit_of[id(candidate)]))
+        ids = [c.message.pk for c in result.sending]
+        if ids:
+            Message.objects.filter(pk__in=ids).update(
+                status=MessageStatus.SENDING, sending_at=now, attempts=F("attempts") + 1
+            )
+            MessageStatusEvent.objects.bulk_create(
+                MessageStatusEvent(
+                    message=c.message, status=MessageStatus.SENDING, at=now, source="worker"
+                )
+                for c in result.sending
+            )
+        for c in result.sending:
+            c.message.status = MessageStatus.SENDING
+            c.message.sending_at = now
+            c.message.attempts += 1
+        for message, reason in refused:
+            transition(message, MessageStatus.FAILED, source="worker", error_message=reason)
+    return result
+
+
+def _with_headroom(limit: Throughput | None, headroom: float) -> Throughput | None:
+    """Slots a little closer than the provider's limit apart: a send may leave up to the
+    late tolerance after its slot, and the provider counts arrivals, not our slots."""
+    if limit is None:
+        return None
+    return replace(limit, per_second=limit.per_second * headroom)

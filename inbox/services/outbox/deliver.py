@@ -1,0 +1,52 @@
+"""The single path: one message, one task (retries, channels with a fallback, the
+sweep's re-requests), idempotent and at its sender's rate."""
+
+from __future__ import annotations
+
+from inbox.models import Message, MessageStatus
+from inbox.throttle import reserve_slot
+
+from ..consent import opt_out_reason
+from ..errors import SendRejected
+from ..workspaces import is_suspended
+from .claim import claim_one
+from .recipient import recipient_address
+from .send import release_connection, send_one
+from .settle import fail, fall_back_or_fail, is_unexpected, settle
+
+
+def deliver(message_id: str) -> str:
+    """Hand a queued message to its provider; returns what happened, for the task log.
+
+    Raises TransientSendError when the task should retry later, Throttled when the
+    sender's rate has no slot soon enough, and an adapter's crash once it is settled.
+    """
+    message = (
+        Message.objects.select_related("channel", "conversation__contact")
+        .filter(pk=message_id)
+        .first()
+    )
+    if message is None or message.status != MessageStatus.QUEUED:
+        return "skipped"
+    if is_suspended(message.workspace_id):
+        return "held"  # stays queued; resume_workspace requests its delivery again
+    channel = message.channel
+    try:
+        to = recipient_address(message.conversation, channel)
+    except SendRejected as exc:
+        return fail(message_id, reason=str(exc))
+    if channel.fallback_id and channel.adapter.reachable(channel, to) is False:
+        return fall_back_or_fail(message_id, f"{to} is not reachable on {channel.name}")
+    refusal = opt_out_reason(channel, to)  # they may have texted STOP since queueing
+    if refusal:
+        return fail(message_id, reason=refusal)
+    limit = channel.adapter.throughput(channel, to=to, content=message.content)
+    slot = reserve_slot(limit) if limit is not None else None
+    if not claim_one(message_id):
+        return "skipped"
+    release_connection()
+    outcome = send_one(message, channel, to=to, slot=slot)
+    settled = settle(message_id, outcome, channel=channel, to=to)
+    if isinstance(outcome, Exception) and (settled == "queued" or is_unexpected(outcome)):
+        raise outcome  # the task retries a transient error with backoff; a crash surfaces
+    return settled

@@ -1,0 +1,37 @@
+"""How the domain asks the workers for a delivery: one task for one message, or a kick
+that wakes a batch drain. Everything here waits for the commit that queued the row."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from inbox import jobs, redis_client
+from inbox.models import Message
+
+KICK_KEY = "outbox:kick"
+
+
+def delivery(message_id, *, countdown: float | None = None) -> None:
+    """One task for one message: retries, fallbacks and channels with a fallback."""
+    jobs.enqueue_on_commit(jobs.DELIVER_MESSAGE, str(message_id), countdown=countdown)
+
+
+def first_attempt(message: Message) -> None:
+    """A first attempt: kick a batch drain, unless the channel has a fallback, whose
+    reachability check lives in the single path (deliver)."""
+    if message.channel.fallback_id:
+        delivery(message.id)
+        return
+    transaction.on_commit(kick)
+
+
+def kick() -> None:
+    """Make sure a drain will run; at most one is waiting at a time.
+
+    The key means "a drain is queued and has not started": a drain deletes it before
+    its first claim, so a row committed after that start kicks a new drain, and a row
+    committed before it is seen by that claim. A lost task frees the key after 5 s,
+    and the beat sweep kicks too.
+    """
+    if redis_client.client().set(KICK_KEY, 1, nx=True, ex=5):
+        jobs.enqueue(jobs.DRAIN_OUTBOX)

@@ -1,0 +1,1 @@
+"""Privacy services: retention, a contact's export and erasure, their stored media."""
