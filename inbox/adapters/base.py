@@ -142,6 +142,12 @@ class ChannelAdapter(ABC):
         """Whether `to` can receive on this channel (cached lookup); None when unknown."""
         return None
 
+    def reachable_many(self, channel: Channel, addresses: list[str]) -> dict[str, bool | None]:
+        """`reachable` for many addresses at once, for planning a campaign or refreshing a
+        contact list. A provider with a batch lookup overrides this to spend one call
+        (and one rate slot) on many numbers; the default asks one at a time."""
+        return {address: self.reachable(channel, address) for address in addresses}
+
     def revoke(self, channel: Channel, *, to: str, provider_message_id: str) -> bool:
         """Withdraw an undelivered message; True when the provider confirms it is gone."""
         return False
