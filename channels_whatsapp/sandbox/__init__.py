@@ -1,0 +1,1 @@
+"""WhatsApp Business (Cloud API) sandbox: a local fake of the Graph API."""
