@@ -11,6 +11,7 @@ from django.urls import reverse
 from inbox.adapters import (
     Capabilities,
     ChannelAdapter,
+    ContentNotSupported,
     Event,
     NotReachable,
     SendError,
@@ -23,7 +24,7 @@ from . import auth, capability, client, render, signature, validation, webhooks
 from .agent import agent_for
 from .brand.demo import seed_brand, seed_conversation
 from .forms import RcsChannelForm
-from .limits import MAX_TEXT
+from .limits import MAX_TEXT, MAX_TTL_SECONDS, REGIONS, TRAFFIC_TYPES, rbm_traffic_type
 from .sandbox import accounts as sandbox_accounts
 
 if TYPE_CHECKING:
@@ -41,7 +42,9 @@ CONNECTION_PROBE_NUMBER = "+12223334444"
 class RcsAdapter(ChannelAdapter):
     """Config: agent_id; secrets service_account_key (JSON) and client_token (webhooks).
 
-    Optional: message_ttl (seconds, sent as `ttl`), message_traffic_type (RBM's enum),
+    Optional: message_ttl (seconds, sent as `ttl`, at most 15 days),
+    message_traffic_type (the default of content.md's `traffic_type`, which a message's
+    content overrides), region ("europe", "us" or "asia": RBM's regional endpoint),
     capability_ttl / capability_negative_ttl (cache seconds), brand_profile_id.
     """
 
@@ -77,6 +80,14 @@ class RcsAdapter(ChannelAdapter):
         ttl = config.get("message_ttl")
         if ttl is not None and (not isinstance(ttl, int) or isinstance(ttl, bool) or ttl <= 0):
             errors.append("message_ttl: must be a positive number of seconds")
+        elif ttl is not None and ttl > MAX_TTL_SECONDS:
+            errors.append(f"message_ttl: {ttl} > {MAX_TTL_SECONDS} seconds (15 days)")
+        traffic = config.get("message_traffic_type")
+        if traffic and not rbm_traffic_type(traffic):
+            errors.append(f"message_traffic_type: must be one of {', '.join(TRAFFIC_TYPES)}")
+        region = config.get("region")
+        if region and region not in REGIONS:
+            errors.append(f"region: must be one of {', '.join(REGIONS)}")
         return errors
 
     def capabilities(self, channel: Channel) -> Capabilities:
@@ -98,10 +109,11 @@ class RcsAdapter(ChannelAdapter):
     def wire_message(self, channel: Channel, content: dict) -> dict:
         """The exact AgentMessage body send() posts (also for previews and tests)."""
         config = channel.config or {}
+        traffic = content.get("traffic_type") or config.get("message_traffic_type") or ""
         return render.agent_message(
             content,
             ttl_seconds=config.get("message_ttl"),
-            traffic_type=str(config.get("message_traffic_type") or ""),
+            traffic_type=rbm_traffic_type(traffic),
         )
 
     def send(self, channel: Channel, *, to: str, content: dict, message_id: str) -> SendResult:
@@ -114,6 +126,10 @@ class RcsAdapter(ChannelAdapter):
         except NotReachable:
             capability.remember(channel, to, None)
             raise
+        except ContentNotSupported as exc:  # the outbox falls back, or sends this instead
+            raise ContentNotSupported(
+                exc.reason, code=exc.code, simpler=render.simpler(content)
+            ) from exc
         if capability.cached(channel, to) is None:
             capability.remember(channel, to, [])  # reachable; features unknown until looked up
         details = {"name": payload.get("name", "")}
@@ -130,6 +146,10 @@ class RcsAdapter(ChannelAdapter):
 
     def check_capabilities(self, channel: Channel, phones: list[str]) -> dict[str, bool | None]:
         return capability.check_capabilities(channel, phones)
+
+    def reachable_many(self, channel: Channel, addresses: list[str]) -> dict[str, bool | None]:
+        """Cached answers, then RBM's users:batchGet for the rest (one call per 10,000)."""
+        return capability.check_capabilities(channel, addresses)
 
     def send_typing(self, channel: Channel, *, to: str) -> None:
         try:
@@ -150,13 +170,14 @@ class RcsAdapter(ChannelAdapter):
         return client.revoke(agent_for(channel), to, provider_message_id)
 
     def verify_webhook(self, channel: Channel, request: WebhookRequest) -> bool:
+        """Only the Pub/Sub-style body, signed over its decoded `message.data`."""
         token = str(channel.secrets.get("client_token") or "")
+        data = webhooks.signed_bytes(request.body)
         sig = request.headers.get(signature.HEADER, "")
-        candidates = {webhooks.signed_bytes(request.body), request.body}
-        return any(signature.is_valid(token, sig, data) for data in candidates)
+        return data is not None and signature.is_valid(token, sig, data)
 
     def parse_webhook(self, channel: Channel, request: WebhookRequest) -> list[Event]:
-        return webhooks.parse(request.body)
+        return webhooks.parse(request.body, agent_id=str(channel.config.get("agent_id") or ""))
 
     def sandbox_config(self, *, public_base_url: str, name: str) -> dict | None:
         """None while the sandbox is switched off: a channel pointing at it would 404."""

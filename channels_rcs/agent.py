@@ -16,8 +16,12 @@ if TYPE_CHECKING:
 
 
 def agent_for(channel: Channel) -> client.Agent:
+    base = channel.api_base_url or client.DEFAULT_API_BASE_URL
+    region = str(channel.config.get("region") or "")
+    if region and base.rstrip("/") == client.DEFAULT_API_BASE_URL:
+        base = client.regional_base_url(region)  # the agent's data stays in its region
     return client.Agent(
-        api_base_url=channel.api_base_url or client.DEFAULT_API_BASE_URL,
+        api_base_url=base,
         agent_id=str(channel.config.get("agent_id", "")),
         service_account_key=channel.secrets.get("service_account_key", ""),
     )

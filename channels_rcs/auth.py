@@ -27,6 +27,8 @@ from inbox import address_guard
 from inbox.http import shared_client
 
 SCOPE = "https://www.googleapis.com/auth/rcsbusinessmessaging"
+# The Business Communications API (brands, agents, verification, launch): same key.
+MANAGEMENT_SCOPE = "https://www.googleapis.com/auth/businesscommunications"
 TOKEN_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 # Google's own token endpoint, the one every real key names.
 GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"
@@ -150,22 +152,28 @@ def parse_key(raw) -> dict:
     return info
 
 
-def _credentials_for(info: dict) -> service_account.Credentials:
-    fingerprint = hashlib.sha256(json.dumps(info, sort_keys=True).encode()).hexdigest()
+def _fingerprint(info: dict, scope: str) -> str:
+    # One cached credential per key and scope: the Business Communications API (brand
+    # registration, channels_rcs.brand.registration) asks for its own scope.
+    return hashlib.sha256(json.dumps([info, scope], sort_keys=True).encode()).hexdigest()
+
+
+def _credentials_for(info: dict, scope: str = SCOPE) -> service_account.Credentials:
+    fingerprint = _fingerprint(info, scope)
     with _lock:
         creds = _credentials.get(fingerprint)
         if creds is None:
             try:
-                creds = service_account.Credentials.from_service_account_info(info, scopes=[SCOPE])
+                creds = service_account.Credentials.from_service_account_info(info, scopes=[scope])
             except (ValueError, KeyError) as exc:
                 raise AuthError(f"service_account_key: {exc}") from exc
             _credentials[fingerprint] = creds
     return creds
 
 
-def bearer_token(raw_key) -> str:
+def bearer_token(raw_key, *, scope: str = SCOPE) -> str:
     """A valid access token for the key, refreshed when missing or about to expire."""
-    creds = _credentials_for(parse_key(raw_key))
+    creds = _credentials_for(parse_key(raw_key), scope)
     with _lock:
         if not creds.valid:
             request = HttpxRequest()
@@ -181,12 +189,11 @@ def bearer_token(raw_key) -> str:
         return creds.token
 
 
-def forget(raw_key) -> None:
+def forget(raw_key, *, scope: str = SCOPE) -> None:
     """Drop a cached token (after a 401), so the next call fetches a fresh one."""
     try:
         info = parse_key(raw_key)
     except AuthError:
         return
-    fingerprint = hashlib.sha256(json.dumps(info, sort_keys=True).encode()).hexdigest()
     with _lock:
-        _credentials.pop(fingerprint, None)
+        _credentials.pop(_fingerprint(info, scope), None)

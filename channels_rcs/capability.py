@@ -19,6 +19,7 @@ from inbox.adapters import SendError
 
 from . import client
 from .agent import agent_for
+from .limits import BATCH_USERS
 
 if TYPE_CHECKING:
     from inbox.models import Channel
@@ -79,18 +80,34 @@ def check_capability(channel: Channel, phone: str) -> bool:
 
 
 def check_capabilities(channel: Channel, phones: Iterable[str]) -> dict[str, bool | None]:
-    """Many numbers at once (campaign audiences, the composer); None where unknown.
+    """Many numbers at once (campaign audiences, contact lists); None where unknown.
 
-    Cached answers cost nothing; the rest are looked up one by one, because RBM's bulk
-    users.batchGet is meant for audience sizing (sampled counts), not per-number routing.
+    Cached answers cost nothing; the rest go to RBM's users:batchGet, up to 10,000 numbers
+    a call, whose `reachableUsers` lists the ones the agent can reach: the others are not
+    reachable. Answers are cached as single lookups are (a number batchGet calls
+    reachable has an empty feature list until looked up on its own).
     """
     answers: dict[str, bool | None] = {}
+    missing = []
     for phone in dict.fromkeys(phones):
+        hit = cached(channel, phone)
+        if hit is None:
+            missing.append(phone)
+        else:
+            answers[phone] = bool(hit["reachable"])
+    agent = agent_for(channel)
+    for start in range(0, len(missing), BATCH_USERS):
+        chunk = missing[start : start + BATCH_USERS]
         try:
-            answers[phone] = check_capability(channel, phone)
-        except CapabilityLookupError as exc:
-            log.info("rcs capability lookup for %s failed: %s", phone, exc)
-            answers[phone] = None
+            reachable_users = client.batch_get_users(agent, chunk)
+        except SendError as exc:
+            log.info("rcs batch capability lookup of %s numbers failed: %s", len(chunk), exc)
+            answers.update(dict.fromkeys(chunk))
+            continue
+        for phone in chunk:
+            found = phone in reachable_users
+            remember(channel, phone, [] if found else None)
+            answers[phone] = found
     return answers
 
 

@@ -1,4 +1,5 @@
-"""Calls to the RBM REST API (rcs.md): agentMessages, agentEvents, capabilities, revoke.
+"""Calls to the RBM REST API (docs/channels/rcs.md): agentMessages, agentEvents,
+capabilities, users:batchGet, revoke. Every call names the agent (`agentId`).
 
 The only module that speaks RBM's HTTP dialect and decides retry versus give-up. Because
 we choose the messageId and RBM refuses a reused one, a send whose answer was lost is safe
@@ -17,13 +18,26 @@ from urllib.parse import quote
 import httpx
 from django.utils.translation import gettext as _
 
-from inbox.adapters import NotReachable, PermanentSendError, SendError, TransientSendError
+from inbox.adapters import (
+    ContentNotSupported,
+    NotReachable,
+    PermanentSendError,
+    SendError,
+    TransientSendError,
+)
 from inbox.address_guard import UnsafeTarget
 from inbox.http import shared_client
 
 from . import auth
 
 DEFAULT_API_BASE_URL = "https://rcsbusinessmessaging.googleapis.com"
+
+
+def regional_base_url(region: str) -> str:
+    """RBM's regional endpoint (europe, us, asia) beside the global one."""
+    return f"https://{region}-rcsbusinessmessaging.googleapis.com"
+
+
 DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
 # Fields of an error answer quoted to people are cut here: whatever answered may not be
 # RBM, and only its status and error fields are reported, never its body.
@@ -35,6 +49,9 @@ class Agent:
     api_base_url: str
     agent_id: str
     service_account_key: str | dict
+
+    def url(self, resource: str) -> str:
+        return f"{self.api_base_url.rstrip('/')}/v1/{resource}"
 
     def phone_url(self, phone: str, resource: str) -> str:
         # "+" must stay a literal plus in the path: Google's examples use /phones/+1222.../
@@ -179,6 +196,16 @@ def create_message(
         return payload if isinstance(payload, dict) else {}
     if response.status_code == 409:
         return {"name": f"phones/{phone}/agentMessages/{message_id}", "alreadyExisted": True}
+    if response.status_code == 400:
+        # Google's send guide: INVALID_ARGUMENT is what RBM answers when the phone cannot
+        # show that content; the outbox falls back (or sends something plainer), once.
+        error = parse_error(response)
+        detail = f" ({error.message})" if error.message else ""
+        raise ContentNotSupported(
+            _("the phone cannot show this content (RBM answered 400 %(code)s)%(detail)s")
+            % {"code": _code(error), "detail": detail},
+            code=_code(error),
+        )
     raise to_send_error(response)
 
 
@@ -222,6 +249,30 @@ def get_capabilities(
     if response.status_code == 404:
         return None
     raise to_send_error(response)
+
+
+def batch_get_users(
+    agent: Agent, phones: list[str], *, timeout: float = 10.0, client: httpx.Client | None = None
+) -> set[str]:
+    """users:batchGet: which of `phones` (at most 10,000) RBM can reach for this agent.
+
+    Raises SendError when RBM gave no answer (auth, 429, 5xx)."""
+    response = request(
+        agent,
+        "POST",
+        agent.url("users:batchGet"),
+        params={},
+        json_body={"users": list(phones), "agentId": agent.agent_id},
+        timeout=timeout,
+        client=client,
+    )
+    if response.status_code != 200:
+        raise to_send_error(response)
+    try:
+        reachable = response.json().get("reachableUsers") or []
+    except (ValueError, AttributeError):
+        reachable = []
+    return {str(phone) for phone in reachable}
 
 
 def revoke(

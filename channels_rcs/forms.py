@@ -11,12 +11,13 @@ from inbox.adapters.config_form import ChannelConfigForm, secret_field
 from inbox.models import Channel
 
 from .brand import services as brands
+from .limits import MAX_TTL_SECONDS
 
 
 class RcsChannelForm(ChannelConfigForm):
     kind = "rcs"
     secret_fields = ("service_account_key", "client_token")
-    config_fields = ("agent_id", "message_ttl")
+    config_fields = ("agent_id", "region", "message_ttl", "message_traffic_type")
 
     agent_id = forms.CharField(
         label=_("RBM agent id"), max_length=120, help_text=_("The agent's id in the RBM console.")
@@ -31,11 +32,42 @@ class RcsChannelForm(ChannelConfigForm):
         max_length=200,
         help_text=_("Shown by the RBM console when the webhook is configured."),
     )
+    region = forms.ChoiceField(
+        label=_("RBM region"),
+        required=False,
+        choices=[
+            ("", _("Global endpoint")),
+            ("europe", _("Europe")),
+            ("us", _("United States")),
+            ("asia", _("Asia")),
+        ],
+        help_text=_("The regional endpoint that serves this agent (its hosting region)."),
+    )
     message_ttl = forms.IntegerField(
         label=_("Message time-to-live (seconds)"),
         required=False,
         min_value=1,
-        help_text=_("Optional. Undelivered RCS messages expire after this."),
+        max_value=MAX_TTL_SECONDS,
+        help_text=_(
+            "Optional, at most 15 days. RBM withdraws an undelivered message after this; "
+            "it then goes out on the SMS fallback."
+        ),
+    )
+    message_traffic_type = forms.ChoiceField(
+        label=_("Default traffic type"),
+        required=False,
+        choices=[
+            ("", _("Not stated")),
+            ("authentication", _("Authentication")),
+            ("transaction", _("Transaction")),
+            ("promotion", _("Promotion")),
+            ("service_request", _("Service request")),
+            ("acknowledgement", _("Acknowledgement")),
+        ],
+        help_text=_(
+            "What RBM is told a message is, unless the message (a template or campaign) "
+            "says otherwise. Multi-use agents must state it."
+        ),
     )
     fallback_channel = forms.ModelChoiceField(
         label=_("SMS fallback channel"),

@@ -182,3 +182,24 @@ def agent_message(content: dict, *, ttl_seconds: int | None = None, traffic_type
     if ttl_seconds:
         body["ttl"] = f"{int(ttl_seconds)}s"
     return body
+
+
+def simpler(content: dict) -> dict | None:
+    """A plainer rendering for a phone that refused `content` (RBM's 400 INVALID_ARGUMENT),
+    or None when there is nothing plainer than it.
+
+    A card with media goes as the same card without it, when a title or description is
+    left; anything else rich goes as its text rendering (numbered options, links).
+    """
+    kept = {k: content[k] for k in ("traffic_type",) if k in content}
+    card = content.get("card") if content.get("type") == "card" else None
+    if (
+        isinstance(card, dict)
+        and card.get("media")
+        and (card.get("title") or card.get("description"))
+    ):
+        plain_card = {k: v for k, v in card.items() if k != "media"}
+        return {**{k: v for k, v in content.items() if k != "card"}, "card": plain_card}
+    if content.get("type") == "text" and not content.get("suggestions"):
+        return None
+    return {"type": "text", "text": render_text(content), **kept}

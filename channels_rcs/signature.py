@@ -1,9 +1,9 @@
 """X-Goog-Signature on RBM webhooks, shared by the adapter and the sandbox.
 
-Google's sample (webhooks guide): base64(HMAC-SHA512(clientToken, bytes)), where the bytes
-are the decoded `message.data` of a Pub/Sub-style push, or the body itself when the event
-is posted unwrapped. One implementation on both sides means the sandbox can only sign what
-RBM signs.
+Google's webhooks guide and its Node.js sample: base64(HMAC-SHA512(clientToken, bytes)),
+where the bytes are the decoded `message.data` of the Pub/Sub-style push (the only form
+RBM posts). One implementation on both sides means the sandbox can only sign what RBM
+signs.
 """
 
 from __future__ import annotations

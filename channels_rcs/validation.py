@@ -53,15 +53,42 @@ def _file(errors: _Errors, media: dict, path: str, allowed: frozenset[str], what
         errors.add(f"{path}.mime_type", f"{mime} is not accepted in {what} on RCS")
     size = media.get("size")
     if isinstance(size, int) and size > L.MAX_FILE_BYTES:
-        errors.add(f"{path}.size", f"{size} > {L.MAX_FILE_BYTES} bytes (100 MB)")
+        errors.add(f"{path}.size", f"{size} > {L.MAX_FILE_BYTES} bytes (100 MiB)")
+    thumbnail = media.get("thumbnail_size")
+    if isinstance(thumbnail, int) and thumbnail > L.MAX_THUMBNAIL_BYTES:
+        errors.add(
+            f"{path}.thumbnail_size", f"{thumbnail} > {L.MAX_THUMBNAIL_BYTES} bytes (100 KiB)"
+        )
+
+
+def _files(content: dict) -> list[dict]:
+    """Every file a message carries (its media, or its cards' media)."""
+    if content.get("type") == "media":
+        return [content]
+    cards = [content.get("card")] if content.get("type") == "card" else content.get("cards")
+    return [
+        c["media"] for c in cards or [] if isinstance(c, dict) and isinstance(c.get("media"), dict)
+    ]
+
+
+def _total_size(errors: _Errors, content: dict) -> None:
+    sizes = [f.get("size") for f in _files(content)]
+    if len(sizes) < 2:
+        return  # one file: its own limit, checked beside it, is the same number
+    total = sum(s for s in sizes if isinstance(s, int) and not isinstance(s, bool))
+    if total > L.MAX_MESSAGE_FILE_BYTES:
+        errors.add(
+            "content",
+            f"{total} > {L.MAX_MESSAGE_FILE_BYTES} bytes of files in one message (100 MiB)",
+        )
 
 
 def _card(errors: _Errors, card: dict, path: str, *, small_carousel: bool = False) -> None:
     errors.length(f"{path}.title", card.get("title"), L.MAX_CARD_TITLE)
     errors.length(f"{path}.description", card.get("description"), L.MAX_CARD_DESCRIPTION)
     media = card.get("media")
-    if not card.get("title") and not media:
-        errors.add(f"{path}.title", "required on RCS (a card needs a title or media)")
+    if not any(card.get(k) for k in ("title", "description", "media")):
+        errors.add(f"{path}.title", "required on RCS (a card needs a title, description or media)")
     if isinstance(media, dict):
         _file(errors, media, f"{path}.media", L.CARD_MEDIA_TYPES, "a rich card")
         if small_carousel and media.get("height") == "tall":
@@ -108,6 +135,7 @@ def _limits(content: dict) -> _Errors:
         for i, card in enumerate(cards):
             _card(errors, card, f"{path}.cards[{i}]", small_carousel=small)
     _suggestions(errors, content, path, L.MAX_MESSAGE_SUGGESTIONS)
+    _total_size(errors, content)
     return errors
 
 

@@ -1,38 +1,47 @@
-"""RBM webhook bodies (rcs.md, Inbound) into normalized inbox events.
+"""RBM webhook bodies (docs/channels/rcs.md, Inbound) into normalized inbox events.
 
-RBM posts either the event JSON itself or a Pub/Sub-style envelope whose `message.data`
-is the base64 of it; both are accepted. Anything that cannot be attributed (no sender, no
-messageId, no content we know) is a WebhookError, answered 400 with nothing written.
-Events RBM may add later, and server events, are acknowledged and ignored so RBM does not
-retry them for a week.
+RBM posts one event per request, wrapped Pub/Sub-style: `{"message": {"data": <base64 of
+the event JSON>, "attributes", "messageId", "publishTime"}, "subscription"}`, signed over
+the decoded `message.data`. Google documents no other form, so no other is accepted.
+
+Once the signature holds, the event is authentic, and RBM retries any non-200 answer for
+7 days on one queue shared by all of a partner's agents: an event we cannot use is still
+answered 200, as an `Unusable` event kept for inspection, and an event addressed to
+another agent is acknowledged and dropped.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-from dataclasses import dataclass
+import logging
 from datetime import datetime
 
 from inbox import json_body
 from inbox.adapters import (
+    ConsentChange,
     Event,
     InboundMessage,
     ReadReceipt,
+    Revocation,
     StatusUpdate,
     TypingIndicator,
+    Unusable,
     WebhookError,
 )
 from inbox.content import render_text
 from inbox.phones import InvalidPhoneNumber, to_e164
 
+log = logging.getLogger(__name__)
 
-@dataclass(frozen=True)
-class Envelope:
-    event: dict  # the RBM event (user message or user event)
-    signed: bytes  # the bytes X-Goog-Signature covers
-    wrapped: bool
-    attributes: dict
+# What the ledger records as the source of an opt-out or opt-in the RBM platform reported.
+CONSENT_SOURCE = "rbm"
+# The user events that change consent (Google's EventType), as the ledger's actions.
+_CONSENT_EVENTS = {"UNSUBSCRIBE": "opt_out", "SUBSCRIBE": "opt_in"}
+# The server events sent for a message that had a ttl / expireTime: revoked or not.
+_SERVER_EVENTS = {"TTL_EXPIRATION_REVOKED": True, "TTL_EXPIRATION_REVOKE_FAILED": False}
+# A raw body that is not JSON is kept as text, cut here.
+RAW_TEXT_LIMIT = 4000
 
 
 def _json(raw: bytes, what: str):
@@ -55,37 +64,23 @@ def handshake(body: bytes) -> dict | None:
     return None
 
 
-def signed_bytes(body: bytes) -> bytes:
-    """What the signature covers: the decoded `message.data`, or the body when unwrapped.
-
-    Never raises: a body we cannot decode is checked as is and rejected later by parse.
-    """
+def _envelope(body: bytes) -> tuple[bytes, dict] | None:
+    """(decoded `message.data`, `message.attributes`) of a Pub/Sub-style body, else None."""
     try:
         data = json_body.loads(body)
-        encoded = data["message"]["data"]
-        return base64.b64decode(encoded, validate=True)
+        message = data["message"]
+        raw = base64.b64decode(message["data"], validate=True)
     except (ValueError, UnicodeDecodeError, KeyError, TypeError, binascii.Error):
-        return body
+        return None
+    attributes = message.get("attributes")
+    return raw, attributes if isinstance(attributes, dict) else {}
 
 
-def unwrap(body: bytes) -> Envelope:
-    data = _json(body, "body")
-    if not isinstance(data, dict):
-        raise WebhookError("body: must be a JSON object")
-    message = data.get("message")
-    if isinstance(message, dict) and "data" in message:
-        try:
-            raw = base64.b64decode(str(message["data"]), validate=True)
-        except (binascii.Error, ValueError) as exc:
-            raise WebhookError("message.data: not valid base64") from exc
-        event = _json(raw, "message.data")
-        if not isinstance(event, dict):
-            raise WebhookError("message.data: must decode to a JSON object")
-        attributes = (
-            message.get("attributes") if isinstance(message.get("attributes"), dict) else {}
-        )
-        return Envelope(event=event, signed=raw, wrapped=True, attributes=attributes)
-    return Envelope(event=data, signed=body, wrapped=False, attributes={})
+def signed_bytes(body: bytes) -> bytes | None:
+    """What X-Goog-Signature covers: the decoded `message.data`; None for a body that is
+    not the Pub/Sub-style envelope (nothing RBM signs, so it is refused as unsigned)."""
+    found = _envelope(body)
+    return found[0] if found else None
 
 
 def _time(value) -> datetime | None:
@@ -104,14 +99,14 @@ def _required(event: dict, name: str) -> str:
     return value.strip()
 
 
-def _sender(event: dict) -> str:
-    value = _required(event, "senderPhoneNumber")
+def _phone(event: dict, name: str = "senderPhoneNumber") -> str:
+    value = _required(event, name)
     try:
         canonical = to_e164(value)
     except InvalidPhoneNumber as exc:
-        raise WebhookError(f"senderPhoneNumber: {exc}") from exc
+        raise WebhookError(f"{name}: {exc}") from exc
     if canonical != value:
-        raise WebhookError(f"senderPhoneNumber: {value!r} is not E.164 (expected {canonical})")
+        raise WebhookError(f"{name}: {value!r} is not E.164 (expected {canonical})")
     return canonical
 
 
@@ -174,29 +169,58 @@ def _user_event(event: dict) -> list[Event]:
     kind = str(event.get("eventType") or "").upper()
     at = _time(event.get("sendTime"))
     if kind == "IS_TYPING":
-        return [TypingIndicator(sender=_sender(event))]
+        return [TypingIndicator(sender=_phone(event))]
     if kind in ("DELIVERED", "READ"):
         target = _required(event, "messageId")
         if kind == "READ":
             return [ReadReceipt(provider_message_id=target, at=at)]
         return [StatusUpdate(provider_message_id=target, status="delivered", at=at, raw=event)]
-    return []  # an event type we do not use (yet): acknowledged, not retried by RBM
+    if kind in _CONSENT_EVENTS:
+        return [
+            ConsentChange(
+                sender=_phone(event),
+                action=_CONSENT_EVENTS[kind],
+                source=CONSENT_SOURCE,
+                event_id=_required(event, "eventId"),
+            )
+        ]
+    raise WebhookError(f"eventType: {kind or 'missing'} is not a user event this inbox applies")
 
 
-def parse(body: bytes) -> list[Event]:
-    envelope = unwrap(body)
-    event = envelope.event
-    if envelope.attributes.get("type") == "agent_launch_event" or "serverEvent" in event:
-        return []
+def _server_event(event: dict) -> list[Event]:
+    """TTL_EXPIRATION_REVOKED / _REVOKE_FAILED for an agent message sent with a ttl.
+
+    The message id is read from the server event or beside it (Google's reference
+    describes the event, not its exact nesting; both placements are taken)."""
+    server = event["serverEvent"]
+    if not isinstance(server, dict):
+        raise WebhookError("serverEvent: must be an object")
+    kind = str(server.get("eventType") or "").upper()
+    if kind not in _SERVER_EVENTS:
+        raise WebhookError(f"serverEvent.eventType: {kind or 'missing'} is not applied here")
+    target = server.get("messageId") or event.get("messageId")
+    if not isinstance(target, str) or not target.strip():
+        raise WebhookError("serverEvent.messageId: required")
+    return [
+        Revocation(
+            provider_message_id=target.strip(),
+            revoked=_SERVER_EVENTS[kind],
+            at=_time(event.get("sendTime") or server.get("sendTime")),
+            raw=event,
+        )
+    ]
+
+
+def _events(event: dict) -> list[Event]:
+    if "serverEvent" in event:
+        return _server_event(event)
     if "eventType" in event:
         return _user_event(event)
-    sender = _sender(event)
-    message_id = _required(event, "messageId")
     content = message_content(event)
     return [
         InboundMessage(
-            provider_message_id=message_id,
-            sender=sender,
+            provider_message_id=_required(event, "messageId"),
+            sender=_phone(event),
             recipient=str(event.get("agentId") or ""),
             content=content,
             text=render_text(content),
@@ -204,3 +228,45 @@ def parse(body: bytes) -> list[Event]:
             raw=event,
         )
     ]
+
+
+def _raw(data: bytes) -> dict:
+    """The event as kept for inspection: its JSON object, else its text."""
+    try:
+        parsed = json_body.loads(data)
+    except ValueError:
+        parsed = None
+    if isinstance(parsed, dict):
+        return parsed
+    return {"data": data.decode("utf-8", "replace")[:RAW_TEXT_LIMIT]}
+
+
+def parse(body: bytes, *, agent_id: str) -> list[Event]:
+    """The normalized events of a verified body. Never raises: what cannot be applied
+    comes back as `Unusable`, and another agent's event as nothing."""
+    found = _envelope(body)
+    if found is None:  # verify_webhook refuses these; kept for a direct caller
+        return [Unusable(reason="body: not a Pub/Sub-style RBM event", raw=_raw(body))]
+    data, attributes = found
+    try:
+        event = _json(data, "message.data")
+        if not isinstance(event, dict):
+            raise WebhookError("message.data: must decode to a JSON object")
+    except WebhookError as exc:
+        log.warning("rbm webhook for agent %s not applied: %s", agent_id, exc)
+        return [Unusable(reason=str(exc), raw=_raw(data))]
+    if event.get("agentId") != agent_id:
+        # RBM shares one queue between a partner's agents: not this channel's to apply.
+        log.warning(
+            "rbm webhook for agent %r reached agent %s's channel; dropped",
+            event.get("agentId"),
+            agent_id,
+        )
+        return []
+    if attributes.get("type") == "agent_launch_event":
+        return []  # the agent's launch state, not a conversation event
+    try:
+        return _events(event)
+    except WebhookError as exc:
+        log.warning("rbm webhook for agent %s not applied: %s", agent_id, exc)
+        return [Unusable(reason=str(exc), raw=event)]

@@ -88,3 +88,9 @@ def report_read(channel: Channel, number: str, message_ids: list[str]) -> int:
         events.post_user_event(agent, number, "READ", message_id)
         moved += 1
     return moved
+
+
+def set_subscription(channel: Channel, number: str, subscribed: bool) -> Outcome:
+    """The phone's "turn off messages" switch for this agent: UNSUBSCRIBE, or SUBSCRIBE
+    to turn them back on, posted signed as RBM forwards them."""
+    return _outcome(events.simulate_subscription(channel, number, subscribed=subscribed))

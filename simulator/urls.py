@@ -12,4 +12,5 @@ urlpatterns = [
     path("location/", views.location, name="simulator-location"),
     path("read/", views.read, name="simulator-read"),
     path("typing/", views.typing, name="simulator-typing"),
+    path("subscription/", views.subscription, name="simulator-subscription"),
 ]

@@ -16,6 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import replace_url
 
@@ -231,3 +232,19 @@ def _send_result(request: HttpRequest, form, *, status: int = 200, problem: str 
     phone_form = PhoneForm(request.POST, user=request.user)
     context = {"send_form": form, "problem": problem, **_thread_context(phone_form)}
     return render(request, "simulator/_send_result.html", context, status=status)
+
+
+@sandbox_only
+@require_POST
+def subscription(request: HttpRequest) -> HttpResponse:
+    """The customer turns this business's RCS messages off or back on (RCS only): RBM's
+    UNSUBSCRIBE / SUBSCRIBE user event, through the webhook."""
+    form = PhoneForm(request.POST, user=request.user)
+    if not form.is_valid():
+        return _refused(request, form)
+    channel, number = form.cleaned_data["channel"], form.cleaned_data["number"]
+    if screen.route(channel, number).kind != "rcs":
+        form.add_error(None, _("Unsubscribing is an RCS feature; this conversation is SMS."))
+        return _refused(request, form)
+    subscribed = request.POST.get("subscribed") == "1"
+    return _acted(request, form, rcs_sending.set_subscription(channel, number, subscribed))

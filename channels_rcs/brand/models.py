@@ -91,3 +91,68 @@ class BrandAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} -> {self.brand}"
+
+
+class BrandRegistration(models.Model):
+    """The brand as registered with Google (Business Communications API): the brand and
+    agent resource names, what was chosen at creation, and the latest states Google
+    reported with the time they were observed (brand.registration.services writes it)."""
+
+    brand = models.OneToOneField(
+        BrandProfile, on_delete=models.CASCADE, related_name="registration"
+    )
+    # Whose service-account key calls the API (the partner's key, an RCS channel's).
+    channel = models.ForeignKey(
+        "inbox.Channel", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    api_base_url = models.CharField(max_length=300)
+    brand_name = models.CharField(max_length=200, blank=True, default="")  # brands/{id}
+    agent_name = models.CharField(max_length=300, blank=True, default="")  # .../agents/{id}
+    billing_category = models.CharField(max_length=32)
+    agent_use_case = models.CharField(max_length=32)
+    hosting_region = models.CharField(max_length=32)
+    verification_state = models.CharField(max_length=48, blank=True, default="")
+    verification_observed_at = models.DateTimeField(null=True, blank=True)
+    # {"/v1/regions/<id>": {"state", "comment", "update_time"}} as Google last reported.
+    launch_states = models.JSONField(default=dict, blank=True)
+    launch_observed_at = models.DateTimeField(null=True, blank=True)
+    # regions.list, kept so the launch form needs no call to draw.
+    regions = models.JSONField(default=list, blank=True)
+    # A verification or a launch awaits Google: beat's refresh polls these only.
+    pending = models.BooleanField(default=False, db_index=True)
+    pushed_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        app_label = "channels_rcs"
+
+    def __str__(self) -> str:
+        return self.agent_name or self.brand_name or f"registration of {self.brand}"
+
+    @property
+    def agent_id(self) -> str:
+        """The id RBM's messaging API takes as agentId."""
+        return self.agent_name.rsplit("/", 1)[-1] if self.agent_name else ""
+
+
+class RegistrationStateChange(models.Model):
+    """One state Google reported for the first time: verification or a region's launch."""
+
+    VERIFICATION = "verification"
+
+    registration = models.ForeignKey(
+        BrandRegistration, on_delete=models.CASCADE, related_name="state_changes"
+    )
+    subject = models.CharField(max_length=200)  # "verification" or a region's name
+    state = models.CharField(max_length=48)
+    comment = models.CharField(max_length=500, blank=True, default="")
+    observed_at = models.DateTimeField()
+
+    class Meta:
+        app_label = "channels_rcs"
+        ordering = ["-observed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.subject}: {self.state}"

@@ -3,6 +3,7 @@ from django.urls import path
 
 from . import views
 from .models import ASSET_PREFIX
+from .registration import views as registration_views
 
 app_name = "rcs_brand"
 
@@ -14,6 +15,13 @@ urlpatterns = [
     path(f"{_base}<int:brand_id>/", views.brand_edit, name="edit"),
     path(f"{_base}<int:brand_id>/channels/", views.brand_channels, name="channels"),
     path(f"{_base}<int:brand_id>/verification/", views.brand_verification, name="verification"),
+    # Registration with Google (Business Communications API): registration/views.py
+    path(f"{_base}<int:brand_id>/google/", registration_views.register, name="google-register"),
+    path(f"{_base}<int:brand_id>/google/verify/", registration_views.verify, name="google-verify"),
+    path(f"{_base}<int:brand_id>/google/launch/", registration_views.launch, name="google-launch"),
+    path(
+        f"{_base}<int:brand_id>/google/refresh/", registration_views.refresh, name="google-refresh"
+    ),
 ]
 
 # Serve brand images at the URL their storage gives (`logo.url`), when media is local.

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
+from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 from inbox.phones import InvalidPhoneNumber, to_e164
@@ -296,3 +297,180 @@ def validate_brand(
             value = url
         cleaned[field] = value
     return cleaned, errors
+
+
+# --- before anything goes to Google (brand registration) ----------------------------------
+#
+# Each check names its rule, so an admin reads which of Google's rules a value breaks
+# before a call is made. Sources: the Business Communications API reference
+# (business-communications/rest/v1: brands.agents, AgentVerification, AgentLaunch) and the
+# "Edit agent information" guide (rcs-business-messaging/guides/build/agents); see
+# docs/channels/rcs.md, "Brand registration".
+
+
+@dataclass(frozen=True)
+class Violation:
+    rule: str  # the rule's name, e.g. "agent.displayName.length"
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.message} [{self.rule}]"
+
+
+# The profile's fields (validate_brand's error keys) and the rule of Google's each maps to.
+PROFILE_RULES = {
+    # Agent.displayName: "Required. Maximum 40 characters" (brands.agents reference).
+    "display_name": "agent.displayName",
+    # RcsBusinessMessagingAgent.description: required, at most 100 characters (brands.agents
+    # reference; the console's "Edit agent information" guide says the same).
+    "description": "agent.description",
+    # color: "must have a minimum contrast ratio of 4.5:1 relative to white" (brands.agents).
+    "color": "agent.color.contrast",
+    # logoUri: 224x224 px, at most 50 KB, JPEG or PNG ("Edit agent information" guide).
+    "logo": "agent.logoUri.image",
+    # heroUri: 1440x448 px, at most 200 KB ("Edit agent information" guide).
+    "banner": "agent.heroUri.image",
+    # phoneNumbers / emails / websites: at least one with its label to launch; labels at most
+    # 25 characters (brands.agents reference; the guide's label limit).
+    "phone_numbers": "agent.contacts",
+    "websites": "agent.contacts",
+    "emails": "agent.contacts",
+    "contacts": "agent.contacts",
+    # privacy / termsConditions: required WebEntry with a uri (brands.agents reference).
+    "privacy_policy_url": "agent.privacy",
+    "terms_url": "agent.termsConditions",
+}
+
+
+def _profile_rule(field: str) -> str:
+    return PROFILE_RULES.get(field.split(".", 1)[0], f"agent.{field}")
+
+
+def profile_violations(data: dict, *, logo, banner) -> list[Violation]:
+    """A stored profile checked again by every rule, its stored images re-read (a rule
+    may have changed since they were uploaded)."""
+    _cleaned, errors = validate_brand(data, logo=logo, banner=banner)
+    return [
+        Violation(_profile_rule(field), message)
+        for field, messages in errors.items()
+        for message in messages
+    ]
+
+
+def public_asset_violations(urls: dict[str, str | None]) -> list[Violation]:
+    """logoUri / heroUri: Google fetches them, so they must be public https:// addresses
+    (brands.agents reference: "publicly available URL")."""
+    out = []
+    for rule, url in urls.items():
+        if url and not url.startswith("https://"):
+            out.append(
+                Violation(
+                    f"agent.{rule}.public",
+                    _(
+                        "%(rule)s: Google fetches images from a public https:// address; "
+                        "%(url)s is not one (set PUBLIC_BASE_URL to the inbox's https address)"
+                    )
+                    % {"rule": rule, "url": url[:80]},
+                )
+            )
+    return out
+
+
+def choice_violations(
+    values: dict[str, str], allowed: dict[str, tuple[str, ...]]
+) -> list[Violation]:
+    """billingConfig.billingCategory, agentUseCase, hostingRegion: required at creation,
+    one of the API's enum values (brands.agents reference)."""
+    return [
+        Violation(
+            f"agent.{name}",
+            _("%(name)s: choose one of %(values)s")
+            % {"name": name, "values": ", ".join(allowed[name])},
+        )
+        for name, value in values.items()
+        if value not in allowed[name]
+    ]
+
+
+# AgentVerificationContact: every field "Required" (AgentVerification reference).
+VERIFICATION_CONTACT_FIELDS = {
+    "partner_name": "partnerName",
+    "partner_email": "partnerEmailAddress",
+    "brand_contact_name": "brandContactName",
+    "brand_contact_title": "brandContactTitle",
+    "brand_contact_email": "brandContactEmailAddress",
+    "brand_website": "brandWebsiteUrl",
+}
+
+
+def _email_or_url(wire_name: str, key: str, value: str) -> list[Violation]:
+    if key.endswith("_email"):
+        try:
+            validate_email(value)
+        except ValidationError:
+            return [
+                Violation(
+                    f"{wire_name}.email",
+                    _("%(field)s: %(value)r is not an email address")
+                    % {"field": wire_name, "value": value},
+                )
+            ]
+    elif key.endswith("_website"):
+        _url, problems = _clean_url(value, wire_name)
+        return [Violation(f"{wire_name}.https", p) for p in problems]
+    return []
+
+
+def _required_fields(
+    data: dict, fields: dict[str, str], prefix: str
+) -> tuple[dict, list[Violation]]:
+    cleaned, out = {}, []
+    for key, wire_name in fields.items():
+        value = str(data.get(key) or "").strip()
+        cleaned[key] = value
+        if not value:
+            out.append(
+                Violation(f"{prefix}.{wire_name}", _("%(field)s: required") % {"field": wire_name})
+            )
+        else:
+            out += _email_or_url(f"{prefix}.{wire_name}", key, value)
+    return cleaned, out
+
+
+def verification_contact_violations(data: dict) -> tuple[dict, list[Violation]]:
+    return _required_fields(data, VERIFICATION_CONTACT_FIELDS, "agentVerificationContact")
+
+
+# AgentLaunch.Questionnaire: contacts (name, title, email), triggerDescription,
+# interactionsDescription, optoutDescription and agentAccessInstructions are "Required";
+# optinDescription is optional (AgentLaunch reference).
+QUESTIONNAIRE_FIELDS = {
+    "contact_name": "contacts.name",
+    "contact_title": "contacts.title",
+    "contact_email": "contacts.email",
+    "trigger_description": "triggerDescription",
+    "interactions_description": "interactionsDescription",
+    "optout_description": "optoutDescription",
+    "agent_access_instructions": "agentAccessInstructions",
+}
+
+
+def launch_violations(
+    regions: list[str], questionnaire: dict, known_regions: set[str]
+) -> tuple[dict, list[Violation]]:
+    """launchDetails needs at least one region, each one regions.list named (AgentLaunch)."""
+    cleaned, out = _required_fields(questionnaire, QUESTIONNAIRE_FIELDS, "questionnaire")
+    cleaned["optin_description"] = str(questionnaire.get("optin_description") or "").strip()
+    if not regions:
+        out.append(
+            Violation("launch.launchDetails", _("launchDetails: choose at least one region"))
+        )
+    unknown = sorted(set(regions) - known_regions)
+    if unknown:
+        out.append(
+            Violation(
+                "launch.launchDetails",
+                _("launchDetails: unknown region(s) %(regions)s") % {"regions": ", ".join(unknown)},
+            )
+        )
+    return cleaned, out

@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from inbox import access
@@ -22,6 +23,7 @@ from inbox.models import Membership, Role
 from . import preview, services
 from .forms import BrandForm, VerificationForm
 from .models import ASSET_PREFIX, BrandProfile, VerificationStatus
+from .registration.views import panel_context
 
 _ASSET_NAME = re.compile(r"^\d+/(logo|banner)-[0-9a-f]{32}\.(jpg|png)$")
 
@@ -129,6 +131,8 @@ def _form_page(
         ),
         verification_choices=VerificationStatus.choices,
     )
+    if brand is not None:
+        context.update(panel_context(brand))
     return render(request, "channels_rcs/brand/form.html", context, status=status)
 
 
@@ -171,6 +175,11 @@ def brand_verification(request: HttpRequest, slug: str, brand_id: int) -> HttpRe
     membership = _admin(request, slug)
     brand = services.brand_for(membership.workspace, brand_id)
     form = VerificationForm(request.POST)
+    if hasattr(brand, "registration") and brand.registration.agent_name:
+        # Registered at Google: the state is what Google reports, never typed by hand.
+        return HttpResponse(
+            _("Verification status: this brand's state comes from Google"), status=400
+        )
     if not form.is_valid():
         return HttpResponse("Verification status: choose one of the listed values", status=400)
     services.set_verification_status(brand, form.cleaned_data["verification_status"])

@@ -5,6 +5,7 @@
     DELETE /sandbox/rbm/v1/phones/<E.164>/agentMessages/<messageId>?agentId=
     POST   /sandbox/rbm/v1/phones/<E.164>/agentEvents?eventId=&agentId=
     GET    /sandbox/rbm/v1/phones/<E.164>/capabilities?requestId=&agentId=
+    POST   /sandbox/rbm/v1/users:batchGet?agentId=             ({"users": [...], "agentId"})
     GET|POST /sandbox/rbm/control?agentId=                     (JSON)
     GET    /sandbox/rbm/handset/<E.164>?agentId=               (what a phone saw, JSON)
 
@@ -12,7 +13,11 @@ Every API call needs `Authorization: Bearer <token>` from /token for a service a
 that owns the agent; the handset view shows only that agent's side of the phone.
 Control body: any key of store.DEFAULT_CONTROLS, "webhook_url" (an address the guard
 allows), "reset": true, "fail_next": [{"status": 429|500|400|..., "code"?, "message"?}, ...],
-"rate_limit_next": N, "server_error_next": N. Reachability: see `reachable`.
+"rate_limit_next": N, "server_error_next": N. Reachability: see `reachable`; a handset
+that cannot show some content: "rich_unsupported" / "media_unsupported" (400
+INVALID_ARGUMENT); a message sent with a ttl or expireTime that is still undelivered when
+it runs out is revoked, with a TTL_EXPIRATION_REVOKED server event (REVOKE_FAILED for the
+numbers in "revoke_fails").
 """
 
 from __future__ import annotations
@@ -30,10 +35,10 @@ from django.views.decorators.http import require_http_methods
 from google.auth import exceptions as google_exceptions
 from google.auth import jwt
 
-from channels_rcs.auth import SCOPE
+from channels_rcs.auth import MANAGEMENT_SCOPE, SCOPE
 from inbox.address_guard import validate
 
-from . import accounts, checks, store, tasks
+from . import accounts, brand_store, checks, store, tasks
 
 GOOGLE_TOKEN_AUDIENCE = "https://oauth2.googleapis.com/token"
 STATUS_NAMES = {
@@ -125,10 +130,14 @@ def token(request: HttpRequest) -> HttpResponse:
         return JsonResponse(
             {"error": "invalid_grant", "error_description": "Invalid JWT audience."}, status=400
         )
-    if SCOPE not in str(claims.get("scope", "")).split():
+    scopes = str(claims.get("scope", "")).split()
+    if SCOPE not in scopes and MANAGEMENT_SCOPE not in scopes:
         return JsonResponse({"error": "invalid_scope"}, status=400)
     access_token = "ya29.sandbox-" + secrets.token_urlsafe(32)
-    store.save_token(access_token, email)
+    if SCOPE in scopes:
+        store.save_token(access_token, email)
+    if MANAGEMENT_SCOPE in scopes:  # the brand registration API's own (brand_store)
+        brand_store.save_token(access_token, email)
     return JsonResponse(
         {"access_token": access_token, "expires_in": store.TOKEN_TTL, "token_type": "Bearer"}
     )
@@ -167,6 +176,21 @@ def _injected(agent_id: str) -> HttpResponse | None:
         503: "The service is currently unavailable.",
     }.get(status, "Injected sandbox error.")
     return error(status, message, failure.get("code", ""), agent_id=agent_id)
+
+
+def _api_call(request: HttpRequest) -> tuple[str, HttpResponse | None]:
+    """(agent_id, None) for a call the sandbox answers, else (.., the refusal or the
+    injected error): enabled, authorized for ?agentId, past the injected failures."""
+    _enabled()
+    agent_id, refusal = _authorize(request)
+    return agent_id, refusal or _injected(agent_id)
+
+
+def _json_body(request: HttpRequest) -> tuple[object, HttpResponse | None]:
+    try:
+        return json.loads(request.body or b"{}"), None
+    except ValueError:
+        return None, error(400, "Invalid JSON payload received.")
 
 
 def _not_reachable(phone: str) -> JsonResponse:
@@ -208,6 +232,9 @@ def agent_messages(request: HttpRequest, phone: str, message_id: str = "") -> Ht
         return error(400, found)
     if not reachable(agent_id, phone):
         return _not_reachable(phone)
+    refused = _handset_refuses(agent_id, phone, body)
+    if refused:
+        return error(400, refused)
     if not store.claim_id(agent_id, message_id):
         return error(409, f"Message with ID {message_id} already exists.")
     message = {
@@ -217,6 +244,7 @@ def agent_messages(request: HttpRequest, phone: str, message_id: str = "") -> Ht
         "body": body,
         "status": "SENT",
         "send_time": _now(),
+        "expires_in": checks.expiry_seconds(body),
     }
     store.save_message(message)
     store.log_to_handset(
@@ -230,6 +258,16 @@ def agent_messages(request: HttpRequest, phone: str, message_id: str = "") -> Ht
             **body,
         }
     )
+
+
+def _handset_refuses(agent_id: str, phone: str, body: dict) -> str | None:
+    """Google's send guide: 400 INVALID_ARGUMENT when the phone cannot show the content."""
+    controls = store.controls(agent_id)
+    if phone in (controls.get("rich_unsupported") or []) and checks.is_rich(body):
+        return "The user's device does not support this content (rich content)."
+    if phone in (controls.get("media_unsupported") or []) and checks.has_media(body):
+        return "The user's device does not support this content (media)."
+    return None
 
 
 def _revoke(agent_id: str, phone: str, message_id: str) -> HttpResponse:
@@ -247,20 +285,15 @@ def _revoke(agent_id: str, phone: str, message_id: str) -> HttpResponse:
 @csrf_exempt
 @require_http_methods(["POST"])
 def agent_events(request: HttpRequest, phone: str) -> HttpResponse:
-    _enabled()
-    agent_id, refusal = _authorize(request)
+    agent_id, refusal = _api_call(request)
     if refusal:
         return refusal
-    injected = _injected(agent_id)
-    if injected:
-        return injected
     event_id = request.GET.get("eventId", "")
     if not event_id:
         return error(400, "eventId: required")
-    try:
-        body = json.loads(request.body or b"{}")
-    except ValueError:
-        return error(400, "Invalid JSON payload received.")
+    body, refusal = _json_body(request)
+    if refusal:
+        return refusal
     event_type = body.get("eventType") if isinstance(body, dict) else None
     if event_type not in ("IS_TYPING", "READ"):
         return error(400, "eventType: must be IS_TYPING or READ")
@@ -290,18 +323,41 @@ FEATURES = [
 
 @require_http_methods(["GET"])
 def capabilities(request: HttpRequest, phone: str) -> HttpResponse:
-    _enabled()
-    agent_id, refusal = _authorize(request)
+    agent_id, refusal = _api_call(request)
     if refusal:
         return refusal
-    injected = _injected(agent_id)
-    if injected:
-        return injected
     if not request.GET.get("requestId"):
         return error(400, "requestId: required")
     if not reachable(agent_id, phone):
         return _not_reachable(phone)
     return JsonResponse({"features": FEATURES})
+
+
+@csrf_exempt
+@require_http_methods(["POST"])
+def batch_get_users(request: HttpRequest) -> HttpResponse:
+    """users:batchGet: which of the given numbers the agent can reach over RCS."""
+    agent_id, refusal = _api_call(request)
+    if refusal:
+        return refusal
+    body, refusal = _json_body(request)
+    if refusal:
+        return refusal
+    users = body.get("users") if isinstance(body, dict) else None
+    if not isinstance(users, list) or not all(isinstance(u, str) for u in users):
+        return error(400, "users: required (a list of E.164 numbers)")
+    if len(users) > 10_000:
+        return error(400, "users: at most 10000 numbers per request")
+    if body.get("agentId", agent_id) != agent_id:
+        return error(400, "agentId: must match the agentId of the request")
+    found = [u for u in dict.fromkeys(users) if reachable(agent_id, u)]
+    return JsonResponse(
+        {
+            "reachableUsers": found,
+            "totalRandomSampleUserCount": len(users),
+            "reachableRandomSampleUserCount": len(found),
+        }
+    )
 
 
 # Controls and the phone's view -------------------------------------------------------

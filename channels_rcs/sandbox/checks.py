@@ -7,6 +7,8 @@ shows up as a 400 here exactly as it would from RBM.
 from __future__ import annotations
 
 import json
+import re
+from datetime import UTC, datetime, timedelta
 
 from channels_rcs import limits as L
 
@@ -54,8 +56,8 @@ def _suggestions(items, path: str, limit: int) -> str | None:
 def _card(card, path: str) -> str | None:
     if not isinstance(card, dict):
         return f"{path}: must be an object"
-    if not card.get("title") and not card.get("media"):
-        return f"{path}: a card needs a title or media"
+    if not any(card.get(k) for k in ("title", "description", "media")):
+        return f"{path}: a card needs a title, description or media"
     if len(str(card.get("title") or "")) > L.MAX_CARD_TITLE:
         return f"{path}.title: longer than {L.MAX_CARD_TITLE} characters"
     if len(str(card.get("description") or "")) > L.MAX_CARD_DESCRIPTION:
@@ -93,10 +95,61 @@ def _rich_card(rich, path: str) -> str | None:
     return None
 
 
+def expiry_seconds(body: dict) -> float | None:
+    """Seconds from now until the message's `ttl` / `expireTime` runs out (None: none)."""
+    if "ttl" in body:
+        match = re.fullmatch(r"(\d+(?:\.\d+)?)s", str(body["ttl"]))
+        if not match:
+            raise ValueError('ttl: must be a duration in seconds, e.g. "3600s"')
+        return float(match.group(1))
+    if "expireTime" in body:
+        try:
+            when = datetime.fromisoformat(str(body["expireTime"]).replace("Z", "+00:00"))
+        except ValueError as exc:
+            raise ValueError("expireTime: must be an RFC 3339 timestamp") from exc
+        return (when - datetime.now(UTC)).total_seconds()
+    return None
+
+
+def _delivery_options(body: dict) -> str | None:
+    if "ttl" in body and "expireTime" in body:
+        return "AgentMessage: at most one of ttl, expireTime"
+    try:
+        seconds = expiry_seconds(body)
+    except ValueError as exc:
+        return str(exc)
+    if seconds is not None and seconds > timedelta(days=15).total_seconds():
+        return "ttl: at most 15 days"
+    traffic = body.get("messageTrafficType")
+    if traffic is not None and traffic not in L.TRAFFIC_TYPES:
+        return f"messageTrafficType: must be one of {', '.join(L.TRAFFIC_TYPES)}"
+    return None
+
+
+def is_rich(body: dict) -> bool:
+    """Anything beyond plain text: cards, files, chips."""
+    message = body.get("contentMessage") or {}
+    return any(k in message for k in ("richCard", "contentInfo", "uploadedRbmFile", "suggestions"))
+
+
+def has_media(body: dict) -> bool:
+    """A file message, or a card (in a carousel too) showing media."""
+    message = body.get("contentMessage") or {}
+    if "contentInfo" in message or "uploadedRbmFile" in message:
+        return True
+    rich = message.get("richCard") or {}
+    cards = [(rich.get("standaloneCard") or {}).get("cardContent") or {}]
+    cards += (rich.get("carouselCard") or {}).get("cardContents") or []
+    return any(isinstance(c, dict) and c.get("media") for c in cards)
+
+
 def problem(body) -> str | None:
     """The first reason RBM would refuse this AgentMessage, or None."""
     if not isinstance(body, dict) or not isinstance(body.get("contentMessage"), dict):
         return "contentMessage: required"
+    options = _delivery_options(body)
+    if options:
+        return options
     if len(json.dumps(body).encode()) > L.MAX_MESSAGE_BYTES:
         return "AgentMessage: larger than 250 KB"
     message = body["contentMessage"]

@@ -1,8 +1,10 @@
-"""What the sandbox posts to an agent's webhook: user events and user messages, signed.
+"""What the sandbox posts to an agent's webhook: user messages, user events (DELIVERED,
+READ, IS_TYPING, UNSUBSCRIBE, SUBSCRIBE) and server events (TTL_EXPIRATION_REVOKED /
+_REVOKE_FAILED), signed.
 
-Each is signed like RBM's (HMAC-SHA512 with the agent's client token over the event JSON)
-and, by default, wrapped Pub/Sub-style, so every sandbox run exercises the adapter's real
-verification and unwrapping.
+Each is wrapped Pub/Sub-style and signed like RBM's (HMAC-SHA512 with the agent's client
+token over the decoded `message.data`), the only form RBM posts, so every sandbox run
+exercises the adapter's real verification and unwrapping.
 
 An agent's owner may point its webhook anywhere (the "webhook_url" control), so every post
 over the network goes through the guarded shared client (inbox/http.py), as the SMS
@@ -32,11 +34,9 @@ def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def envelope(event: dict, *, wrapped: bool) -> tuple[bytes, bytes]:
+def envelope(event: dict) -> tuple[bytes, bytes]:
     """(request body, signed bytes) for one event."""
     data = json.dumps(event, separators=(",", ":")).encode()
-    if not wrapped:
-        return data, data
     body = {
         "message": {
             "attributes": {"product": "RBM"},
@@ -63,7 +63,7 @@ def deliver(
     if not url:
         log.warning("sandbox rbm: agent %s has no webhook", agent_id)
         return None
-    body, signed = envelope(event, wrapped=bool(store.controls(agent_id).get("wrapped", True)))
+    body, signed = envelope(event)
     headers = {HEADER: sign(token, signed), "Content-Type": "application/json"}
     try:
         if client is not None:  # the caller's own transport (in-process tests)
@@ -129,6 +129,38 @@ def fire(agent_id: str, message_id: str, *, client=None) -> list[int | None]:
     return out
 
 
+def server_event(agent_id: str, phone: str, event_type: str, message_id: str) -> dict:
+    """A server event about one agent message (Google's "Server events")."""
+    return {
+        "agentId": agent_id,
+        "phoneNumber": phone,
+        "messageId": message_id,
+        "sendTime": _now(),
+        "serverEvent": {
+            "eventType": event_type,
+            "eventId": str(uuid.uuid4()),
+            "messageId": message_id,
+        },
+    }
+
+
+def expire(agent_id: str, message_id: str, *, client=None) -> int | None:
+    """The message's ttl / expireTime has run out: revoke it if it is still undelivered
+    and tell the agent (TTL_EXPIRATION_REVOKED), or say it could not be (REVOKE_FAILED,
+    for the numbers in the "revoke_fails" control). Nothing for a delivered message."""
+    message = store.get_message(agent_id, message_id)
+    if message is None or message.get("revoked") or message.get("status") != "SENT":
+        return None
+    phone = message["phone"]
+    if phone in (store.controls(agent_id).get("revoke_fails") or []):
+        kind = "TTL_EXPIRATION_REVOKE_FAILED"
+    else:
+        kind = "TTL_EXPIRATION_REVOKED"
+        message["revoked"] = True
+        store.save_message(message)
+    return deliver(agent_id, server_event(agent_id, phone, kind, message_id), client=client)
+
+
 def user_message_event(agent_id: str, phone: str, content: dict, message_id: str = "") -> dict:
     """A user message in RBM's shape from content.md-style content (what a phone sends)."""
     event = {
@@ -192,6 +224,25 @@ def simulate_typing(channel, from_number: str, *, client=None) -> int | None:
     return deliver(
         agent_id,
         user_event(agent_id, from_number, "IS_TYPING"),
+        url=channel.adapter.webhook_urls(channel)["webhook"],
+        client_token=channel.secrets.get("client_token", ""),
+        client=client,
+    )
+
+
+def simulate_subscription(
+    channel, from_number: str, *, subscribed: bool, client=None
+) -> int | None:
+    """The customer turns the agent's messages off (UNSUBSCRIBE) or back on (SUBSCRIBE)
+    from the phone, as RBM reports it."""
+    agent_id = str(channel.config.get("agent_id", ""))
+    kind = "SUBSCRIBE" if subscribed else "UNSUBSCRIBE"
+    store.log_to_handset(
+        from_number, {"direction": "event", "agent_id": agent_id, "eventType": kind, "at": _now()}
+    )
+    return deliver(
+        agent_id,
+        user_event(agent_id, from_number, kind),
         url=channel.adapter.webhook_urls(channel)["webhook"],
         client_token=channel.secrets.get("client_token", ""),
         client=client,

@@ -24,10 +24,13 @@ DEFAULT_CONTROLS: dict = {
     "delivered_delay_ms": 300,  # after acceptance, before the DELIVERED user event
     "read_delay_ms": 1500,  # after DELIVERED, before READ; null/negative: never read
     "typing_before_read": False,  # an IS_TYPING user event right after READ
-    "wrapped": True,  # Pub/Sub-style {"message": {"data": base64}} or the bare event
     "odd_unreachable": True,  # numbers ending in an odd digit are not RCS-capable
     "unreachable": [],  # more numbers that are not RCS-capable
     "reachable": [],  # numbers that are RCS-capable whatever their last digit
+    # Handsets that cannot show some content: RBM answers 400 INVALID_ARGUMENT for it.
+    "rich_unsupported": [],  # numbers shown plain text only (no cards, files or chips)
+    "media_unsupported": [],  # numbers shown no media (files, or media in cards)
+    "revoke_fails": [],  # numbers whose expired messages cannot be revoked (REVOKE_FAILED)
     "latency_ms": 0,  # before the API answers
     "retry_after": 1,  # seconds, sent with every 429
 }

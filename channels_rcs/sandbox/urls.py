@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import api
 
@@ -16,6 +16,9 @@ urlpatterns = [
     ),
     path("v1/phones/<str:phone>/agentEvents", api.agent_events, name="sandbox-rbm-agent-events"),
     path("v1/phones/<str:phone>/capabilities", api.capabilities, name="sandbox-rbm-capabilities"),
+    path("v1/users:batchGet", api.batch_get_users, name="sandbox-rbm-batch-get-users"),
     path("control", api.control, name="sandbox-rbm-control"),
     path("handset/<str:phone>", api.handset, name="sandbox-rbm-handset"),
+    # The Business Communications API (brand registration): channels_rcs/sandbox/brands.py
+    path("businesscommunications/", include("channels_rcs.sandbox.brand_urls")),
 ]

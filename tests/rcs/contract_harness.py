@@ -27,7 +27,7 @@ class RcsHarness:
         store.reset(channel.config["agent_id"])
 
     def _signed(self, channel, event: dict, secret: str | None) -> SignedPost:
-        body, signed = envelope(event, wrapped=True)
+        body, signed = envelope(event)
         url = channel.adapter.webhook_urls(channel)["webhook"]
         return SignedPost(
             path=urlsplit(url).path,

@@ -83,9 +83,9 @@ def test_not_rcs_capable_raises_not_reachable_and_is_remembered(channel):
 
 def test_capability_lookup_batched_and_cached(channel):
     other = "+14155550122"
+    assert "RICHCARD_CAROUSEL" in capability.features(channel, RCS_PHONE)
     answers = adapter.check_capabilities(channel, [RCS_PHONE, SMS_ONLY_PHONE, RCS_PHONE])
     assert answers == {RCS_PHONE: True, SMS_ONLY_PHONE: False}
-    assert "RICHCARD_CAROUSEL" in capability.features(channel, RCS_PHONE)
     # Cached both ways: the sandbox changing its mind is not seen until expiry.
     store.set_controls(agent_id(channel), unreachable=[RCS_PHONE], reachable=[SMS_ONLY_PHONE])
     assert adapter.reachable(channel, RCS_PHONE) is True
@@ -227,13 +227,6 @@ def test_customer_messages_typing_read_and_user_events_round_trip(channel):
     assert reply.status == MessageStatus.READ
     assert reply.delivered_at is not None
     assert store.get_message(agent_id(channel), reply_id)["status"] == "READ"
-
-
-def test_unwrapped_delivery_mode_also_verifies(channel):
-    store.set_controls(agent_id(channel), wrapped=False)
-    status, mid = events.simulate_user_message(channel, RCS_PHONE, "bare body")
-    assert status == 200
-    assert Message.objects.filter(channel=channel, provider_message_id=mid).exists()
 
 
 def test_revoke_only_while_undelivered(channel):

@@ -1,4 +1,9 @@
-"""X-Goog-Signature checked against a hand-computed HMAC-SHA512 (Google's sample)."""
+"""X-Goog-Signature checked against a hand-computed HMAC-SHA512 (Google's sample).
+
+Source: https://developers.google.com/business-communications/rcs-business-messaging/guides/integrate/webhooks
+("Verify incoming messages": base64 of HMAC-SHA512 keyed with the client token over the
+decoded `message.data`, as in Google's Node.js sample).
+"""
 
 from __future__ import annotations
 
@@ -48,5 +53,16 @@ def test_adapter_verifies_the_decoded_pubsub_data(rcs_channel):
     body = json.dumps({"message": {"data": base64.b64encode(EVENT).decode()}}).encode()
     adapter = RcsAdapter()
     assert adapter.verify_webhook(rcs_channel, _request(body, EXPECTED))
-    assert adapter.verify_webhook(rcs_channel, _request(EVENT, EXPECTED))  # unwrapped form
     assert not adapter.verify_webhook(rcs_channel, _request(body, EXPECTED[:-4] + "AAA="))
+
+
+@pytest.mark.django_db
+def test_the_unwrapped_form_and_a_raw_body_hmac_are_refused(rcs_channel):
+    """Google documents only the Pub/Sub-style envelope (webhooks guide, "Receive
+    messages"): an event posted bare, even signed over its bytes, is not RBM's; nor is an
+    envelope signed over the envelope instead of the decoded data."""
+    adapter = RcsAdapter()
+    assert not adapter.verify_webhook(rcs_channel, _request(EVENT, EXPECTED))
+    body = json.dumps({"message": {"data": base64.b64encode(EVENT).decode()}}).encode()
+    over_body = base64.b64encode(hmac.new(b"SJENCPGJESMGUFPY", body, hashlib.sha512).digest())
+    assert not adapter.verify_webhook(rcs_channel, _request(body, over_body.decode()))

@@ -66,9 +66,46 @@ def test_card_title_and_description():
     ]
 
 
-def test_card_needs_title_or_media_on_rcs():
-    assert validate({"type": "card", "card": {"description": "only words"}}) == [
-        "content.card.title: required on RCS (a card needs a title or media)"
+def test_a_card_with_only_a_description_is_valid():
+    """Google's CardContent (reference/rest/v1/phones.agentMessages#CardContent): title,
+    description and media are each optional; a card needs one of them."""
+    assert validate({"type": "card", "card": {"description": "only words"}}) == []
+
+
+def test_traffic_type_is_one_of_rbms_five():
+    """reference/rest/v1/phones.agentMessages#MessageTrafficType: AUTHENTICATION,
+    TRANSACTION, PROMOTION, SERVICEREQUEST, ACKNOWLEDGEMENT (content.md `traffic_type`)."""
+    text = {"type": "text", "text": "Your code is 123456"}
+    assert validate({**text, "traffic_type": "authentication"}) == []
+    assert validate({**text, "traffic_type": "service_request"}) == []
+    assert validate({**text, "traffic_type": "marketing"}) == [
+        "content.traffic_type: must be one of authentication, transaction, promotion, "
+        "service_request, acknowledgement"
+    ]
+
+
+def test_audio_types_follow_googles_list():
+    """guides/build/messages/send ("Supported media types"): audio/aac, audio/mp3,
+    audio/mpeg, audio/mpg, audio/mp4, audio/mp4-latm, audio/3gpp, application/ogg,
+    audio/ogg."""
+    for mime in ("audio/mp4-latm", "application/ogg", "audio/ogg", "audio/3gpp"):
+        assert validate({"type": "media", "url": "https://x.example/a", "mime_type": mime}) == []
+    assert validate(
+        {"type": "media", "url": "https://x.example/a.wav", "mime_type": "audio/wav"}
+    ) == ["content.mime_type: audio/wav is not accepted in a file message on RCS"]
+
+
+def test_all_files_of_a_message_together_and_a_thumbnail_have_limits():
+    """guides/build/messages/send (file size limits): 100 MiB of files per message, and
+    a thumbnail much smaller (100 KiB)."""
+    half = 60 * 1024 * 1024
+    cards = [card(media={"url": IMG, "size": half}), card(media={"url": IMG, "size": half})]
+    assert validate({"type": "carousel", "cards": cards}) == [
+        f"content: {2 * half} > 104857600 bytes of files in one message (100 MiB)"
+    ]
+    thumb = {"url": IMG, "thumbnail_url": IMG, "thumbnail_size": 100 * 1024 + 1}
+    assert validate({"type": "card", "card": card(media=thumb)}) == [
+        "content.card.media.thumbnail_size: 102401 > 102400 bytes (100 KiB)"
     ]
 
 
@@ -92,7 +129,7 @@ def test_tall_media_not_in_small_carousel():
 def test_media_size_and_types():
     big = {"type": "media", "url": "https://x.example/v.mp4", "mime_type": "video/mp4"}
     assert validate({**big, "size": 100 * 1024 * 1024 + 1}) == [
-        "content.size: 104857601 > 104857600 bytes (100 MB)"
+        "content.size: 104857601 > 104857600 bytes (100 MiB)"
     ]
     assert validate(
         {"type": "media", "url": "https://x.example/a.zip", "mime_type": "application/zip"}
