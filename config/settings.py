@@ -74,12 +74,14 @@ INSTALLED_APPS = [
     "inbox",
     "channels_sms",
     "channels_rcs",
+    "channels_whatsapp",
     "simulator",
     "dashboards",
     "members",
     "workspace_settings",
     "outbound_webhooks",
     "privacy",
+    "contacts",
     "operators",
     "demo",
 ]
@@ -203,7 +205,22 @@ CELERY_BEAT_SCHEDULE = {
         "task": "inbox.tasks.wake_snoozed_conversations",
         "schedule": env.float("SNOOZE_SWEEP_SECONDS", default=30.0),
     },
+    "sweep-contact-imports": {
+        "task": "inbox.tasks.sweep_contact_imports",
+        "schedule": env.float("CONTACT_IMPORT_SWEEP_SECONDS", default=30.0),
+    },
 }
+# CSV contact imports (inbox/services/contact_import/): the largest upload accepted, rows
+# per committed chunk, how many rows the API imports before answering (more: 202 and a
+# worker), how long a running import may go without committing a chunk before beat
+# re-requests it, how many runs it gets before it is marked failed, and how long an
+# upload may wait at the mapping step before its file is deleted.
+CONTACT_IMPORT_MAX_BYTES = env.int("CONTACT_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
+CONTACT_IMPORT_CHUNK_ROWS = env.int("CONTACT_IMPORT_CHUNK_ROWS", default=2000)
+CONTACT_IMPORT_SYNC_ROWS = env.int("CONTACT_IMPORT_SYNC_ROWS", default=5000)
+CONTACT_IMPORT_STALE_SECONDS = env.int("CONTACT_IMPORT_STALE_SECONDS", default=60)
+CONTACT_IMPORT_MAX_RUNS = env.int("CONTACT_IMPORT_MAX_RUNS", default=5)
+CONTACT_IMPORT_ABANDONED_HOURS = env.int("CONTACT_IMPORT_ABANDONED_HOURS", default=24)
 # A queued message older than this with no worker progress is enqueued again.
 OUTBOX_STUCK_AFTER_SECONDS = env.int("OUTBOX_STUCK_AFTER_SECONDS", default=120)
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
@@ -218,6 +235,7 @@ OUTBOX_LATE_TOLERANCE = env.float("OUTBOX_LATE_TOLERANCE", default=0.05)
 # workspaces. `make run` and the test suite turn them on (a demo or dev install).
 SMS_SANDBOX_ENABLED = env.bool("SMS_SANDBOX_ENABLED", default=False)
 RCS_SANDBOX_ENABLED = env.bool("RCS_SANDBOX_ENABLED", default=False)
+WHATSAPP_SANDBOX_ENABLED = env.bool("WHATSAPP_SANDBOX_ENABLED", default=False)
 # Apply webhook events in the web process right after commit instead of in a worker
 # (tests and single-process debugging; production keeps webhooks to one insert).
 INBOUND_EVENTS_INLINE = env.bool("INBOUND_EVENTS_INLINE", default=False)
@@ -302,9 +320,23 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'self'"],
     }
 }
+# RCS brand registrations waiting on Google's verification or launch review.
+CELERY_BEAT_SCHEDULE["refresh-rcs-brand-registrations"] = {
+    "task": "channels_rcs.brand.refresh_brand_registrations",
+    "schedule": env.float("RCS_BRAND_REFRESH_SECONDS", default=900.0),
+}
 CELERY_BEAT_SCHEDULE["purge-expired-messages"] = {
     "task": "members.tasks.purge_expired_messages",
     "schedule": env.float("RETENTION_SWEEP_SECONDS", default=3600.0),
+}
+# RCS reachability per contact (inbox/services/reachability.py): each run asks a channel's
+# provider about at most REACHABILITY_BATCH_SIZE contacts, never-checked first, then the
+# answers older than REACHABILITY_MAX_AGE_HOURS; batch size and interval bound the rate.
+REACHABILITY_BATCH_SIZE = env.int("REACHABILITY_BATCH_SIZE", default=500)
+REACHABILITY_MAX_AGE_HOURS = env.float("REACHABILITY_MAX_AGE_HOURS", default=168.0)
+CELERY_BEAT_SCHEDULE["refresh-contact-reachability"] = {
+    "task": "contacts.tasks.refresh_contact_reachability",
+    "schedule": env.float("REACHABILITY_REFRESH_SECONDS", default=300.0),
 }
 
 LANGUAGE_CODE = "en-us"

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("members.urls")),
     path("", include("workspace_settings.urls")),
     path("", include("dashboards.urls")),
+    path("", include("contacts.urls")),
     path("", include("inbox.urls")),
 ]
 

@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from inbox.models import Channel, Conversation, Membership, Message, Workspace
+from inbox.models import Channel, ContactImport, Conversation, Membership, Message, Workspace
 
 
 class WorkspaceSuspended(PermissionDenied):
@@ -137,3 +137,10 @@ def members(workspace: Workspace) -> QuerySet[Membership]:
 
 def channels(workspace: Workspace) -> QuerySet[Channel]:
     return Channel.objects.filter(workspace=workspace)
+
+
+def contact_import_for(workspace: Workspace, import_id: int) -> ContactImport:
+    contact_import = ContactImport.objects.filter(workspace=workspace, pk=import_id).first()
+    if contact_import is None:
+        raise Http404("No such import")
+    return contact_import

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+import itertools
+from collections.abc import Iterable, Iterator, Sequence
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -31,3 +32,14 @@ def csv_text(columns: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     for row in rows:
         writer.writerow(["" if v is None else neutralize_formula(v) for v in row])
     return out.getvalue()
+
+
+def csv_lines(columns: Sequence[str], rows: Iterable[Sequence[object]]) -> Iterator[str]:
+    """`csv_text` one line at a time, for a streamed download of any length."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for values in itertools.chain([columns], rows):
+        writer.writerow(["" if v is None else neutralize_formula(v) for v in values])
+        yield out.getvalue()
+        out.seek(0)
+        out.truncate(0)

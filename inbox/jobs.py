@@ -18,6 +18,7 @@ DRAIN_OUTBOX = "inbox.tasks.drain_outbox"
 FETCH_MEDIA = "inbox.tasks.fetch_media"
 SEND_READ_RECEIPT = "inbox.tasks.send_read_receipt"
 SEND_TYPING = "inbox.tasks.send_typing"
+RUN_CONTACT_IMPORT = "inbox.tasks.run_contact_import"
 
 
 def enqueue(task: str, *args: object, countdown: float | None = None) -> None:

@@ -29,3 +29,13 @@ def pretty(e164: str) -> str:
     except phonenumbers.NumberParseException:
         return e164
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def region_of(e164: str) -> str:
+    """The ISO 3166 region a number belongs to ("ES", "MX"), or "" when it has none."""
+    try:
+        parsed = phonenumbers.parse(e164)
+    except phonenumbers.NumberParseException:
+        return ""
+    region = phonenumbers.region_code_for_number(parsed) or ""
+    return "" if region == "001" else region  # 001: non-geographic numbers

@@ -121,3 +121,20 @@ def reassign_offline_conversations() -> int:
     from inbox.services.routing import reassign_from_offline_agents
 
     return reassign_from_offline_agents()
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def run_contact_import(import_id: int) -> str:
+    """A CSV contact import, from its cursor (safe twice: chunks commit with the cursor)."""
+    from inbox.services.contact_import.job import run_import
+
+    return run_import(import_id=import_id)
+
+
+@shared_task(ignore_result=True)
+def sweep_contact_imports() -> dict:
+    """Beat: re-request imports whose worker died or whose task was lost, and delete the
+    files of uploads nobody started."""
+    from inbox.services.contact_import.job import sweep_imports
+
+    return sweep_imports()

@@ -8,7 +8,9 @@ from django.urls import path, re_path
 from inbox import views
 from inbox.views import attachments as attachment_views
 from inbox.views import canned_responses as canned_views
+from inbox.views import contact_imports as import_views
 from inbox.views import media as media_views
+from inbox.views import new_conversation as new_views
 from inbox.views import notes as note_views
 from inbox.views import presence as presence_views
 from inbox.views import side_panel as panel_views
@@ -66,6 +68,21 @@ urlpatterns += [
     path("w/<slug:slug>/mentions/unseen/", note_views.unseen_mention_count, name="unseen_mentions"),
     path(_C + "canned/", canned_views.canned_responses, name="canned"),
     path(_C + "attachments/", attachment_views.upload_attachment, name="attachment_upload"),
+]
+
+# Writing first (any member) and importing contact lists (admins, managers).
+_I = "w/<slug:slug>/contact-imports/<int:import_id>/"
+urlpatterns += [
+    path("w/<slug:slug>/conversations/new/", new_views.new_conversation, name="new_conversation"),
+    path(
+        "w/<slug:slug>/contact-imports/", import_views.upload_contact_list, name="contact_imports"
+    ),
+    path(_I, import_views.contact_import_page, name="contact_import"),
+    path(_I + "preview/", import_views.contact_import_preview, name="contact_import_preview"),
+    path(_I + "start/", import_views.start_contact_import, name="contact_import_start"),
+    path(_I + "progress/", import_views.contact_import_progress, name="contact_import_progress"),
+    path(_I + "cancel/", import_views.cancel_contact_import, name="contact_import_cancel"),
+    path(_I + "rejected.csv", import_views.rejected_rows_download, name="contact_import_rejected"),
 ]
 
 # Stored media (agents' uploads, inbound copies) at the URL their storage gives, when media

@@ -262,7 +262,7 @@ def stop_children(procs: list[Child]) -> None:
             child.pump.join(timeout=2)
 
 
-SANDBOX_SWITCHES = ("SMS_SANDBOX_ENABLED", "RCS_SANDBOX_ENABLED")
+SANDBOX_SWITCHES = ("SMS_SANDBOX_ENABLED", "RCS_SANDBOX_ENABLED", "WHATSAPP_SANDBOX_ENABLED")
 _TRUE = {"1", "true", "yes", "y", "on", "ok"}  # what django-environ's env.bool reads as on
 
 

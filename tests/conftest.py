@@ -22,7 +22,7 @@ settings.PASSWORD_HASHERS = [FAST_HASHER]
 # The built-in sandboxes are off by default (config/settings.py); the suite drives them,
 # so it turns them on here and, through the environment, in the servers it starts. Tests
 # of the default switch them off again.
-for _name in ("SMS_SANDBOX_ENABLED", "RCS_SANDBOX_ENABLED"):
+for _name in ("SMS_SANDBOX_ENABLED", "RCS_SANDBOX_ENABLED", "WHATSAPP_SANDBOX_ENABLED"):
     os.environ[_name] = "true"
     setattr(settings, _name, True)
 

@@ -6,6 +6,7 @@ format into them and registers an adapter for its channel kind in AppConfig.read
 
 from .base import Capabilities, ChannelAdapter, DraftCost, SendResult, WebhookRequest
 from .errors import (
+    ContentNotSupported,
     NotReachable,
     OptedOutError,
     PermanentSendError,
@@ -18,8 +19,10 @@ from .events import (
     Event,
     InboundMessage,
     ReadReceipt,
+    Revocation,
     StatusUpdate,
     TypingIndicator,
+    Unusable,
 )
 from .registry import all_adapters, get_adapter, register
 
@@ -27,6 +30,7 @@ __all__ = [
     "Capabilities",
     "ConsentChange",
     "ChannelAdapter",
+    "ContentNotSupported",
     "DraftCost",
     "Event",
     "InboundMessage",
@@ -34,11 +38,13 @@ __all__ = [
     "OptedOutError",
     "PermanentSendError",
     "ReadReceipt",
+    "Revocation",
     "SendError",
     "SendResult",
     "StatusUpdate",
     "TransientSendError",
     "TypingIndicator",
+    "Unusable",
     "WebhookError",
     "WebhookRequest",
     "all_adapters",

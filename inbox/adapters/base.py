@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from .config_form import ChannelConfigForm
 
 if TYPE_CHECKING:
-    from inbox.models import Channel
+    from inbox.models import Channel, Conversation
 
 
 @dataclass(frozen=True)
@@ -109,6 +109,14 @@ class ChannelAdapter(ABC):
         """Errors that stop a send before anything is queued ("field: reason")."""
         return []
 
+    def validate_for_conversation(
+        self, channel: Channel, *, conversation: Conversation, content: dict
+    ) -> list[str]:
+        """Errors that depend on the conversation, checked with `validate` before a send is
+        queued and in the composer's preview ("field: reason"): e.g. a provider that
+        accepts free-form messages only within a window after the customer's last one."""
+        return []
+
     @abstractmethod
     def send(self, channel: Channel, *, to: str, content: dict, message_id: str) -> SendResult:
         """Hand one message to the provider; raise SendError subclasses on failure."""
@@ -152,9 +160,21 @@ class ChannelAdapter(ABC):
         """Withdraw an undelivered message; True when the provider confirms it is gone."""
         return False
 
-    def media_auth(self, channel: Channel) -> tuple[str, str] | None:
-        """Credentials for fetching the provider's inbound media URLs, if it wants them."""
+    def media_auth(self, channel: Channel) -> tuple[str, str] | str | None:
+        """Credentials for fetching the provider's inbound media URLs, if it wants them:
+        (user, password) for HTTP basic auth, or a whole Authorization header value (e.g.
+        "Bearer <token>") for a provider that takes a token."""
         return None
+
+    def resolve_media_url(self, channel: Channel, url: str) -> str:
+        """The URL to download an inbound media `url` from (inbox/services/media.py).
+
+        For a provider whose webhooks name media by an id that an authenticated lookup
+        turns into a short-lived download URL; called just before the download, with
+        the lookup made by the adapter through the guarded client. Raise
+        TransientSendError to retry later, PermanentSendError to record a refusal.
+        """
+        return url
 
     def credential_origins(self, channel: Channel) -> frozenset[str]:
         """Where the channel's credentials may go: origins (`scheme://host[:port]`).

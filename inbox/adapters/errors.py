@@ -41,3 +41,16 @@ class NotReachable(PermanentSendError):
 
     The one permanent error that is not the end: the inbox tries the channel's fallback.
     """
+
+
+class ContentNotSupported(PermanentSendError):
+    """The recipient's device cannot show this content (e.g. RBM's 400 INVALID_ARGUMENT).
+
+    Not the end either, once: the inbox sends the message on the channel's fallback, or,
+    without one, as `simpler` (a plainer rendering the adapter proposes, provider-neutral
+    content) on the same channel. A message that already fell back fails instead.
+    """
+
+    def __init__(self, reason: str, *, code: str = "", simpler: dict | None = None):
+        super().__init__(reason, code=code)
+        self.simpler = simpler

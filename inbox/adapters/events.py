@@ -61,14 +61,55 @@ class ConsentChange:
     keyword: str = ""
     provider_replied: bool = False
     sender_kind: str = "phone"
+    # Who changed it, as the opt-out ledger records it: "keyword" (the customer texted
+    # one), or the name of a provider's own signal (e.g. an unsubscribe button).
+    source: str = "keyword"
+    event_id: str = ""  # the provider's id for a standalone signal (dedupes its retries)
 
 
-Event = InboundMessage | StatusUpdate | TypingIndicator | ReadReceipt | ConsentChange
+@dataclass(frozen=True)
+class Revocation:
+    """The provider withdrew one of our undelivered messages when its time-to-live ran
+    out (`revoked`), or tried and could not, because it had reached the phone."""
+
+    provider_message_id: str
+    revoked: bool
+    at: datetime | None = None
+    raw: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Unusable:
+    """An authentic event the adapter cannot apply (malformed, or of a kind it does not
+    know). Acknowledged, so the provider stops retrying it, and kept with `raw` for a
+    person to inspect; applying it only logs it."""
+
+    reason: str
+    raw: dict = field(default_factory=dict)
+
+
+Event = (
+    InboundMessage
+    | StatusUpdate
+    | TypingIndicator
+    | ReadReceipt
+    | ConsentChange
+    | Revocation
+    | Unusable
+)
 
 
 _EVENT_TYPES = {
     cls.__name__: cls
-    for cls in (InboundMessage, StatusUpdate, TypingIndicator, ReadReceipt, ConsentChange)
+    for cls in (
+        InboundMessage,
+        StatusUpdate,
+        TypingIndicator,
+        ReadReceipt,
+        ConsentChange,
+        Revocation,
+        Unusable,
+    )
 }
 
 
@@ -99,5 +140,8 @@ def dedupe_key(event: Event) -> str:
     if isinstance(event, ReadReceipt):
         return f"read:{event.provider_message_id}"
     if isinstance(event, ConsentChange):
-        return ""  # a keyword arrives with its message; dedupe rides on the message
+        # A keyword arrives with its message, and dedupe rides on the message.
+        return f"consent:{event.event_id}" if event.event_id else ""
+    if isinstance(event, Revocation):
+        return f"revocation:{event.provider_message_id}:{event.revoked}"
     return ""

@@ -8,7 +8,7 @@ from ninja.errors import ValidationError
 
 from inbox.services import SendRejected
 
-from . import conversations, messages
+from . import contact_imports, conversations, messages
 from .auth import ADMIN, MissingScope
 from .errors import InvalidRequest
 from .pagination import InvalidCursor
@@ -32,6 +32,7 @@ api = NinjaAPI(
 )
 api.add_router("", conversations.router)
 api.add_router("", messages.router)
+api.add_router("", contact_imports.router)
 
 
 def _problem(request: HttpRequest, status: int, detail: str, errors: list[str]) -> HttpResponse:

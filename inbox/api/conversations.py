@@ -9,12 +9,20 @@ from ninja import Query, Router, Status
 
 from inbox.models import ConversationStatus
 from inbox.services import send_message, unread_counts
+from inbox.services.new_conversation import start_conversation
 
 from . import pagination, scope
 from .auth import READ, SEND
 from .errors import InvalidRequest
 from .responses import answers
-from .schemas import ConversationPage, MessageOut, MessagePage, SendMessageIn
+from .schemas import (
+    ConversationPage,
+    MessageOut,
+    MessagePage,
+    SendMessageIn,
+    StartConversationIn,
+    StartedConversationOut,
+)
 from .strict import known_query_only
 
 router = Router(tags=["conversations"])
@@ -116,3 +124,47 @@ def create_message(request: HttpRequest, conversation_id: int, payload: SendMess
         ttl_seconds=payload.ttl_seconds,
     )
     return Status(201, message)
+
+
+@router.post(
+    "/conversations",
+    response=answers({201: StartedConversationOut}, 400, 422),
+    summary="Start a conversation",
+    auth=SEND,
+)
+@known_query_only
+def create_conversation(request: HttpRequest, payload: StartConversationIn):
+    """Write first to `contact_id` or to `phone` (a new number becomes a contact). The
+    customer's existing thread is reused; the message goes out like any reply. An invalid
+    number, an opt-out on the channel, a channel that cannot reach the number, or content
+    the channel refuses is a 422 listing the reasons, and nothing is written.
+    """
+    token = scope.token(request)
+    if (payload.contact_id is None) == (payload.phone is None):
+        raise InvalidRequest(["contact_id: give either contact_id or phone"])
+    channel = scope.channels(request).filter(pk=payload.channel_id).first()
+    if channel is None:
+        raise InvalidRequest([f"channel_id: no channel {payload.channel_id} in this workspace"])
+    contact = None
+    if payload.contact_id is not None:
+        contact = scope.contacts(request).filter(pk=payload.contact_id).first()
+        if contact is None:
+            raise InvalidRequest([f"contact_id: no contact {payload.contact_id} in this workspace"])
+    conversation, message = start_conversation(
+        workspace=token.workspace,
+        channel=channel,
+        content=payload.content(),
+        user=token.user,
+        contact=contact,
+        phone=payload.phone or "",
+        name=payload.name or "",
+        country=payload.country,
+    )
+    conversation = (
+        scope.conversations(request)
+        .select_related("contact", "assignee")
+        .prefetch_related("contact__identities")
+        .get(pk=conversation.pk)
+    )
+    conversation.message_id = message.pk
+    return Status(201, conversation)

@@ -116,3 +116,50 @@ class SendMessageIn(BaseModel):
 
     def content(self) -> dict:
         return self.model_dump(exclude={"channel_id", "ttl_seconds"}, exclude_unset=True)
+
+
+class RejectedRowOut(Schema):
+    row: int = Field(description="The file's row number; the header is row 1")
+    error: str
+
+
+class ContactImportOut(Schema):
+    id: int
+    status: str = Field(description="queued, running, completed, failed or cancelled")
+    total_rows: int | None = Field(description="Data rows in the file, once counted")
+    processed: int
+    created: int
+    updated: int
+    rejected_count: int
+    rejected: list[RejectedRowOut]
+    error: str = Field(description="Why a failed import stopped")
+
+
+class ContactImportQueued(Schema):
+    id: int
+    status: str
+
+
+class StartConversationIn(BaseModel):
+    """Who to write to, on which channel, and the first message's content (as in a
+    message POST: {"type": "text", "text": "..."} or any other content type)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    contact_id: int | None = Field(None, description="A contact of the workspace")
+    phone: str | None = Field(
+        None, max_length=64, description="Or a number (E.164, or national with `country`)"
+    )
+    name: str | None = Field(None, max_length=200, description="The new contact's name")
+    country: str | None = Field(None, pattern=r"^[A-Za-z]{2}$", description="ISO 3166")
+    channel_id: int = Field(description="The channel the first message goes out on")
+    type: str = Field(description="text, media, card, carousel, location, ...")
+
+    def content(self) -> dict:
+        return self.model_dump(
+            exclude={"contact_id", "phone", "name", "country", "channel_id"}, exclude_unset=True
+        )
+
+
+class StartedConversationOut(ConversationOut):
+    message_id: UUID = Field(description="The first message, queued")

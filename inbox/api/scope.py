@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
-from inbox.models import ApiToken, Channel, Conversation, Message
+from inbox.models import ApiToken, Channel, Contact, Conversation, Message
 
 
 def token(request: HttpRequest) -> ApiToken:
@@ -27,6 +27,10 @@ def messages(request: HttpRequest) -> QuerySet[Message]:
 
 def channels(request: HttpRequest) -> QuerySet[Channel]:
     return Channel.objects.filter(workspace_id=token(request).workspace_id)
+
+
+def contacts(request: HttpRequest) -> QuerySet[Contact]:
+    return Contact.objects.filter(workspace_id=token(request).workspace_id)
 
 
 def get_conversation(request: HttpRequest, conversation_id: int) -> Conversation:

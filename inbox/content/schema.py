@@ -26,6 +26,15 @@ MEDIA_HEIGHTS = ("short", "medium", "tall")
 CARD_WIDTHS = ("small", "medium")
 ORIENTATIONS = ("vertical", "horizontal")
 THUMBNAIL_ALIGNMENTS = ("left", "right")
+# What kind of message this is, for providers that classify (and bill or filter) traffic;
+# optional on any content, each channel maps it to its own vocabulary or ignores it.
+TRAFFIC_TYPES = (
+    "authentication",
+    "transaction",
+    "promotion",
+    "service_request",
+    "acknowledgement",
+)
 
 
 class _Errors(list):
@@ -200,4 +209,5 @@ def validate(content) -> list[str]:
         _string(errors, content, "postback", path, required=False)
     _suggestions(errors, content, path)
     _string(errors, content, "fallback_text", path, required=False)
+    _choice(errors, content, "traffic_type", path, TRAFFIC_TYPES)
     return list(errors)

@@ -7,6 +7,7 @@ from .canned_response import CannedResponse
 from .channel import Channel
 from .consent import Consent
 from .contact import Contact, ContactIdentity
+from .contact_import import ContactImport, ContactImportRejection, ImportStatus
 from .conversation import Conversation, ConversationStatus, ReadMarker
 from .inbound_event import InboundEvent
 from .label import Label
@@ -14,6 +15,8 @@ from .mention import Mention
 from .message import Author, Direction, Message, MessageStatus, MessageStatusEvent
 from .orphan_status import OrphanStatus
 from .presence import Presence, PresenceSpan
+from .reachability import ContactReachability
+from .segment import Segment
 from .team import RoutingMode, Team
 from .workspace import Language, Membership, Role, Workspace
 
@@ -27,10 +30,14 @@ __all__ = [
     "Consent",
     "Contact",
     "ContactIdentity",
+    "ContactImport",
+    "ContactImportRejection",
+    "ContactReachability",
     "Conversation",
     "ConversationStatus",
     "Direction",
     "Holiday",
+    "ImportStatus",
     "InboundEvent",
     "Label",
     "Language",
@@ -45,6 +52,7 @@ __all__ = [
     "ReadMarker",
     "Role",
     "RoutingMode",
+    "Segment",
     "Team",
     "Workspace",
 ]

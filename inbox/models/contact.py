@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from .label import Label
 from .workspace import Workspace
 
 
@@ -13,7 +14,19 @@ class Contact(models.Model):
     email = models.EmailField(blank=True, default="")
     # Custom fields, keyed by the workspace's attribute definitions.
     attributes = models.JSONField(default=dict, blank=True)
+    # ISO 3166 region of the phone number (from phonenumbers), so lists filter by country
+    # without parsing numbers in SQL; blank when the contact has no phone number.
+    country = models.CharField(max_length=2, blank=True, default="")
+    # The contact's own tags (segments and campaigns select by them); the same workspace
+    # labels agents put on conversations.
+    labels = models.ManyToManyField(Label, blank=True, related_name="contacts")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [
+            # The contacts page and the API page newest first by (created_at, id).
+            models.Index(fields=["workspace", "-created_at", "-id"], name="contact_list_newest"),
+        ]
 
     def __str__(self) -> str:
         return self.name or f"contact {self.pk}"

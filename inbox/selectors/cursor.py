@@ -20,11 +20,13 @@ from django.db.models import Q
 # PostgreSQL's bigint. `n` stands for "never active" (conversations sorted last).
 CONVERSATION_CURSOR = r"^(?:-?[0-9]{1,16}|n)\.[0-9]{1,18}$"
 MESSAGE_CURSOR = r"^-?[0-9]{1,16}\.[0-9a-f]{32}$"
+CONTACT_CURSOR = r"^-?[0-9]{1,16}\.[0-9]{1,18}$"
 NEVER_ACTIVE = "n"
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _CONVERSATION = re.compile(CONVERSATION_CURSOR)
 _MESSAGE = re.compile(MESSAGE_CURSOR)
+_CONTACT = re.compile(CONTACT_CURSOR)
 
 
 def _micros(at: datetime) -> str:
@@ -98,3 +100,27 @@ class MessageCursor:
 
     def after(self) -> Q:
         return Q(created_at__gt=self.created_at) | Q(created_at=self.created_at, pk__gt=self.pk)
+
+
+def contact_cursor(*, created_at: datetime, pk: int) -> str:
+    """The cursor of a contact's place in the contact list ordered newest first."""
+    return f"{_micros(created_at)}.{pk}"
+
+
+@dataclass(frozen=True)
+class ContactCursor:
+    """A place in the contact list ordered by (created_at desc, id desc)."""
+
+    created_at: datetime
+    pk: int
+
+    @classmethod
+    def parse(cls, raw: str | None) -> ContactCursor | None:
+        """None for anything that is not a cursor: a page treats it as the first page."""
+        if not raw or not _CONTACT.fullmatch(raw):
+            return None
+        at, _, pk = raw.partition(".")
+        return cls(_time(at), int(pk))
+
+    def after(self) -> Q:
+        return Q(created_at__lt=self.created_at) | Q(created_at=self.created_at, pk__lt=self.pk)

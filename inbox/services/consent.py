@@ -36,10 +36,14 @@ def opt_out_reason(channel: Channel, address: str) -> str | None:
         return None
     how = f"texted {consent.keyword}" if consent.keyword else "unsubscribed at the provider"
     when = timezone.localtime(consent.changed_at).strftime("%Y-%m-%d %H:%M")
-    return (
-        f"recipient: opted out of {channel.name} ({how} on {when}); "
+    # A keyword opt-out is lifted by a keyword; a provider's own unsubscribe (a button on
+    # the phone) by the customer subscribing again there.
+    again = (
         "they must text START to receive messages again"
+        if consent.source in ("keyword", "provider")
+        else "they must subscribe again to receive messages"
     )
+    return f"recipient: opted out of {channel.name} ({how} on {when}); {again}"
 
 
 def record_consent(
@@ -50,8 +54,10 @@ def record_consent(
     source: str,
     keyword: str = "",
     conversation: Conversation | None = None,
+    note: str = "",
 ) -> Consent:
-    """Update the ledger and leave a system note in the customer's thread."""
+    """Update the ledger and leave a system note in the customer's thread (`note`, with
+    {channel} for the channel's name, when the source has no note of its own)."""
     now = timezone.now()
     with transaction.atomic():
         previous = (
@@ -72,7 +78,7 @@ def record_consent(
             },
         )
         conversation = conversation or conversation_at(channel, address)
-        template = _NOTES.get(("opt_out" if opted_out else "opt_in", source))
+        template = _NOTES.get(("opt_out" if opted_out else "opt_in", source)) or note
         if conversation and template:
             text = template.format(keyword=keyword.upper(), channel=channel.name)
             note = Message.objects.create(
@@ -108,3 +114,26 @@ def conversation_at(channel: Channel, address: str, kind: str = "phone") -> Conv
         .order_by("-last_message_at")
         .first()
     )
+
+
+def record_consent_given(channel: Channel, address: str, *, source: str) -> bool:
+    """Note that the business holds consent for `address` on `channel` (an import, the
+    API), where the ledger has nothing yet; True when a row was written.
+
+    Never touches an existing row: an opt-out stays an opt-out (only the customer's
+    START lifts it), and a row already saying "opted in" keeps its first source. No row
+    meant "never opted out" already, so this is provenance, not a change of state: no
+    note, no consent_changed signal (dashboards would count an opt-in that never
+    happened).
+    """
+    _consent, created = Consent.objects.get_or_create(
+        channel=channel,
+        address=address,
+        defaults={
+            "workspace_id": channel.workspace_id,
+            "opted_out": False,
+            "source": source,
+            "changed_at": timezone.now(),
+        },
+    )
+    return created

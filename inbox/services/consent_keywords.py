@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import logging
 
+from django.utils.translation import gettext as _
+
 from inbox.adapters import ConsentChange
 from inbox.models import Author, Channel
 
@@ -23,9 +25,10 @@ def apply_consent_change(channel: Channel, event: ConsentChange) -> None:
             channel,
             event.sender,
             opted_out=event.action == "opt_out",
-            source="keyword",
+            source=event.source,
             keyword=event.keyword,
             conversation=conversation,
+            note=_signal_note(event),
         )
     elif event.action == "help" and not event.provider_replied and conversation:
         help_reply = (channel.config or {}).get("help_reply", "")
@@ -38,3 +41,15 @@ def apply_consent_change(channel: Channel, event: ConsentChange) -> None:
                 # A suspended workspace (or a reply the channel refuses) must not keep the
                 # customer's keyword from being applied: the ledger change above stands.
                 log.info("HELP reply for %s refused: %s", event.sender, exc)
+
+
+def _signal_note(event: ConsentChange) -> str:
+    """The thread's note for a provider's own subscription signal (not a keyword)."""
+    if event.source == "keyword":
+        return ""
+    if event.action == "opt_out":
+        return _(
+            "Unsubscribed: the customer turned off messages from {channel} on their phone. "
+            "Nothing more can be sent from {channel} until they subscribe again."
+        )
+    return _("Subscribed again: the customer turned messages from {channel} back on.")

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 
+from inbox import phones
 from inbox.models import Contact, ContactIdentity, Workspace
 
 
@@ -22,7 +23,9 @@ def find_or_create_contact(
         return contact
     try:
         with transaction.atomic():
-            contact = Contact.objects.create(workspace=workspace, name=name)
+            # The country lets the contacts page filter customers who wrote in first.
+            country = phones.region_of(value) if kind == ContactIdentity.Kind.PHONE else ""
+            contact = Contact.objects.create(workspace=workspace, name=name, country=country)
             ContactIdentity.objects.create(
                 workspace=workspace, contact=contact, kind=kind, value=value
             )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -11,8 +13,10 @@ from inbox.adapters import (
     Event,
     InboundMessage,
     ReadReceipt,
+    Revocation,
     StatusUpdate,
     TypingIndicator,
+    Unusable,
 )
 from inbox.models import (
     Author,
@@ -28,11 +32,14 @@ from inbox.models.conversation import PREVIEW_LENGTH
 
 from .consent_keywords import apply_consent_change
 from .contacts import find_or_create_contact
+from .expiry import apply_revocation
 from .media import needs_fetch
 from .out_of_hours import reply_if_closed
 from .routing import route_conversation
 from .statuses import apply_status
 from .suggestion_replies import interpret_reply
+
+log = logging.getLogger(__name__)
 
 
 def ingest(channel: Channel, events: list[Event]) -> list[Message | None]:
@@ -60,6 +67,12 @@ def ingest(channel: Channel, events: list[Event]) -> list[Message | None]:
             results.append(None)
         elif isinstance(event, ConsentChange):
             apply_consent_change(channel, event)
+            results.append(None)
+        elif isinstance(event, Revocation):
+            results.append(apply_revocation(channel, event))
+        elif isinstance(event, Unusable):
+            # Kept as the InboundEvent row it arrived in, for a person to inspect.
+            log.warning("channel %s: authentic event not applied: %s", channel.pk, event.reason)
             results.append(None)
     return results
 

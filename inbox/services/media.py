@@ -23,7 +23,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 
 from inbox import realtime
-from inbox.adapters import TransientSendError
+from inbox.adapters import PermanentSendError, TransientSendError
 from inbox.address_guard import UnsafeTarget
 from inbox.http import basic_auth, shared_client
 from inbox.models import Message
@@ -64,9 +64,14 @@ def origin(url: str) -> tuple[str, str, int]:
     return scheme, (parts.hostname or "").rstrip("."), port or (443 if scheme == "https" else 80)
 
 
+def _authorization(auth: tuple[str, str] | str) -> str:
+    """An adapter's media_auth as a header value: basic auth, or the value it gave."""
+    return auth if isinstance(auth, str) else basic_auth(*auth)
+
+
 def _download(
     url: str,
-    auth: tuple[str, str] | None,
+    auth: tuple[str, str] | str | None,
     credential_origins: frozenset[str],
     limit: int,
 ) -> tuple[bytes, str]:
@@ -77,7 +82,7 @@ def _download(
             raise MediaRejected("redirected to a URL that is not http(s)")
         # Dropped for good at the first hop outside the provider's own origins.
         with_credentials = with_credentials and origin(url) in trusted
-        headers = {"Authorization": basic_auth(*auth)} if with_credentials else {}
+        headers = {"Authorization": _authorization(auth)} if with_credentials else {}
         with shared_client().stream(
             "GET", url, headers=headers, timeout=MEDIA_TIMEOUT, follow_redirects=False
         ) as response:
@@ -116,7 +121,7 @@ def fetch_inbound_media(message_id: str) -> str:
     adapter = message.channel.adapter
     try:
         body, mime = _download(
-            content["url"],
+            adapter.resolve_media_url(message.channel, content["url"]),
             adapter.media_auth(message.channel),
             adapter.credential_origins(message.channel),
             settings.MEDIA_MAX_BYTES,
@@ -126,7 +131,7 @@ def fetch_inbound_media(message_id: str) -> str:
     except UnsafeTarget as exc:
         content["media_error"] = f"refused: {exc}"
         result = "rejected"
-    except MediaRejected as exc:
+    except (MediaRejected, PermanentSendError) as exc:
         content["media_error"] = str(exc)
         result = "rejected"
     else:

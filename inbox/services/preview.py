@@ -127,7 +127,13 @@ def compose_preview(
             if blocked is None and effective.pk != requested.pk:
                 blocked = opt_out_reason(effective, to)
 
-    errors = validate_content(content) or requested.adapter.validate(requested, content)
+    errors = (
+        validate_content(content)
+        or requested.adapter.validate(requested, content)
+        or requested.adapter.validate_for_conversation(
+            requested, conversation=conversation, content=content
+        )
+    )
     warnings: list[str] = []
     if effective.pk != requested.pk:
         warnings = [

@@ -52,7 +52,11 @@ def send_message(
     if is_suspended(conversation.workspace_id):
         raise SendRejected([SUSPENDED])
     adapter = channel.adapter
-    errors = validate_content(content) or adapter.validate(channel, content)
+    errors = (
+        validate_content(content)
+        or adapter.validate(channel, content)
+        or adapter.validate_for_conversation(channel, conversation=conversation, content=content)
+    )
     if errors:
         raise SendRejected(errors)
     refusal = opt_out_reason(channel, recipient_address(conversation, channel))

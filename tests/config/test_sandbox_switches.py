@@ -17,7 +17,7 @@ from django.urls import reverse
 from scripts import run
 
 ROOT = Path(__file__).resolve().parents[2]
-SWITCHES = ("SMS_SANDBOX_ENABLED", "RCS_SANDBOX_ENABLED")
+SWITCHES = ("SMS_SANDBOX_ENABLED", "RCS_SANDBOX_ENABLED", "WHATSAPP_SANDBOX_ENABLED")
 
 
 def test_the_settings_leave_both_sandboxes_off_by_default(monkeypatch):
@@ -26,6 +26,7 @@ def test_the_settings_leave_both_sandboxes_off_by_default(monkeypatch):
     values = runpy.run_path(str(ROOT / "config" / "settings.py"))
     assert values["SMS_SANDBOX_ENABLED"] is False
     assert values["RCS_SANDBOX_ENABLED"] is False
+    assert values["WHATSAPP_SANDBOX_ENABLED"] is False
 
 
 SANDBOX_URLS = [
@@ -39,6 +40,10 @@ SANDBOX_URLS = [
     ("get", "/sandbox/rbm/control"),
     ("get", "/sandbox/rbm/handset/+14155550142"),
     ("get", "/sandbox/rbm/v1/phones/+14155550142/capabilities"),
+    ("get", "/sandbox/whatsapp/control"),
+    ("post", "/sandbox/whatsapp/v21.0/100000000000001/messages"),
+    ("get", "/sandbox/whatsapp/v21.0/100000000000001/message_templates"),
+    ("get", "/sandbox/whatsapp/handset/+14155550142"),
 ]
 
 
@@ -47,6 +52,7 @@ SANDBOX_URLS = [
 def test_every_sandbox_url_is_404_when_off(client, settings, agent, method, path):
     settings.SMS_SANDBOX_ENABLED = False
     settings.RCS_SANDBOX_ENABLED = False
+    settings.WHATSAPP_SANDBOX_ENABLED = False
     client.force_login(agent)  # even a signed-in member finds nothing there
     assert getattr(client, method)(path).status_code == 404
 
@@ -86,5 +92,6 @@ def test_make_run_turns_the_sandboxes_on_and_its_banner_says_so(monkeypatch):
 def test_make_run_keeps_a_sandbox_the_operator_turned_off(monkeypatch):
     monkeypatch.setenv("SMS_SANDBOX_ENABLED", "false")
     monkeypatch.setenv("RCS_SANDBOX_ENABLED", "false")
+    monkeypatch.setenv("WHATSAPP_SANDBOX_ENABLED", "false")
     assert run.enable_sandboxes() == []
     assert "Sandboxes are off" in "\n".join(run.sandbox_banner("http://127.0.0.1:8000/"))

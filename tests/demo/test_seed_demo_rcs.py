@@ -23,6 +23,13 @@ MODELS = (Workspace, Channel, Contact, Conversation, Message, BrandProfile, Bran
 
 
 @pytest.fixture(autouse=True)
+def _only_sms_and_rcs_sandboxes(settings):
+    """These cases count the SMS and RCS demo channels; the WhatsApp sandbox's own demo
+    channel is seeded too when it is on (tests/demo/test_seed_demo_history.py)."""
+    settings.WHATSAPP_SANDBOX_ENABLED = False
+
+
+@pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     """The demo brand's images go to a per-test directory."""
     settings.STORAGES = {

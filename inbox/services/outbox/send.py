@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+import uuid
 from datetime import datetime
 
 from django.db import connection
@@ -42,6 +43,16 @@ def release_connection() -> None:
         connection.close()
 
 
+def idempotency_key(message: Message) -> str:
+    """The id the provider dedupes this send by: the message's own, or, for a simpler
+    rendition resent on the same channel (`fallback_from` is that channel), one derived
+    from it. The provider must not take the rendition for a retry of the content it
+    refused, and the rendition's own retries must stay idempotent."""
+    if message.fallback_from_id and message.fallback_from_id == message.channel_id:
+        return str(uuid.uuid5(uuid.UUID(str(message.pk)), "simpler"))
+    return str(message.pk)
+
+
 def send_one(message: Message, channel: Channel, *, to: str, slot: Slot | None) -> Outcome:
     """The single path's call, made at the sender's reserved slot."""
     if slot is not None:
@@ -51,7 +62,7 @@ def send_one(message: Message, channel: Channel, *, to: str, slot: Slot | None) 
             channel,
             to=to,
             content=media_links.for_provider(message.content, message.workspace_id),
-            message_id=str(message.id),
+            message_id=idempotency_key(message),
         )
     except Exception as exc:  # settled by the caller, as the batch's errors are
         return exc
@@ -82,7 +93,7 @@ async def _send(claimed: Claimed, tolerance: float) -> tuple[Outcome, datetime]:
             channel,
             to=claimed.to,
             content=media_links.for_provider(claimed.message.content, claimed.message.workspace_id),
-            message_id=str(claimed.message.pk),
+            message_id=idempotency_key(claimed.message),
         )
     except Exception as exc:  # settled by the caller, with database access
         return exc, timezone.now()

@@ -6,6 +6,8 @@ same rules whichever path made the call.
 - TransientSendError: back to `queued` for a retry with backoff (scheduled by the path
   that called, see `settle`), or `failed` after OUTBOX_MAX_ATTEMPTS;
 - NotReachable: the channel's fallback, once (`fall_back_or_fail`), else `failed`;
+- ContentNotSupported (the device cannot show it): the channel's fallback, else the
+  adapter's simpler rendering on the same channel, once (`not_supported`), else `failed`;
 - OptedOutError: the opt-out ledger learns it, then `failed`;
 - any other PermanentSendError (an address-guard refusal is one, code
   "address_refused"): `failed` with the provider's code and reason;
@@ -27,6 +29,7 @@ from django.utils import timezone
 
 from inbox import realtime
 from inbox.adapters import (
+    ContentNotSupported,
     NotReachable,
     OptedOutError,
     PermanentSendError,
@@ -40,7 +43,7 @@ from ..consent import record_consent
 from ..statuses import adopt_orphans, advance, transition
 from . import enqueue
 from .claim import Claimed
-from .fallback import fall_back
+from .fallback import fall_back, fall_back_to_simpler
 from .send import Late, Outcome
 from .settings import outbox_settings
 
@@ -57,6 +60,8 @@ def settle(message_id: str, outcome: Outcome, *, channel: Channel, to: str) -> s
         return "sent"
     if isinstance(outcome, TransientSendError):
         return _requeue(message_id, outcome)
+    if isinstance(outcome, ContentNotSupported):
+        return not_supported(message_id, outcome, channel=channel)
     if isinstance(outcome, NotReachable) and channel.fallback_id:
         return fall_back_or_fail(message_id, outcome.reason, code=outcome.code)
     if isinstance(outcome, OptedOutError):
@@ -94,6 +99,24 @@ def fall_back_or_fail(message_id: str, reason: str, *, code: str = "") -> str:
         if message.fallback_from_id:
             return fail(message_id, reason=reason, code=code)
         fall_back(message, reason, code=code)
+    return "fell back"
+
+
+def not_supported(message_id: str, exc: ContentNotSupported, *, channel: Channel) -> str:
+    """The recipient's device cannot show the content: the fallback channel, else the
+    adapter's simpler rendering on the same channel, once; a message that already fell
+    back (or has nothing simpler) fails. "skipped" when this answer is no longer the
+    message's news (settled meanwhile, or a replayed answer after the move)."""
+    with transaction.atomic():
+        message = Message.objects.select_for_update().select_related("channel").get(pk=message_id)
+        if message.status != MessageStatus.SENDING or message.channel_id != channel.pk:
+            return "skipped"
+        if message.fallback_from_id or not (channel.fallback_id or exc.simpler):
+            return fail(message_id, reason=exc.reason, code=exc.code)
+        if channel.fallback_id:
+            fall_back(message, exc.reason, code=exc.code)
+        else:
+            fall_back_to_simpler(message, exc.simpler, exc.reason, code=exc.code)
     return "fell back"
 
 

@@ -1,0 +1,191 @@
+"""inbox.selectors.contact_filter: every condition evaluated in SQL, typed attributes, and
+date windows counted in the workspace's own time zone."""
+
+from __future__ import annotations
+
+import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.utils import timezone
+
+from inbox.models import ContactReachability, Conversation, Label
+from inbox.selectors.contact_filter import FilterInvalid, contacts_matching, parse_filter
+from inbox.services import consent as consent_ledger
+from inbox.services.contact_book import upsert_contact
+
+pytestmark = pytest.mark.django_db
+
+
+def names(workspace, document, now=None):
+    contact_filter = parse_filter(workspace=workspace, document=document)
+    qs = contacts_matching(workspace=workspace, contact_filter=contact_filter, now=now)
+    return sorted(qs.values_list("name", flat=True))
+
+
+@pytest.fixture
+def people(workspace, definitions, sms_channel):
+    rows = {
+        "ana": ("+34612345678", {"balance": 10, "due_date": "2030-01-03", "vip": True}, ["vip"]),
+        "bob": ("+525512345678", {"balance": 0, "due_date": "2030-01-20", "plan": "gold"}, []),
+        "cat": ("+447400123456", {"balance": -5.5, "plan": "Silver"}, ["vip", "late"]),
+        "dan": ("+14155552671", {}, ["late"]),
+    }
+    made = {}
+    for name, (phone, attributes, labels) in rows.items():
+        made[name], _ = upsert_contact(
+            workspace, phone=phone, name=name, attributes=attributes, labels=labels, source="api"
+        )
+    return made
+
+
+def test_text_search_and_fields(workspace, people):
+    assert names(workspace, {"q": "an"}) == ["ana", "dan"]
+    assert names(workspace, {"q": "+52 55"}) == ["bob"]
+    assert names(workspace, {"phone": "7400"}) == ["cat"]
+    assert names(workspace, {"country": ["es", "GB"]}) == ["ana", "cat"]
+
+
+def test_labels_all_of_and_none_of(workspace, people):
+    assert names(workspace, {"labels": ["vip"]}) == ["ana", "cat"]
+    late = Label.objects.get(workspace=workspace, name="late").pk
+    assert names(workspace, {"labels": ["vip", late]}) == ["cat"]
+    assert names(workspace, {"without_labels": ["vip"]}) == ["bob", "dan"]
+
+
+@pytest.mark.parametrize(
+    ("condition", "expected"),
+    [
+        ({"key": "balance", "op": "gt", "value": 0}, ["ana"]),
+        ({"key": "balance", "op": "lte", "value": "0"}, ["bob", "cat"]),
+        ({"key": "balance", "op": "ne", "value": 0}, ["ana", "cat", "dan"]),
+        ({"key": "balance", "op": "not_set"}, ["dan"]),
+        ({"key": "plan", "op": "contains", "value": "ILV"}, ["cat"]),
+        ({"key": "plan", "op": "eq", "value": "gold"}, ["bob"]),
+        ({"key": "vip", "op": "eq", "value": True}, ["ana"]),
+        ({"key": "due_date", "op": "after", "value": "2030-01-10"}, None),
+        ({"key": "due_date", "op": "gt", "value": "2030-01-10"}, ["bob"]),
+        ({"key": "due_date", "op": "set"}, ["ana", "bob"]),
+    ],
+)
+def test_typed_attribute_conditions(workspace, people, condition, expected):
+    if expected is None:
+        with pytest.raises(FilterInvalid):
+            names(workspace, {"attributes": [condition]})
+        return
+    assert names(workspace, {"attributes": [condition]}) == expected
+
+
+def test_numbers_compare_as_numbers_not_text(workspace, people):
+    upsert_contact(
+        workspace, phone="+14155552672", name="eve", attributes={"balance": 9}, source="api"
+    )
+    # As text "9" > "10"; as numbers it is not.
+    assert names(workspace, {"attributes": [{"key": "balance", "op": "gte", "value": 9.5}]}) == [
+        "ana"
+    ]
+
+
+def test_a_value_of_the_wrong_json_type_reads_as_no_value(workspace, people):
+    odd = people["dan"]
+    odd.attributes = {"balance": "lots", "due_date": 5}
+    odd.save()
+    document = {
+        "attributes": [
+            {"key": "balance", "op": "gt", "value": -100},
+            {"key": "due_date", "op": "set"},
+        ]
+    }
+    assert names(workspace, document) == ["ana", "bob"]
+
+
+def test_date_windows_count_days_in_the_workspace_zone(workspace, people):
+    workspace.timezone = "America/Mexico_City"
+    workspace.save()
+    # 2030-01-01 03:00 UTC is still 2029-12-31 in Mexico City (UTC-6).
+    now = datetime.datetime(2030, 1, 1, 3, 0, tzinfo=ZoneInfo("UTC"))
+    within = {"attributes": [{"key": "due_date", "op": "next_days", "value": 2}]}
+    # Today there is 2029-12-31: the next two days end on 2030-01-02, before ana's date.
+    assert names(workspace, within, now=now) == []
+    later = now + datetime.timedelta(hours=8)  # 2030-01-01 there: the window reaches 01-03
+    assert names(workspace, within, now=later) == ["ana"]
+    assert names(workspace, {"attributes": [{"key": "due_date", "op": "past"}]}, now=later) == []
+    future = {"attributes": [{"key": "due_date", "op": "future"}]}
+    assert names(workspace, future, now=later) == ["ana", "bob"]
+
+
+def test_consent_per_channel(workspace, people, sms_channel):
+    consent_ledger.record_consent(sms_channel, "+34612345678", opted_out=True, source="keyword")
+    upsert_contact(workspace, phone="+525512345678", consent=True, source="import")
+    assert names(workspace, {"consent": "opted_out"}) == ["ana"]
+    assert names(workspace, {"consent": {"state": "not_opted_out", "channel": sms_channel.pk}}) == [
+        "bob",
+        "cat",
+        "dan",
+    ]
+    assert names(workspace, {"consent": "consented"}) == ["bob"]
+
+
+def test_rcs_reachability(workspace, people, sms_channel):
+    now = timezone.now()
+    ContactReachability.objects.create(
+        contact=people["ana"], channel=sms_channel, reachable=True, checked_at=now
+    )
+    ContactReachability.objects.create(
+        contact=people["bob"], channel=sms_channel, reachable=False, checked_at=now
+    )
+    ContactReachability.objects.create(
+        contact=people["cat"], channel=sms_channel, reachable=None, checked_at=now
+    )
+    assert names(workspace, {"rcs": "capable"}) == ["ana"]
+    assert names(workspace, {"rcs": "not_capable"}) == ["bob"]
+    assert names(workspace, {"rcs": "unknown"}) == ["cat", "dan"]
+
+
+def test_last_inbound_before_after_and_never(workspace, people, sms_channel):
+    now = timezone.now()
+    for name, days in (("ana", 2), ("bob", 40)):
+        Conversation.objects.create(
+            workspace=workspace,
+            contact=people[name],
+            channel=sms_channel,
+            last_inbound_at=now - datetime.timedelta(days=days),
+        )
+    assert names(workspace, {"last_inbound": {"within_days": 7}}) == ["ana"]
+    assert names(workspace, {"last_inbound": {"older_than_days": 30}}) == ["bob"]
+    assert names(workspace, {"last_inbound": {"never": True}}) == ["cat", "dan"]
+    cutoff = (now - datetime.timedelta(days=10)).date().isoformat()
+    assert names(workspace, {"last_inbound": {"before": cutoff}}) == ["bob"]
+    assert names(workspace, {"last_inbound": {"after": cutoff}}) == ["ana"]
+
+
+def test_conditions_combine(workspace, people, sms_channel):
+    consent_ledger.record_consent(sms_channel, "+447400123456", opted_out=True, source="keyword")
+    document = {
+        "labels": ["vip"],
+        "attributes": [{"key": "balance", "op": "ne", "value": 0}],
+        "consent": "not_opted_out",
+    }
+    assert names(workspace, document) == ["ana"]
+
+
+def test_documents_are_checked_against_the_workspace(workspace, other_workspace, people):
+    theirs = Label.objects.create(workspace=other_workspace, name="theirs")
+    bad = {
+        "labels": [theirs.pk],
+        "attributes": [
+            {"key": "balance", "op": "contains", "value": 1},
+            {"key": "nope", "op": "set"},
+        ],
+        "consent": {"state": "maybe"},
+        "surprise": 1,
+    }
+    with pytest.raises(FilterInvalid) as caught:
+        parse_filter(workspace=workspace, document=bad)
+    assert len(caught.value.errors) == 5
+
+
+def test_the_canonical_document_stores_label_ids(workspace, people):
+    vip = Label.objects.get(workspace=workspace, name="vip")
+    parsed = parse_filter(workspace=workspace, document={"labels": ["vip"], "q": " x "})
+    assert parsed.document == {"labels": [vip.pk], "q": "x"}
