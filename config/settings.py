@@ -96,6 +96,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A workspace's zone, activated by a page, ends with its request (not its thread).
+    "inbox.timezone_middleware.reset_time_zone",
     # Before the two-factor gate, which answers htmx requests with a client redirect.
     "django_htmx.middleware.HtmxMiddleware",
     "members.middleware.TwoFactorMiddleware",

@@ -14,7 +14,8 @@ that owns the agent; the handset view shows only that agent's side of the phone.
 Control body: any key of store.DEFAULT_CONTROLS, "webhook_url" (an address the guard
 allows), "reset": true, "fail_next": [{"status": 429|500|400|..., "code"?, "message"?}, ...],
 "rate_limit_next": N, "server_error_next": N. Reachability: see `reachable`; a handset
-that cannot show some content: "rich_unsupported" / "media_unsupported" (400
+that cannot show some content: "rich_unsupported" / "media_unsupported" /
+"text_unsupported" (400
 INVALID_ARGUMENT); a message sent with a ttl or expireTime that is still undelivered when
 it runs out is revoked, with a TTL_EXPIRATION_REVOKED server event (REVOKE_FAILED for the
 numbers in "revoke_fails").
@@ -267,6 +268,8 @@ def _handset_refuses(agent_id: str, phone: str, body: dict) -> str | None:
         return "The user's device does not support this content (rich content)."
     if phone in (controls.get("media_unsupported") or []) and checks.has_media(body):
         return "The user's device does not support this content (media)."
+    if phone in (controls.get("text_unsupported") or []) and not checks.is_rich(body):
+        return "The user's device does not support this content (text)."
     return None
 
 

@@ -30,6 +30,7 @@ DEFAULT_CONTROLS: dict = {
     # Handsets that cannot show some content: RBM answers 400 INVALID_ARGUMENT for it.
     "rich_unsupported": [],  # numbers shown plain text only (no cards, files or chips)
     "media_unsupported": [],  # numbers shown no media (files, or media in cards)
+    "text_unsupported": [],  # numbers that refuse plain text too (a broken handset)
     "revoke_fails": [],  # numbers whose expired messages cannot be revoked (REVOKE_FAILED)
     "latency_ms": 0,  # before the API answers
     "retry_after": 1,  # seconds, sent with every 429

@@ -34,22 +34,26 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import (
+    BigIntegerField,
     BooleanField,
     Case,
     DateField,
     DecimalField,
     Exists,
+    F,
     Func,
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     TextField,
     Value,
     When,
 )
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Coalesce
 from django.db.models.lookups import (
     Exact,
     GreaterThan,
@@ -377,9 +381,19 @@ def _last_inbound(raw, errors) -> dict:
 
 
 def contacts_matching(
-    *, workspace: Workspace, contact_filter: ContactFilter, now: datetime.datetime | None = None
+    *,
+    workspace: Workspace,
+    contact_filter: ContactFilter,
+    now: datetime.datetime | None = None,
+    driving_label: int | None = None,
 ) -> QuerySet[Contact]:
-    """The workspace's contacts the filter selects (unordered; callers order and page)."""
+    """The workspace's contacts the filter selects (unordered; callers order and page).
+
+    `driving_label` (one of the filter's labels) makes that label's rows drive the query:
+    the contacts are read by primary key from the label's members (`id = ANY(ARRAY(...))`)
+    instead of a scan of the workspace joined to the label. Same rows; a count passes it
+    when the label is small (contact_list.contact_count), a page never does (it walks the
+    newest-first index and stops after one page)."""
     qs = Contact.objects.filter(workspace=workspace)
     f = contact_filter
     if f.q:
@@ -391,7 +405,14 @@ def contacts_matching(
     if f.phone:
         qs = qs.filter(_search(f.phone, phone=True))
     through = Contact.labels.through
+    if driving_label is not None:
+        if driving_label not in f.labels:
+            raise ValueError("driving_label must be one of the filter's labels")
+        members = through.objects.filter(label_id=driving_label).values("contact_id")
+        qs = qs.filter(_InArray(F("pk"), ArraySubquery(members)))
     for label_id in f.labels:
+        if label_id == driving_label:
+            continue
         qs = qs.filter(Exists(through.objects.filter(contact_id=OuterRef("pk"), label_id=label_id)))
     if f.without_labels:
         qs = qs.exclude(
@@ -433,6 +454,15 @@ def _search(text: str, *, name=False, email=False, phone=False) -> Q:
 
 def _today(workspace: Workspace, now: datetime.datetime | None) -> datetime.date:
     return (now or timezone.now()).astimezone(_zone(workspace)).date()
+
+
+class _InArray(Func):
+    """`value = ANY(ARRAY(SELECT ...))`: PostgreSQL computes the array once and probes an
+    index on `value` with it (sorted, in order), which a semi-join it may not choose."""
+
+    arg_joiner = " = ANY("
+    template = "(%(expressions)s))"
+    output_field = BooleanField()
 
 
 class _Numeric(Func):
@@ -523,8 +553,14 @@ def _attribute(condition: AttributeCondition, today: datetime.date) -> Q:
 
 def _consent(workspace: Workspace, consent: dict) -> Q:
     """Written as "id in (contacts behind these ledger addresses)": one subquery,
-    evaluated once per count rather than once per contact. At a million contacts it is
-    still a scan of the workspace's identities (bench/contacts/README.md)."""
+    evaluated once per count rather than once per contact.
+
+    Opt-outs are a small part of any ledger, so the opted-out set is read from the ledger
+    rows: each address is looked up in the identities' unique (workspace, kind, value)
+    index (20,000 probes, ~80 ms at a million contacts) instead of hash-joining every
+    identity of the workspace (~170 ms). An address nobody has reads as contact 0 (no
+    such id), so NOT IN never meets a NULL. Consented rows can be most of the ledger (an
+    import records consent for every row), so those stay a join the planner may hash."""
     ledger = Consent.objects.filter(workspace=workspace)
     if consent.get("channel"):
         ledger = ledger.filter(channel_id=consent["channel"])
@@ -537,7 +573,14 @@ def _consent(workspace: Workspace, consent: dict) -> Q:
         )
         return Q(pk__in=identities.values("contact_id"))
 
-    opted_out = contacts_at(ledger.filter(opted_out=True))
+    owner = ContactIdentity.objects.filter(
+        workspace=workspace, kind=ContactIdentity.Kind.PHONE, value=OuterRef("address")
+    ).values("contact_id")[:1]
+    opted_out = Q(
+        pk__in=ledger.filter(opted_out=True)
+        .annotate(owner=Coalesce(Subquery(owner), Value(0), output_field=BigIntegerField()))
+        .values("owner")
+    )
     if consent["state"] == "opted_out":
         return opted_out
     if consent["state"] == "not_opted_out":

@@ -6,9 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
 from inbox.models import (
+    Channel,
     Consent,
     Contact,
     ContactIdentity,
@@ -24,6 +26,9 @@ PAGE_SIZE = 50
 MAX_PAGE_SIZE = 100
 EXPORT_CHUNK = 2000
 ORDER = ("-created_at", "-pk")
+# A count reads a label's members by index (~2 µs each) up to this size, instead of
+# scanning the whole workspace (contact_count); bounded so it never costs over ~0.3 s.
+DRIVING_LABEL_MAX = 150_000
 
 
 @dataclass(frozen=True)
@@ -72,8 +77,40 @@ def contact_page(
 
 
 def contact_count(*, workspace: Workspace, contact_filter: ContactFilter) -> int:
-    """How many contacts the filter selects (a segment's live count)."""
-    return contacts_matching(workspace=workspace, contact_filter=contact_filter).count()
+    """How many contacts the filter selects (a segment's live count).
+
+    With labels, the smallest one drives the count when it has at most
+    DRIVING_LABEL_MAX members: its rows are read from the label index and only those
+    contacts are visited (~2 µs each), rather than every contact of the workspace with
+    its attribute casts hashed against the label (~0.5 µs per contact of the workspace,
+    whatever the label's size; PostgreSQL prefers that plan because it cannot price the
+    JSON casts). A larger label is left to the planner's scan, which is then as cheap."""
+    driving = _driving_label(contact_filter)
+    return contacts_matching(
+        workspace=workspace, contact_filter=contact_filter, driving_label=driving
+    ).count()
+
+
+def _driving_label(contact_filter: ContactFilter) -> int | None:
+    """The filter's smallest label if it has at most DRIVING_LABEL_MAX members (one
+    query, each label counted no further than the bound on its index)."""
+    if not contact_filter.labels:
+        return None
+    members = connection.ops.quote_name(Contact.labels.through._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT label.id,
+                   (SELECT count(*) FROM (
+                        SELECT 1 FROM {members} member
+                        WHERE member.label_id = label.id LIMIT %s) bounded)
+            FROM unnest(%s::bigint[]) AS label(id)
+            """,
+            [DRIVING_LABEL_MAX + 1, list(contact_filter.labels)],
+        )
+        sizes = sorted((size, label) for label, size in cursor.fetchall())
+    size, label = sizes[0]
+    return label if size <= DRIVING_LABEL_MAX else None
 
 
 def contacts_for_export(
@@ -100,9 +137,12 @@ def _mark_opted_out(workspace: Workspace, rows: list[Contact]) -> None:
     (As a per-row EXISTS, PostgreSQL hashed every opted-out identity of the workspace
     for each page: 160 ms at a million contacts.)"""
     addresses = {i.value for contact in rows for i in contact.identities.all()}
+    # By (channel, address), the ledger's unique index, for the workspace's channels: a
+    # few probes instead of reading every ledger row of the workspace.
+    channels = Channel.objects.filter(workspace=workspace).values("pk")
     out = set(
         Consent.objects.filter(
-            workspace=workspace, address__in=addresses, opted_out=True
+            workspace=workspace, channel_id__in=channels, address__in=addresses, opted_out=True
         ).values_list("address", flat=True)
     )
     for contact in rows:

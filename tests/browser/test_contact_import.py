@@ -32,6 +32,7 @@ def test_manager_imports_a_csv_through_the_wizard(
 
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     sign_in(page, asgi_server + "/", "mona", lands=asgi_server + "/w/acme/")
+    page.get_by_test_id("contacts-link").click()
     page.get_by_test_id("import-contacts-link").click()
     page.get_by_test_id("import-file").set_input_files(
         {"name": "clientes.csv", "mimeType": "text/csv", "buffer": FILE}

@@ -10,7 +10,9 @@ import pytest
 from django.utils import timezone
 
 from inbox.models import ContactReachability, Conversation, Label
+from inbox.selectors import contact_list
 from inbox.selectors.contact_filter import FilterInvalid, contacts_matching, parse_filter
+from inbox.selectors.contact_list import contact_count
 from inbox.services import consent as consent_ledger
 from inbox.services.contact_book import upsert_contact
 
@@ -189,3 +191,53 @@ def test_the_canonical_document_stores_label_ids(workspace, people):
     vip = Label.objects.get(workspace=workspace, name="vip")
     parsed = parse_filter(workspace=workspace, document={"labels": ["vip"], "q": " x "})
     assert parsed.document == {"labels": [vip.pk], "q": "x"}
+
+
+def test_an_opt_out_nobody_has_does_not_empty_not_opted_out(workspace, people, sms_channel):
+    # The opted-out set is "the contact behind each ledger address"; an address no
+    # contact has must not turn NOT IN into "nobody".
+    consent_ledger.record_consent(sms_channel, "+34699999999", opted_out=True, source="keyword")
+    consent_ledger.record_consent(sms_channel, "+447400123456", opted_out=True, source="keyword")
+    assert names(workspace, {"consent": "not_opted_out"}) == ["ana", "bob", "dan"]
+    assert names(workspace, {"consent": "opted_out"}) == ["cat"]
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        {"labels": ["vip"]},
+        {"labels": ["vip", "late"]},
+        {"labels": ["late"], "attributes": [{"key": "balance", "op": "lt", "value": 1}]},
+        {"labels": ["vip"], "without_labels": ["late"], "consent": "not_opted_out"},
+    ],
+)
+def test_a_driving_label_selects_the_same_contacts(workspace, people, sms_channel, document):
+    consent_ledger.record_consent(sms_channel, "+34612345678", opted_out=True, source="keyword")
+    contact_filter = parse_filter(workspace=workspace, document=document)
+    plain = contacts_matching(workspace=workspace, contact_filter=contact_filter)
+    for label in contact_filter.labels:
+        driven = contacts_matching(
+            workspace=workspace, contact_filter=contact_filter, driving_label=label
+        )
+        assert "ANY(ARRAY(" in str(driven.query)
+        assert sorted(driven.values_list("pk", flat=True)) == sorted(
+            plain.values_list("pk", flat=True)
+        )
+        assert (
+            driven.count()
+            == plain.count()
+            == contact_count(workspace=workspace, contact_filter=contact_filter)
+        )
+
+
+def test_the_count_is_driven_by_the_smallest_label_unless_it_is_large(
+    workspace, people, monkeypatch
+):
+    vip = Label.objects.get(workspace=workspace, name="vip").pk
+    upsert_contact(workspace, phone="+14155552673", name="eve", labels=["late"], source="api")
+    contact_filter = parse_filter(workspace=workspace, document={"labels": ["late", "vip"]})
+    assert contact_list._driving_label(contact_filter) == vip  # 2 members against 3
+    assert contact_list._driving_label(parse_filter(workspace=workspace, document={})) is None
+    monkeypatch.setattr(contact_list, "DRIVING_LABEL_MAX", 1)
+    assert contact_list._driving_label(contact_filter) is None  # left to the planner
+    assert contact_count(workspace=workspace, contact_filter=contact_filter) == 1

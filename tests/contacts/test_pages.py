@@ -79,6 +79,25 @@ def test_the_list_filters_by_attribute_and_label(agent, ana, bob):
     assert bad.status_code == 422 and "no such contact attribute" in bad.content.decode()
 
 
+def test_the_list_marks_contacts_opted_out_on_a_channel_of_this_workspace(
+    agent, ana, bob, sms_channel, other_workspace
+):
+    from channels_sms import sandbox
+    from inbox.services import consent as consent_ledger
+    from inbox.services import create_channel
+
+    theirs = create_channel(
+        other_workspace, kind="sms", name="Theirs", config=sandbox.channel_config("+14155550199")
+    )
+    consent_ledger.record_consent(theirs, "+525512345678", opted_out=True, source="keyword")
+    consent_ledger.record_consent(sms_channel, "+34612345678", opted_out=True, source="keyword")
+    page = logged_in(agent).get("/w/acme/contacts/").content.decode()
+    cells = [row.split("</tr>")[0] for row in page.split('data-testid="contact-row"')[1:]]
+    rows = {name: next(row for row in cells if name in row) for name in ("Ana", "=cmd()")}
+    assert "opted out" in rows["Ana"]
+    assert "opted out" not in rows["=cmd()"]  # opted out only in another workspace
+
+
 def test_bulk_label_on_everything_the_filter_matches(agent, ana, bob):
     late = Label.objects.create(workspace=ana.workspace, name="late")
     answer = logged_in(agent).post(
