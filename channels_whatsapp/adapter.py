@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from inbox.adapters import (
     Capabilities,
     ChannelAdapter,
+    ComposerTemplate,
     Event,
     PermanentSendError,
     SendError,
@@ -116,6 +117,33 @@ class WhatsAppAdapter(ChannelAdapter):
                 "not written to this WhatsApp number in the last 24 hours)"
             )
         ]
+
+    def composer_templates(self, channel: Channel) -> list[ComposerTemplate]:
+        """The channel's approved templates, as the last sync reported them."""
+        from .message_templates import approved_templates
+
+        return [
+            ComposerTemplate(
+                key=str(t.pk),
+                label=f"{t.name} ({t.language})",
+                body=t.body_text,
+                variables=t.parameter_count,
+            )
+            for t in approved_templates(channel)
+        ]
+
+    def settings_links(self, channel: Channel) -> list[tuple[str, str]]:
+        url = reverse("whatsapp-templates", args=[channel.workspace.slug, channel.pk])
+        return [(_("Message templates"), url)]
+
+    def template_content(self, channel: Channel, key: str, values: list[str]) -> dict | None:
+        from .message_templates import template_content
+        from .models import MessageTemplate
+
+        if not key.isdigit() or len(key) > 18:
+            return None
+        template = MessageTemplate.objects.filter(channel=channel, pk=int(key)).first()
+        return template_content(template, values) if template is not None else None
 
     def send(self, channel: Channel, *, to: str, content: dict, message_id: str) -> SendResult:
         body, problems = render.build(content, to=to_wire_number(to))

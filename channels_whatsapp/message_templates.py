@@ -37,6 +37,11 @@ def templates_for(channel):
     return MessageTemplate.objects.filter(channel=channel).order_by("name", "language")
 
 
+def approved_templates(channel):
+    """What an agent may send outside the 24-hour window (the composer's picker)."""
+    return templates_for(channel).filter(status=MessageTemplate.Status.APPROVED)
+
+
 def sync_templates(channel, *, actor=None) -> int:
     """Replace what we know of the account's templates with what Meta reports; returns
     how many it reported. Ours not yet submitted (DRAFT) are kept."""

@@ -150,4 +150,4 @@ def send_template(request: HttpRequest, slug: str, conversation_id: int) -> Http
         send_message(conversation, content, user=request.user)
     except SendRejected as exc:
         return HttpResponse("\n".join(exc.errors), status=422, content_type="text/plain")
-    return redirect("conversation", slug=slug, conversation_id=conversation.pk)
+    return redirect("inbox:conversation", slug=slug, conversation_id=conversation.pk)

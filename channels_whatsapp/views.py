@@ -6,14 +6,24 @@ from django.http import HttpRequest, HttpResponse
 
 from inbox.webhooks import ChannelWebhookView, active_channel
 
-from . import webhooks
+from . import template_status, webhooks
 
 
 class WhatsAppWebhookView(ChannelWebhookView):
     """GET answers the subscription check (hub.challenge as plain text, 403 for a wrong
-    verify token); POST is a signed event batch (X-Hub-Signature-256)."""
+    verify token); POST is a signed event batch (X-Hub-Signature-256), which may also carry
+    template review results (message_template_status_update)."""
 
     kind = "whatsapp"
+
+    def post(self, request: HttpRequest, token: str, **kwargs) -> HttpResponse:
+        response = super().post(request, token, **kwargs)
+        # 2xx only once the body was verified, parsed and accepted.
+        if 200 <= response.status_code < 300:
+            channel = active_channel(self.kind, token)
+            if channel is not None:
+                template_status.apply(channel, request.body)
+        return response
 
     def get(self, request: HttpRequest, token: str, **kwargs) -> HttpResponse:
         channel = active_channel(self.kind, token)

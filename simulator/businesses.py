@@ -1,4 +1,5 @@
-"""Which businesses the simulated phone can text: SMS and RCS channels served by the sandboxes.
+"""Which businesses the simulated phone can text: SMS, RCS and WhatsApp channels served
+by the sandboxes.
 
 Only channels whose API base URL is this installation's sandbox are listed, because only
 those deliver their replies to the simulated phone (a real Twilio or RBM channel would
@@ -10,13 +11,16 @@ workspace they are not a member of.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db.models import Q, QuerySet
 
-from channels_rcs.sandbox import accounts as rcs_sandbox
 from channels_sms import sandbox
 from inbox.access import memberships
+from inbox.adapters import all_adapters
 from inbox.models import Channel
+
+# The kinds this phone has a screen for (screen.py); which of them are on a sandbox, and
+# at which URL, each channel's own adapter says (sandbox_api_base_url: None when off).
+PHONE_KINDS = ("sms", "rcs", "whatsapp")
 
 
 def _bases(url: str) -> list[str]:
@@ -26,9 +30,11 @@ def _bases(url: str) -> list[str]:
 
 def sandbox_channels(user) -> QuerySet[Channel]:
     """The sandbox channels of the workspaces `user` is an active member of (none if anonymous)."""
-    wanted = Q(kind="sms", api_base_url__in=_bases(sandbox.api_base_url()))
-    if settings.RCS_SANDBOX_ENABLED:
-        wanted |= Q(kind="rcs", api_base_url__in=_bases(rcs_sandbox.api_base_url()))
+    wanted = Q(pk__in=[])
+    for kind, adapter in all_adapters().items():
+        base = adapter.sandbox_api_base_url() if kind in PHONE_KINDS else None
+        if base:
+            wanted |= Q(kind=kind, api_base_url__in=_bases(base))
     workspaces = memberships(user).values("workspace_id")
     return (
         Channel.objects.filter(wanted, is_active=True, workspace_id__in=workspaces)
@@ -39,6 +45,10 @@ def sandbox_channels(user) -> QuerySet[Channel]:
 
 def is_rcs(channel: Channel) -> bool:
     return channel.kind == "rcs"
+
+
+def is_whatsapp(channel: Channel) -> bool:
+    return channel.kind == "whatsapp"
 
 
 def is_sms_sandbox(channel: Channel | None) -> bool:
@@ -59,4 +69,6 @@ def label(channel: Channel) -> str:
     """How the business picker names a channel: an SMS line by number, RCS by its agent."""
     if is_rcs(channel):
         return f"{channel.name} · RCS"
+    if is_whatsapp(channel):
+        return f"{channel.name} · WhatsApp"
     return f"{channel.name} · {from_number(channel)}"

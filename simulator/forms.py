@@ -95,6 +95,14 @@ class TapForm(PhoneForm):
     kind = forms.ChoiceField(choices=[("reply", "reply"), ("action", "action")], required=False)
 
 
+class WhatsAppReplyForm(PhoneForm):
+    """A tapped WhatsApp reply button or list row: the message it came with and its id
+    (the title is read from that message, as the phone shows it)."""
+
+    message_id = forms.CharField(max_length=200)
+    reply_id = forms.CharField(max_length=256, strip=False)
+
+
 class LocationForm(PhoneForm):
     """A shared location; the simulated phone has no GPS, so the customer picks the spot."""
 

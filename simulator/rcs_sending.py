@@ -11,7 +11,7 @@ import mimetypes
 from channels_rcs.sandbox import api, events, store
 from inbox.models import Channel
 
-from .sms_sending import Outcome
+from .sms_sending import Outcome, webhook_outcome
 
 
 def agent_id(channel: Channel) -> str:
@@ -23,19 +23,9 @@ def rcs_capable(channel: Channel, number: str) -> bool:
     return api.reachable(agent_id(channel), number)
 
 
-def _outcome(status: int | None) -> Outcome:
-    # A refused webhook is worth showing: in the sandbox it nearly always means
-    # PUBLIC_BASE_URL does not reach this server, or the channel's token changed.
-    if status is None:
-        return Outcome(False, "The inbox could not be reached (check PUBLIC_BASE_URL).")
-    if not 200 <= status < 300:
-        return Outcome(False, f"The inbox answered HTTP {status}.")
-    return Outcome(True, "")
-
-
 def send(channel: Channel, number: str, content: dict) -> Outcome:
     status, _ = events.simulate_user_message(channel, number, content)
-    return _outcome(status)
+    return webhook_outcome(status)
 
 
 def send_text(channel: Channel, number: str, body: str, media_url: str = "") -> Outcome:
@@ -66,7 +56,7 @@ def share_location(channel: Channel, number: str, latitude: float, longitude: fl
 
 def report_typing(channel: Channel, number: str) -> Outcome:
     """IS_TYPING from the handset, as RBM forwards it while the user types."""
-    return _outcome(events.simulate_typing(channel, number))
+    return webhook_outcome(events.simulate_typing(channel, number))
 
 
 def report_read(channel: Channel, number: str, message_ids: list[str]) -> int:
@@ -93,4 +83,4 @@ def report_read(channel: Channel, number: str, message_ids: list[str]) -> int:
 def set_subscription(channel: Channel, number: str, subscribed: bool) -> Outcome:
     """The phone's "turn off messages" switch for this agent: UNSUBSCRIBE, or SUBSCRIBE
     to turn them back on, posted signed as RBM forwards them."""
-    return _outcome(events.simulate_subscription(channel, number, subscribed=subscribed))
+    return webhook_outcome(events.simulate_subscription(channel, number, subscribed=subscribed))

@@ -1,8 +1,9 @@
 """What the phone's screen shows for one (number, business) pair, and where its texts go.
 
-An SMS business is a plain SMS thread. An RCS business shows its brand and a rich thread
-when the number is RCS-capable; otherwise its messages reach the phone by SMS from the
-channel's fallback line, so the screen shows that SMS thread with a note saying why.
+An SMS business is a plain SMS thread, a WhatsApp business a WhatsApp chat. An RCS
+business shows its brand and a rich thread when the number is RCS-capable; otherwise its
+messages reach the phone by SMS from the channel's fallback line, so the screen shows that
+SMS thread with a note saying why.
 """
 
 from __future__ import annotations
@@ -12,21 +13,24 @@ from dataclasses import dataclass
 
 from inbox.models import Channel
 
-from . import rcs_handset, sms_handset
+from . import rcs_handset, sms_handset, wa_handset
 from .brand import Brand, brand_for
-from .businesses import from_number, is_rcs, is_sms_sandbox
+from .businesses import from_number, is_rcs, is_sms_sandbox, is_whatsapp
 from .rcs_sending import rcs_capable
 
 
 @dataclass(frozen=True)
 class Route:
-    """Where the phone's own messages go: "rcs", "sms" (to `sms_channel`) or "none"."""
+    """Where the phone's own messages go: "rcs", "whatsapp", "sms" (to `sms_channel`) or
+    "none"."""
 
     kind: str
     sms_channel: Channel | None = None
 
 
 def route(channel: Channel, number: str) -> Route:
+    if is_whatsapp(channel):
+        return Route("whatsapp")
     if not is_rcs(channel):
         return Route("sms", channel)
     if rcs_capable(channel, number):
@@ -46,6 +50,15 @@ def context(number: str, channel: Channel) -> dict:
     """The thread fragment's context; `version` changes whenever the screen would."""
     where = route(channel, number)
     base = {"thread_ready": True, "business": channel, "number": number}
+    if where.kind == "whatsapp":
+        data = wa_handset.thread(number, channel)
+        return {
+            **base,
+            "mode": "whatsapp",
+            "wa": data,
+            "reports_reads": wa_handset.phone_reports_reads(channel),
+            "version": wa_handset.version(data, str(channel.pk), number),
+        }
     if where.kind == "rcs":
         brand = brand_for(channel)
         data = rcs_handset.thread(number, channel)

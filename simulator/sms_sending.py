@@ -5,6 +5,8 @@ from __future__ import annotations
 import mimetypes
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from channels_sms import sandbox
 from inbox.models import Channel
 
@@ -13,6 +15,19 @@ from inbox.models import Channel
 class Outcome:
     ok: bool
     problem: str  # why the inbox did not take the message ("" when it did)
+
+
+def webhook_outcome(status: int | None) -> Outcome:
+    """What a signed webhook post answered, for the phone (RCS and WhatsApp sandboxes).
+
+    A refused webhook is worth showing: in the sandbox it nearly always means
+    PUBLIC_BASE_URL does not reach this server, or the channel's token changed.
+    """
+    if status is None:
+        return Outcome(False, _("The inbox could not be reached (check PUBLIC_BASE_URL)."))
+    if not 200 <= status < 300:
+        return Outcome(False, _("The inbox answered HTTP %(status)s.") % {"status": status})
+    return Outcome(True, "")
 
 
 def _media(url: str) -> list[tuple[str, str]]:

@@ -22,9 +22,9 @@ from django_htmx.http import replace_url
 
 from inbox.content import maps_link
 
-from . import rcs_sending, screen
+from . import rcs_sending, screen, wa_sending
 from .businesses import label, sandbox_channels
-from .forms import LocationForm, PhoneForm, SendForm, TapForm
+from .forms import LocationForm, PhoneForm, SendForm, TapForm, WhatsAppReplyForm
 from .numbers import suggestions
 from .sms_sending import Outcome, text_business
 
@@ -122,6 +122,8 @@ def send(request: HttpRequest) -> HttpResponse:
     where = screen.route(channel, number)
     if where.kind == "rcs":
         outcome = rcs_sending.send_text(channel, number, data["body"], data["media_url"])
+    elif where.kind == "whatsapp":
+        outcome = wa_sending.send_text(channel, number, data["body"], data["media_url"])
     elif where.kind == "sms":
         outcome = text_business(where.sms_channel, number, data["body"], data["media_url"])
     else:
@@ -133,18 +135,32 @@ def send(request: HttpRequest) -> HttpResponse:
 @require_POST
 def tap(request: HttpRequest) -> HttpResponse:
     """A tapped chip; only an RCS phone has chips, so anything else is refused."""
-    form = TapForm(request.POST, user=request.user)
+    refusal = "Chips are an RCS feature; this conversation is SMS."
+    fields = ("text", "postback", "kind")
+    return _tapped(request, TapForm, "rcs", refusal, rcs_sending.tap, fields)
+
+
+@sandbox_only
+@require_POST
+def whatsapp_reply(request: HttpRequest) -> HttpResponse:
+    """A tapped WhatsApp reply button or list row, reported as Meta reports it."""
+    refusal = _("Reply buttons and lists are a WhatsApp feature.")
+    fields = ("message_id", "reply_id")
+    return _tapped(request, WhatsAppReplyForm, "whatsapp", refusal, wa_sending.tap, fields)
+
+
+def _tapped(request: HttpRequest, form_class, kind: str, refusal: str, act, fields) -> HttpResponse:
+    """A tap on the phone: refused unless the conversation is of `kind` (its route);
+    `act(channel, number, **the form's fields)` reports it to the business."""
+    form = form_class(request.POST, user=request.user)
     if not form.is_valid():
         return _refused(request, form)
     data = form.cleaned_data
     channel, number = data["channel"], data["number"]
-    if screen.route(channel, number).kind != "rcs":
-        form.add_error(None, "Chips are an RCS feature; this conversation is SMS.")
+    if screen.route(channel, number).kind != kind:
+        form.add_error(None, refusal)
         return _refused(request, form)
-    outcome = rcs_sending.tap(
-        channel, number, text=data["text"], postback=data["postback"], kind=data["kind"]
-    )
-    return _acted(request, form, outcome)
+    return _acted(request, form, act(channel, number, **{name: data[name] for name in fields}))
 
 
 @sandbox_only
@@ -167,6 +183,8 @@ def location(request: HttpRequest) -> HttpResponse:
             outcome = rcs_sending.share_location(
                 channel, number, data["latitude"], data["longitude"]
             )
+    elif where.kind == "whatsapp":
+        outcome = wa_sending.share_location(channel, number, data["latitude"], data["longitude"])
     elif where.kind == "sms":
         link = maps_link(data["latitude"], data["longitude"])
         outcome = text_business(where.sms_channel, number, f"My location: {link}")
@@ -178,14 +196,19 @@ def location(request: HttpRequest) -> HttpResponse:
 @sandbox_only
 @require_POST
 def read(request: HttpRequest) -> HttpResponse:
-    """The phone showed these agent messages: tell the agent they were read (RCS only)."""
+    """The phone showed these agent messages: tell the agent they were read (RCS and
+    WhatsApp; SMS has no read receipts)."""
     form = PhoneForm(request.POST, user=request.user)
     if not form.is_valid():
         return HttpResponse(status=422)
     channel, number = form.cleaned_data["channel"], form.cleaned_data["number"]
-    if screen.route(channel, number).kind != "rcs":
+    kind = screen.route(channel, number).kind
+    if kind == "rcs":
+        rcs_sending.report_read(channel, number, request.POST.getlist("message_id"))
+    elif kind == "whatsapp":
+        wa_sending.report_read(channel, number, request.POST.getlist("message_id"))
+    else:
         return HttpResponse(status=422)
-    rcs_sending.report_read(channel, number, request.POST.getlist("message_id"))
     return HttpResponse(status=204)
 
 

@@ -344,6 +344,7 @@ def apply_controls(account: dict, body: dict) -> None:
         if review.get("reason"):
             template["rejected_reason"] = str(review["reason"])[:200]
         store.save_template(account["waba_id"], template)
+        events.post_template_status(account, template)  # as Meta reports a review
     if body:
         store.set_controls(phone_number_id, **body)
 

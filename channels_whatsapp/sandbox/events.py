@@ -84,6 +84,38 @@ def deliver(account: dict, payload: dict, *, url: str | None = None, client=None
         return None
 
 
+def template_status_payload(account: dict, template: dict) -> dict:
+    """Meta's message_template_status_update for a template's current review state."""
+    reason = str(template.get("rejected_reason") or "NONE")
+    return {
+        "object": "whatsapp_business_account",
+        "entry": [
+            {
+                "id": account.get("waba_id", ""),
+                "time": int(time.time()),
+                "changes": [
+                    {
+                        "value": {
+                            "event": template["status"],
+                            "message_template_id": int(template.get("id") or 0),
+                            "message_template_name": template["name"],
+                            "message_template_language": template["language"],
+                            "reason": reason if template["status"] == "REJECTED" else "NONE",
+                        },
+                        "field": "message_template_status_update",
+                    }
+                ],
+            }
+        ],
+    }
+
+
+def post_template_status(account: dict, template: dict, *, client=None) -> int | None:
+    """Tell the number's webhook that Meta's review moved a template (signed)."""
+    account = accounts.account(account["phone_number_id"]) or account
+    return deliver(account, template_status_payload(account, template), client=client)
+
+
 def status_value(wamid: str, status: str, recipient: str, error_code: int | None = None) -> dict:
     item: dict = {
         "id": wamid,

@@ -4,7 +4,14 @@ The inbox speaks only these types; each `channels_<name>` app turns its provider
 format into them and registers an adapter for its channel kind in AppConfig.ready().
 """
 
-from .base import Capabilities, ChannelAdapter, DraftCost, SendResult, WebhookRequest
+from .base import (
+    Capabilities,
+    ChannelAdapter,
+    ComposerTemplate,
+    DraftCost,
+    SendResult,
+    WebhookRequest,
+)
 from .errors import (
     ContentNotSupported,
     NotReachable,
@@ -28,6 +35,7 @@ from .registry import all_adapters, get_adapter, register
 
 __all__ = [
     "Capabilities",
+    "ComposerTemplate",
     "ConsentChange",
     "ChannelAdapter",
     "ContentNotSupported",

@@ -57,6 +57,21 @@ class DraftCost:
 
 
 @dataclass(frozen=True)
+class ComposerTemplate:
+    """A pre-approved message the composer offers on a channel (e.g. the only kind of
+    message a provider accepts outside a messaging window).
+
+    `key` is the adapter's own id for it, posted back by the composer; `body` is its text
+    with numbered variables ({{1}}, {{2}}, ...), of which there are `variables`.
+    """
+
+    key: str
+    label: str
+    body: str
+    variables: int = 0
+
+
+@dataclass(frozen=True)
 class WebhookRequest:
     """A webhook as the adapter needs it, independent of Django's request object.
 
@@ -116,6 +131,21 @@ class ChannelAdapter(ABC):
         queued and in the composer's preview ("field: reason"): e.g. a provider that
         accepts free-form messages only within a window after the customer's last one."""
         return []
+
+    def composer_templates(self, channel: Channel) -> list[ComposerTemplate]:
+        """The templates the composer offers an agent on this channel (none by default)."""
+        return []
+
+    def settings_links(self, channel: Channel) -> list[tuple[str, str]]:
+        """(label, URL) of this kind's own pages about `channel` that its settings page
+        links to (admins only there), e.g. the provider's message templates."""
+        return []
+
+    def template_content(self, channel: Channel, key: str, values: list[str]) -> dict | None:
+        """The content that sends template `key` of `composer_templates` with its variables
+        filled by `values` (sent, validated and previewed like any other content); None
+        when this channel has no such template."""
+        return None
 
     @abstractmethod
     def send(self, channel: Channel, *, to: str, content: dict, message_id: str) -> SendResult:

@@ -30,6 +30,9 @@ from inbox.services.preview import MAX_CHIPS, Preview, compose_preview
 
 from .workspace_timezone import activate_workspace_timezone
 
+# Variables a template may need that the composer offers inputs for.
+MAX_TEMPLATE_VALUES = 10
+
 # A short palette for the picker; the OS keyboard has the rest. On SMS any of these
 # switches the message to UCS-2, which the segment counter then shows.
 EMOJI = "😊 🙂 😉 😀 😂 🙏 👍 👋 🎉 ❤️ ✅ ⭐ 📦 🚚 📅 ⏰ 📞 📍 💳 🔒 ⚠️ ❓ 👀 🤝".split()
@@ -45,9 +48,16 @@ class Draft:
     rich: RichDraft = field(default_factory=RichDraft)
     # "note": a private note for the team, never sent (the composer's note toggle).
     mode: str = "reply"
+    # A template the channel's adapter offers (composer_templates), with its variables;
+    # `picked` is the content the adapter made of them, sent instead of the fields above.
+    template: str = ""
+    template_values: list[str] = field(default_factory=list)
+    picked: dict | None = None
 
     @property
     def content(self) -> dict:
+        if self.picked is not None:
+            return self.picked
         return build_draft_content(self.text, self.chips, self.rich)
 
     @property
@@ -64,13 +74,31 @@ def read_draft(request: HttpRequest, workspace: Workspace, conversation: Convers
         if channel is None:
             raise Http404("No such channel")
     chips = request.POST.getlist("chip")[:MAX_CHIPS]
+    template, values, picked = read_template(request, channel)
     return Draft(
         channel=channel,
         text=request.POST.get("text", ""),
         chips=chips,
         rich=read_rich(request),
         mode="note" if request.POST.get("mode") == "note" else "reply",
+        template=template,
+        template_values=values,
+        picked=picked,
     )
+
+
+def read_template(request: HttpRequest, channel: Channel) -> tuple[str, list[str], dict | None]:
+    """The picked template, its variables (empty trailing inputs dropped) and the content
+    the channel's adapter makes of them; a template this channel does not have (the agent
+    switched channels after picking it) is no template: the free-form fields are sent."""
+    key = request.POST.get("template", "").strip()[:64]
+    values = [v.strip() for v in request.POST.getlist("template_value")[:MAX_TEMPLATE_VALUES]]
+    while values and not values[-1]:
+        values.pop()
+    if not key:
+        return "", values, None
+    picked = channel.adapter.template_content(channel, key, values)
+    return (key, values, picked) if picked is not None else ("", values, None)
 
 
 def read_rich(request: HttpRequest) -> RichDraft:
@@ -120,6 +148,7 @@ def composer_context(
     chips = list(draft.chips) + [""] * (MAX_CHIPS - len(draft.chips))
     actions = list(draft.rich.actions) + [ActionRow()] * (MAX_ACTIONS - len(draft.rich.actions))
     return {
+        **template_picker(conversation, draft),
         "workspace": workspace,
         "conversation": conversation,
         "reply_channels": reply_channels(workspace=workspace, conversation=conversation),
@@ -131,6 +160,26 @@ def composer_context(
         "media_accept": ",".join(settings.MEDIA_ALLOWED_TYPES),
         "focus": focus,
         **preview_context(draft, preview, errors),
+    }
+
+
+def template_picker(conversation: Conversation, draft: Draft) -> dict:
+    """The channel's templates for the picker, and whether free-form text is refused in
+    this conversation now (a messaging window closed), which opens the picker."""
+    channel = draft.channel
+    templates = channel.adapter.composer_templates(channel)
+    if not templates:
+        return {"templates": [], "template_slots": [], "template_needed": False}
+    count = min(MAX_TEMPLATE_VALUES, max(t.variables for t in templates))
+    values = list(draft.template_values) + [""] * (count - len(draft.template_values))
+    probe = {"type": "text", "text": "."}
+    refused = channel.adapter.validate_for_conversation(
+        channel, conversation=conversation, content=probe
+    )
+    return {
+        "templates": templates,
+        "template_slots": values[:count],
+        "template_needed": bool(refused),
     }
 
 

@@ -11,7 +11,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from channels_whatsapp.models import MessageTemplate
 from channels_whatsapp.sandbox import accounts
+from inbox.models import Contact, ContactIdentity, Conversation
 from inbox.services import create_channel
 
 PAYLOADS = Path(__file__).parent / "payloads"
@@ -43,6 +45,40 @@ def payload(name: str) -> dict:
 @pytest.fixture
 def wa_channel(workspace):
     return make_whatsapp_channel(workspace)
+
+
+@pytest.fixture
+def conversation(wa_channel):
+    """A conversation with CUSTOMER on `wa_channel` in which the customer never wrote
+    (so outside the 24-hour window)."""
+    contact = Contact.objects.create(workspace=wa_channel.workspace, name="Ana")
+    ContactIdentity.objects.create(
+        workspace=wa_channel.workspace, contact=contact, kind="phone", value=CUSTOMER
+    )
+    return Conversation.objects.create(
+        workspace=wa_channel.workspace, contact=contact, channel=wa_channel
+    )
+
+
+def make_template(
+    channel, name="order_update", status="APPROVED", body="Hi {{1}}, order {{2}} shipped", **extra
+):
+    """A template as the last sync reported it (no Meta round trip)."""
+    return MessageTemplate.objects.create(
+        workspace=channel.workspace,
+        channel=channel,
+        name=name,
+        language="en_US",
+        category=extra.pop("category", "UTILITY"),
+        status=status,
+        components=[{"type": "BODY", "text": body}],
+        **extra,
+    )
+
+
+@pytest.fixture
+def approved(wa_channel):
+    return make_template(wa_channel)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from django.urls import reverse
 from channels_whatsapp.models import MessageTemplate
 from inbox.models import Contact, Conversation
 
-from .conftest import make_whatsapp_channel
+from .conftest import make_template, make_whatsapp_channel
 
 pytestmark = pytest.mark.django_db
 
@@ -90,3 +90,30 @@ def test_sending_a_template_is_scoped_to_the_workspace(client, outsider, agent, 
     url = reverse("whatsapp-template-send", args=["acme", conversation.pk])
     client.force_login(outsider)
     assert client.post(url, {"template_id": 1}).status_code == 404
+
+
+def test_the_channel_settings_page_links_to_its_templates_for_admins(
+    client, admin_user, agent, channel
+):
+    settings_page = reverse("wsettings:channel_edit", args=["acme", channel.pk])
+    client.force_login(admin_user)
+    html = client.get(settings_page).content.decode()
+    assert f'href="{page(channel)}" data-testid="channel-page-link"' in html
+    assert settings_page in client.get(page(channel)).content.decode()
+    client.force_login(agent)
+    assert client.get(settings_page).status_code == 403
+
+
+def test_an_agent_sends_an_approved_template_from_a_thread(client, agent, channel):
+    template = make_template(channel, body="Hi {{1}}")
+    contact = Contact.objects.create(workspace=channel.workspace, name="Ana")
+    contact.identities.create(workspace=channel.workspace, kind="phone", value="+16505551234")
+    conversation = Conversation.objects.create(
+        workspace=channel.workspace, contact=contact, channel=channel
+    )
+    client.force_login(agent)
+    url = reverse("whatsapp-template-send", args=["acme", conversation.pk])
+    response = client.post(url, {"template_id": template.pk, "parameter": ["Ana"]})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("inbox:conversation", args=["acme", conversation.pk])
+    assert conversation.messages.get().text == "Hi Ana"

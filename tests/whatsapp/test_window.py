@@ -8,27 +8,13 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from channels_whatsapp.models import MessageTemplate
-from inbox.models import Author, Contact, ContactIdentity, Conversation, Direction, Message
+from inbox.models import Author, Direction, Message
 from inbox.services import send_message
 from inbox.services.errors import SendRejected
 from inbox.services.preview import compose_preview
 
-from .conftest import CUSTOMER
-
 pytestmark = pytest.mark.django_db
 OUTSIDE = "content: outside the 24-hour window: choose a template"
-
-
-@pytest.fixture
-def conversation(wa_channel):
-    contact = Contact.objects.create(workspace=wa_channel.workspace, name="Ana")
-    ContactIdentity.objects.create(
-        workspace=wa_channel.workspace, contact=contact, kind="phone", value=CUSTOMER
-    )
-    return Conversation.objects.create(
-        workspace=wa_channel.workspace, contact=contact, channel=wa_channel
-    )
 
 
 def customer_wrote(conversation, *, hours_ago: float):
@@ -42,19 +28,6 @@ def customer_wrote(conversation, *, hours_ago: float):
         text="hi",
         created_at=timezone.now() - timedelta(hours=hours_ago),
         provider_message_id=f"wamid.in{hours_ago}",
-    )
-
-
-@pytest.fixture
-def approved(wa_channel):
-    return MessageTemplate.objects.create(
-        workspace=wa_channel.workspace,
-        channel=wa_channel,
-        name="order_update",
-        language="en_US",
-        category="UTILITY",
-        status="APPROVED",
-        components=[{"type": "BODY", "text": "Hi {{1}}, order {{2}} shipped"}],
     )
 
 

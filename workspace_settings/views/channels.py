@@ -64,6 +64,7 @@ def _form_page(request, membership, form, channel, status=200) -> HttpResponse:
         kind=form.kind,
         secrets=service.masked_secrets(channel) if channel else {},
         webhook_urls=channel.adapter.webhook_urls(channel) if channel else {},
+        channel_links=channel.adapter.settings_links(channel) if channel else [],
     )
 
 

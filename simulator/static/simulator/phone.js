@@ -68,7 +68,8 @@
 
   // A phone reports READ when it shows a message, unless the sandbox already plays that part.
   function reportReads() {
-    var log = document.querySelector('#thread ol[data-mode="rcs"]');
+    // RCS and WhatsApp phones both report reads (the list names where).
+    var log = document.querySelector('#thread ol[data-read-url]');
     if (!log || log.getAttribute("data-reports-reads") !== "true") return;
     var params = new URLSearchParams();
     params.append("number", log.getAttribute("data-number"));
