@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "outbound_webhooks",
     "privacy",
     "contacts",
+    "campaigns",
     "operators",
     "demo",
 ]
@@ -336,6 +337,16 @@ CELERY_BEAT_SCHEDULE["purge-expired-messages"] = {
 # answers older than REACHABILITY_MAX_AGE_HOURS; batch size and interval bound the rate.
 REACHABILITY_BATCH_SIZE = env.int("REACHABILITY_BATCH_SIZE", default=500)
 REACHABILITY_MAX_AGE_HOURS = env.float("REACHABILITY_MAX_AGE_HOURS", default=168.0)
+# Campaigns (inbox/services/campaigns/): contacts judged per committed chunk, how long
+# one task expands before requesting itself again, and how long a running campaign may
+# go without a chunk before beat's sweep re-requests it (a lost task, a dead worker).
+CAMPAIGN_CHUNK_SIZE = env.int("CAMPAIGN_CHUNK_SIZE", default=200)
+CAMPAIGN_RUN_SECONDS = env.float("CAMPAIGN_RUN_SECONDS", default=20.0)
+CAMPAIGN_STALE_SECONDS = env.int("CAMPAIGN_STALE_SECONDS", default=60)
+CELERY_BEAT_SCHEDULE["sweep-campaigns"] = {
+    "task": "inbox.tasks.sweep_campaigns",
+    "schedule": env.float("CAMPAIGN_SWEEP_SECONDS", default=30.0),
+}
 CELERY_BEAT_SCHEDULE["refresh-contact-reachability"] = {
     "task": "contacts.tasks.refresh_contact_reachability",
     "schedule": env.float("REACHABILITY_REFRESH_SECONDS", default=300.0),

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("workspace_settings.urls")),
     path("", include("dashboards.urls")),
     path("", include("contacts.urls")),
+    path("", include("campaigns.urls")),
     path("", include("inbox.urls")),
 ]
 

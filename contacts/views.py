@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from inbox import access
 from inbox.csv_export import csv_lines
 from inbox.models import Label, Role
+from inbox.selectors import campaigns as campaign_reads
 from inbox.selectors import contacts as contact_reads
 from inbox.selectors import segments as segment_reads
 from inbox.selectors.contact_filter import FilterInvalid, parse_filter
@@ -188,8 +189,7 @@ def contact_detail(request: HttpRequest, slug: str, contact_id: int) -> HttpResp
         "reachability": contact.reachability.select_related("channel").order_by("channel__name"),
         "conversations": contact.conversations.select_related("channel").order_by("-pk"),
         "labels": contact.labels.all(),
-        # Campaigns (a later issue) list what this contact received here.
-        "campaigns": [],
+        "campaigns": campaign_reads.campaigns_received(contact=contact)[:50],
     }
     return render(request, "contacts/detail.html", context)
 

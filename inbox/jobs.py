@@ -19,6 +19,7 @@ FETCH_MEDIA = "inbox.tasks.fetch_media"
 SEND_READ_RECEIPT = "inbox.tasks.send_read_receipt"
 SEND_TYPING = "inbox.tasks.send_typing"
 RUN_CONTACT_IMPORT = "inbox.tasks.run_contact_import"
+EXPAND_CAMPAIGN = "inbox.tasks.expand_campaign"
 
 
 def enqueue(task: str, *args: object, countdown: float | None = None) -> None:

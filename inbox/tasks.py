@@ -138,3 +138,20 @@ def sweep_contact_imports() -> dict:
     from inbox.services.contact_import.job import sweep_imports
 
     return sweep_imports()
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def expand_campaign(campaign_id: int) -> str:
+    """A running campaign's next chunks (safe twice: each chunk commits with its cursor
+    under the campaign's row lock, and (campaign, contact) is unique)."""
+    from inbox.services.campaigns.expansion import run_expansion
+
+    return run_expansion(campaign_id)
+
+
+@shared_task(ignore_result=True)
+def sweep_campaigns() -> dict:
+    """Beat: start scheduled campaigns whose time came; re-request quiet running ones."""
+    from inbox.services.campaigns.expansion import sweep_campaigns as sweep
+
+    return sweep()

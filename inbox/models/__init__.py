@@ -3,6 +3,7 @@
 from .api_token import ApiToken
 from .audit import AuditEntry
 from .business_hours import BusinessHours, Holiday
+from .campaign import Campaign, CampaignRecipient, CampaignStatus, ExclusionReason
 from .canned_response import CannedResponse
 from .channel import Channel
 from .consent import Consent
@@ -13,6 +14,7 @@ from .inbound_event import InboundEvent
 from .label import Label
 from .mention import Mention
 from .message import Author, Direction, Message, MessageStatus, MessageStatusEvent
+from .message_template import MessageTemplate
 from .orphan_status import OrphanStatus
 from .presence import Presence, PresenceSpan
 from .reachability import ContactReachability
@@ -25,6 +27,9 @@ __all__ = [
     "AuditEntry",
     "Author",
     "BusinessHours",
+    "Campaign",
+    "CampaignRecipient",
+    "CampaignStatus",
     "CannedResponse",
     "Channel",
     "Consent",
@@ -36,6 +41,7 @@ __all__ = [
     "Conversation",
     "ConversationStatus",
     "Direction",
+    "ExclusionReason",
     "Holiday",
     "ImportStatus",
     "InboundEvent",
@@ -46,6 +52,7 @@ __all__ = [
     "Message",
     "MessageStatus",
     "MessageStatusEvent",
+    "MessageTemplate",
     "OrphanStatus",
     "Presence",
     "PresenceSpan",

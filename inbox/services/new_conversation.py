@@ -45,7 +45,7 @@ def start_conversation(
             contact, _created = upsert_contact(
                 workspace, phone=e164, name=name.strip() or None, source=SOURCE, actor=user
             )
-        conversation = _thread(workspace, contact, channel, user)
+        conversation = customer_thread(workspace, contact, channel, user)
         message = send_message(conversation, content, user=user, channel=channel)
     return conversation, message
 
@@ -93,8 +93,11 @@ def _check_channel(workspace: Workspace, channel: Channel, e164: str, content: d
         )
 
 
-def _thread(workspace: Workspace, contact: Contact, channel: Channel, user) -> Conversation:
-    """The customer's one thread, locked; a new one is the starting agent's."""
+def customer_thread(
+    workspace: Workspace, contact: Contact, channel: Channel, user, *, team=None
+) -> Conversation:
+    """The customer's one thread, locked; a new one is the starting agent's (and on
+    `team`'s queue when given: a campaign's replies go to the team it names)."""
     conversation = (
         Conversation.objects.select_for_update()
         .filter(workspace=workspace, contact=contact)
@@ -105,7 +108,7 @@ def _thread(workspace: Workspace, contact: Contact, channel: Channel, user) -> C
     try:
         with transaction.atomic():
             return Conversation.objects.create(
-                workspace=workspace, contact=contact, channel=channel, assignee=user
+                workspace=workspace, contact=contact, channel=channel, assignee=user, team=team
             )
     except IntegrityError:  # the customer wrote in at this moment: their thread wins
         return Conversation.objects.select_for_update().get(workspace=workspace, contact=contact)

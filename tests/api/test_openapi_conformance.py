@@ -28,6 +28,12 @@ SEMANTIC_422 = {
     # whether the channel can reach it: judged on the content, declared as 422.
     ("POST", "/api/v1/contacts/import"),
     ("POST", "/api/v1/conversations"),
+    # Whether content is valid for the content spec, its placeholders name the workspace's
+    # attributes, the ids name the workspace's rows, and the channel can carry it.
+    ("POST", "/api/v1/templates"),
+    ("PATCH", "/api/v1/templates/{template_id}"),
+    ("POST", "/api/v1/campaigns"),
+    ("POST", "/api/v1/campaigns/{campaign_id}/launch"),
 }
 
 schema = schemathesis.openapi.from_dict(api.get_openapi_schema(path_prefix="/api/v1/"))

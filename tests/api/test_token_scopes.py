@@ -9,7 +9,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from inbox.api.app import api as inbox_api
-from inbox.models import ApiToken, ContactImport, Membership, Message, Role
+from inbox.models import (
+    ApiToken,
+    Campaign,
+    ContactImport,
+    Membership,
+    Message,
+    MessageTemplate,
+    Role,
+)
 from inbox.models.api_token import TokenScope
 from inbox.services.tokens import TokenError, authenticate, create_api_token
 
@@ -33,7 +41,24 @@ OPERATIONS = {
     ("delete", "/api/v1/contacts/{contact_id}"): TokenScope.ADMIN,
     ("get", "/api/v1/segments"): TokenScope.READ,
     ("post", "/api/v1/segments"): TokenScope.SEND,
+    # Templates and campaigns: writes and controls also need a manager or an admin
+    # (tests/campaigns/test_api.py).
+    ("get", "/api/v1/templates"): TokenScope.READ,
+    ("post", "/api/v1/templates"): TokenScope.SEND,
+    ("post", "/api/v1/templates/gallery"): TokenScope.SEND,
+    ("get", "/api/v1/templates/{template_id}"): TokenScope.READ,
+    ("patch", "/api/v1/templates/{template_id}"): TokenScope.SEND,
+    ("delete", "/api/v1/templates/{template_id}"): TokenScope.SEND,
+    ("post", "/api/v1/campaigns"): TokenScope.SEND,
+    ("get", "/api/v1/campaigns/{campaign_id}"): TokenScope.READ,
+    ("get", "/api/v1/campaigns/{campaign_id}/preview"): TokenScope.READ,
+    ("post", "/api/v1/campaigns/{campaign_id}/launch"): TokenScope.SEND,
+    ("post", "/api/v1/campaigns/{campaign_id}/pause"): TokenScope.SEND,
+    ("post", "/api/v1/campaigns/{campaign_id}/resume"): TokenScope.SEND,
+    ("post", "/api/v1/campaigns/{campaign_id}/cancel"): TokenScope.SEND,
 }
+# The status a campaign needs for each control to be allowed.
+CONTROL_FROM = {"launch": "draft", "pause": "running", "resume": "paused", "cancel": "draft"}
 SEND_BODY = {"type": "text", "text": "Your order shipped"}
 
 
@@ -48,6 +73,38 @@ def _call(client, method, path, conversation, message):
     if "{import_id}" in url:
         contact_import = ContactImport.objects.create(workspace_id=conversation.workspace_id)
         url = url.replace("{import_id}", str(contact_import.pk))
+    if "{template_id}" in url or "{campaign_id}" in url or path == "/api/v1/campaigns":
+        template = MessageTemplate.objects.create(
+            workspace_id=conversation.workspace_id,
+            name=f"t{MessageTemplate.objects.count()}",
+            content=SEND_BODY,
+            sms_text=SEND_BODY["text"],
+        )
+        url = url.replace("{template_id}", str(template.pk))
+        if path == "/api/v1/campaigns":
+            body = {
+                "name": "c",
+                "template_id": template.pk,
+                "channel_id": conversation.channel_id,
+                "audience": {"contact_ids": [conversation.contact_id]},
+            }
+            return client.post(url, body, content_type="application/json")
+        if "{campaign_id}" in url:
+            action = path.rsplit("/", 1)[-1]
+            campaign = Campaign.objects.create(
+                workspace_id=conversation.workspace_id,
+                name="c",
+                template=template,
+                channel_id=conversation.channel_id,
+                audience={"contact_ids": [conversation.contact_id]},
+                status=CONTROL_FROM.get(action, "draft"),
+            )
+            url = url.replace("{campaign_id}", str(campaign.pk))
+    if path == "/api/v1/templates/gallery":
+        return client.post(url, {"use_case": "one_time_code"}, content_type="application/json")
+    if (method, path) == ("post", "/api/v1/templates"):
+        body = {"name": "New", "content": SEND_BODY}
+        return client.post(url, body, content_type="application/json")
     if path == "/api/v1/contacts/import":
         csv_file = SimpleUploadedFile("c.csv", b"phone\n+14155550123\n", content_type="text/csv")
         return client.post(url, {"file": csv_file})
@@ -78,8 +135,10 @@ def test_every_operation_is_listed():
 def test_scope_is_enforced_on_every_operation(
     agent, manager, admin_user, workspace, conversation, method, path
 ):
-    if path == "/api/v1/contacts/import":
-        agent = manager  # importing also needs the role (tests/api/test_contact_imports.py)
+    if path == "/api/v1/contacts/import" or path.startswith(
+        ("/api/v1/templates", "/api/v1/campaigns")
+    ):
+        agent = manager  # these also need the role (tests/api/test_contact_imports.py)
     if OPERATIONS[(method, path)] == TokenScope.ADMIN:
         agent = admin_user  # only an admin may hold the admin scope
     message = Message.objects.filter(conversation=conversation).first()
@@ -94,7 +153,7 @@ def test_scope_is_enforced_on_every_operation(
     }
 
     allowed = _call(_client(agent, workspace, [needed]), method, path, conversation, message)
-    assert allowed.status_code in (200, 201, 204), allowed.content
+    assert allowed.status_code in (200, 201, 202, 204), allowed.content
 
 
 def test_every_operation_declares_its_403_in_openapi():

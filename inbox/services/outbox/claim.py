@@ -164,3 +164,18 @@ def _with_headroom(limit: Throughput | None, headroom: float) -> Throughput | No
     if limit is None:
         return None
     return replace(limit, per_second=limit.per_second * headroom)
+
+
+def withdraw_queued(message_ids: list, *, reason: str, source: str) -> int:
+    """Fail the messages among `message_ids` still waiting in `queued` with `reason`
+    (a cancelled campaign); one already claimed is on its way and is left to finish.
+    The row lock is the claim's, so a drain or a delivery never takes a withdrawn row."""
+    withdrawn = 0
+    with transaction.atomic():
+        for message in Message.objects.select_for_update().filter(
+            pk__in=message_ids, status=MessageStatus.QUEUED
+        ):
+            withdrawn += transition(
+                message, MessageStatus.FAILED, source=source, error_message=reason
+            )
+    return withdrawn

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+app_name = "campaigns"
+
+urlpatterns = [
+    path("w/<slug:slug>/campaigns/", views.campaign_list, name="list"),
+    path("w/<slug:slug>/campaigns/new/", views.campaign_create, name="create"),
+    path("w/<slug:slug>/campaigns/<int:campaign_id>/", views.campaign_detail, name="detail"),
+    path(
+        "w/<slug:slug>/campaigns/<int:campaign_id>/<slug:action>/",
+        views.campaign_control,
+        name="control",
+    ),
+    path("w/<slug:slug>/templates/", views.template_list, name="templates"),
+    path("w/<slug:slug>/templates/gallery/", views.template_from_gallery, name="gallery"),
+    path("w/<slug:slug>/templates/new/", views.template_edit, name="template_new"),
+    path("w/<slug:slug>/templates/<int:template_id>/", views.template_edit, name="template"),
+]
