@@ -13,6 +13,8 @@ from functools import lru_cache
 import redis
 from django.conf import settings
 
+from inbox.sandbox_controls import SandboxControls
+
 PREFIX = "sandbox:rbm:"
 TOKEN_TTL = 3600
 MESSAGE_TTL = 30 * 24 * 3600  # RBM keeps undelivered messages for 30 days
@@ -101,37 +103,14 @@ def owner(kind: str, name: str) -> int | None:
 # Controls ----------------------------------------------------------------------------
 
 
-def controls(agent_id: str) -> dict:
-    stored = _get_json(f"{PREFIX}controls:{agent_id}") or {}
-    return {**DEFAULT_CONTROLS, **stored}
-
-
-def set_controls(agent_id: str, **values) -> dict:
-    unknown = set(values) - set(DEFAULT_CONTROLS) - {"webhook_url"}
-    if unknown:
-        raise ValueError(f"unknown sandbox control(s): {', '.join(sorted(unknown))}")
-    merged = {**controls(agent_id), **values}
-    r().set(f"{PREFIX}controls:{agent_id}", json.dumps(merged))
-    return merged
-
-
-def reset(agent_id: str) -> None:
-    r().delete(f"{PREFIX}controls:{agent_id}", f"{PREFIX}errors:{agent_id}")
-
-
-def push_errors(agent_id: str, errors: list[dict]) -> None:
-    """The next len(errors) API calls (sends, events, lookups) answer these, in order."""
-    if errors:
-        r().rpush(f"{PREFIX}errors:{agent_id}", *[json.dumps(e) for e in errors])
-
-
-def take_error(agent_id: str) -> dict | None:
-    raw = r().lpop(f"{PREFIX}errors:{agent_id}")
-    return json.loads(raw) if raw else None
-
-
-def pending_errors(agent_id: str) -> list[dict]:
-    return [json.loads(e) for e in r().lrange(f"{PREFIX}errors:{agent_id}", 0, -1)]
+# Controls and scripted errors, per agent (inbox/sandbox_controls.py).
+_controls = SandboxControls(PREFIX, DEFAULT_CONTROLS, lambda: r())
+controls = _controls.controls
+set_controls = _controls.set_controls
+reset = _controls.reset
+push_errors = _controls.push_errors
+take_error = _controls.take_error
+pending_errors = _controls.pending_errors
 
 
 # Messages and events -----------------------------------------------------------------

@@ -13,6 +13,8 @@ from functools import lru_cache
 import redis
 from django.conf import settings
 
+from inbox.sandbox_controls import SandboxControls
+
 PREFIX = "sandbox:wa:"
 MESSAGE_TTL = 30 * 24 * 3600
 HANDSET_LOG_LENGTH = 200
@@ -62,36 +64,14 @@ def owner(phone_number_id: str) -> int | None:
     return int(value) if value else None
 
 
-def controls(phone_number_id: str) -> dict:
-    stored = _get_json(f"{PREFIX}controls:{phone_number_id}") or {}
-    return {**DEFAULT_CONTROLS, **stored}
-
-
-def set_controls(phone_number_id: str, **values) -> dict:
-    unknown = set(values) - set(DEFAULT_CONTROLS) - {"webhook_url"}
-    if unknown:
-        raise ValueError(f"unknown sandbox control(s): {', '.join(sorted(unknown))}")
-    merged = {**controls(phone_number_id), **values}
-    r().set(f"{PREFIX}controls:{phone_number_id}", json.dumps(merged))
-    return merged
-
-
-def reset(phone_number_id: str) -> None:
-    r().delete(f"{PREFIX}controls:{phone_number_id}", f"{PREFIX}errors:{phone_number_id}")
-
-
-def push_errors(phone_number_id: str, errors: list[dict]) -> None:
-    if errors:
-        r().rpush(f"{PREFIX}errors:{phone_number_id}", *[json.dumps(e) for e in errors])
-
-
-def take_error(phone_number_id: str) -> dict | None:
-    raw = r().lpop(f"{PREFIX}errors:{phone_number_id}")
-    return json.loads(raw) if raw else None
-
-
-def pending_errors(phone_number_id: str) -> list[dict]:
-    return [json.loads(e) for e in r().lrange(f"{PREFIX}errors:{phone_number_id}", 0, -1)]
+# Controls and scripted errors, per business number (inbox/sandbox_controls.py).
+_controls = SandboxControls(PREFIX, DEFAULT_CONTROLS, lambda: r())
+controls = _controls.controls
+set_controls = _controls.set_controls
+reset = _controls.reset
+push_errors = _controls.push_errors
+take_error = _controls.take_error
+pending_errors = _controls.pending_errors
 
 
 def save_message(message: dict) -> None:
