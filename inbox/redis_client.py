@@ -18,4 +18,11 @@ def client() -> redis.Redis:
     return redis.Redis.from_url(settings.REDIS_URL)
 
 
+@lru_cache(maxsize=1)
+def text_client() -> redis.Redis:
+    """The same server, answering str instead of bytes (the provider sandboxes' stores)."""
+    return redis.Redis.from_url(settings.REDIS_URL, decode_responses=True)
+
+
 os.register_at_fork(after_in_child=client.cache_clear)
+os.register_at_fork(after_in_child=text_client.cache_clear)

@@ -8,11 +8,10 @@ database, shared by every web and worker process as the real Graph API would be.
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 
 import redis
-from django.conf import settings
 
+from inbox.redis_client import text_client
 from inbox.sandbox_controls import SandboxControls
 
 PREFIX = "sandbox:wa:"
@@ -31,13 +30,8 @@ DEFAULT_CONTROLS: dict = {
 }
 
 
-@lru_cache(maxsize=4)
-def _client(url: str) -> redis.Redis:
-    return redis.Redis.from_url(url, decode_responses=True)
-
-
 def r() -> redis.Redis:
-    return _client(settings.REDIS_URL)
+    return text_client()
 
 
 def _get_json(key: str):
