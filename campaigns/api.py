@@ -16,11 +16,12 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Path, Router, Schema, Status
 
+from inbox.api import scope
 from inbox.api.auth import READ, SEND
 from inbox.api.errors import InvalidRequest
 from inbox.api.responses import answers
 from inbox.api.strict import known_query_only
-from inbox.models import Campaign, Channel, MessageTemplate, Role, Team
+from inbox.models import Campaign, Channel, MessageTemplate, Team
 from inbox.selectors import campaigns as reads
 from inbox.services.campaigns import control, plan
 from inbox.services.templates import save
@@ -29,7 +30,7 @@ from inbox.services.templates.sms import workspace_text_cost
 router = Router(tags=["campaigns"])
 
 BIG = 2**63 - 1
-MANAGING_ROLES = (Role.ADMIN, Role.MANAGER)
+CAMPAIGN_ROLE = "role: campaigns need an admin or a manager"
 UseCase = Literal[
     "payment_reminder",
     "order_update",
@@ -152,14 +153,6 @@ class PreviewOut(Schema):
     sample_text: str
 
 
-def _forbidden_role(request: HttpRequest) -> Status | None:
-    if request.auth.member_role in MANAGING_ROLES:
-        return None
-    return Status(
-        403, {"detail": "Forbidden", "errors": ["role: campaigns need an admin or a manager"]}
-    )
-
-
 def _template(request: HttpRequest, template_id: int) -> MessageTemplate:
     return get_object_or_404(
         reads.workspace_templates(workspace=request.auth.workspace), pk=template_id
@@ -229,7 +222,7 @@ def list_templates(request: HttpRequest):
 def create_template(request: HttpRequest, payload: TemplateIn):
     """Placeholders: `{{name}}`, `{{first_name}}` and any contact attribute key. Content
     the schema refuses, or a placeholder naming nothing, is a 422 and nothing is saved."""
-    if forbidden := _forbidden_role(request):
+    if forbidden := scope.refuse_unless_managing(request, CAMPAIGN_ROLE):
         return forbidden
     try:
         template = save.save_template(
@@ -248,7 +241,7 @@ def create_template(request: HttpRequest, payload: TemplateIn):
 )
 @known_query_only
 def create_template_from_gallery(request: HttpRequest, payload: GalleryIn):
-    if forbidden := _forbidden_role(request):
+    if forbidden := scope.refuse_unless_managing(request, CAMPAIGN_ROLE):
         return forbidden
     template = save.create_from_gallery(
         workspace=request.auth.workspace, actor=request.auth.user, use_case=payload.use_case
@@ -279,7 +272,7 @@ def edit_template(
 ):
     """Fields left out stay as they are; `sms_text` null or empty goes back to the
     generated text version."""
-    if forbidden := _forbidden_role(request):
+    if forbidden := scope.refuse_unless_managing(request, CAMPAIGN_ROLE):
         return forbidden
     template = _template(request, template_id)
     try:
@@ -303,7 +296,7 @@ def edit_template(
 @known_query_only
 def delete_template(request: HttpRequest, template_id: int = Path(..., ge=1, le=BIG)):
     """409 while a campaign uses it."""
-    if forbidden := _forbidden_role(request):
+    if forbidden := scope.refuse_unless_managing(request, CAMPAIGN_ROLE):
         return forbidden
     try:
         save.delete_template(template=_template(request, template_id), actor=request.auth.user)
@@ -325,7 +318,7 @@ def delete_template(request: HttpRequest, template_id: int = Path(..., ge=1, le=
 def create_campaign(request: HttpRequest, payload: CampaignIn):
     """Content the channel (or its fallback, for the text version) cannot carry, an
     unknown template, channel, team, segment or label is a 422 and nothing is saved."""
-    if forbidden := _forbidden_role(request):
+    if forbidden := scope.refuse_unless_managing(request, CAMPAIGN_ROLE):
         return forbidden
     workspace = request.auth.workspace
     audience = payload.audience.model_dump(exclude_none=True)
@@ -380,7 +373,7 @@ def preview_campaign(request: HttpRequest, campaign_id: int = Path(..., ge=1, le
 
 
 def _control(request: HttpRequest, campaign_id: int, action) -> Status:
-    if forbidden := _forbidden_role(request):
+    if forbidden := scope.refuse_unless_managing(request, CAMPAIGN_ROLE):
         return forbidden
     campaign = _campaign(request, campaign_id)
     try:

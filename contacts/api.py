@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Path, Query, Router, Schema, Status
 from pydantic import BaseModel, ConfigDict
 
-from inbox.api import pagination
+from inbox.api import pagination, scope
 from inbox.api.auth import ADMIN, READ, SEND
 from inbox.api.errors import InvalidRequest
 from inbox.api.responses import answers
@@ -103,9 +103,7 @@ def _workspace(request: HttpRequest):
 
 
 def _contact(request: HttpRequest, contact_id: int) -> Contact:
-    return get_object_or_404(
-        Contact.objects.filter(workspace_id=request.auth.workspace_id), pk=contact_id
-    )
+    return get_object_or_404(scope.contacts(request), pk=contact_id)
 
 
 def _out(contact: Contact) -> dict:

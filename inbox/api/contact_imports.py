@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
-from inbox.models import ContactImport, ImportStatus, Role
+from inbox.models import ContactImport, ImportStatus
 from inbox.selectors.contact_imports import rejected_rows
 from inbox.services.contact_import import setup
 
@@ -27,7 +27,6 @@ from .strict import known_query_only
 
 router = Router(tags=["contacts"])
 
-IMPORT_ROLES = (Role.ADMIN, Role.MANAGER)
 COUNTRY_PATTERN = r"^[A-Za-z]{2}$"
 
 
@@ -70,15 +69,11 @@ def import_contacts(
     empty, not CSV, too large, or has a column this API cannot place is a 422 and
     nothing is imported.
     """
+    if forbidden := scope.refuse_unless_managing(
+        request, "role: importing contacts needs an admin or a manager"
+    ):
+        return forbidden
     token = scope.token(request)
-    if token.member_role not in IMPORT_ROLES:
-        return Status(
-            403,
-            {
-                "detail": "Forbidden",
-                "errors": ["role: importing contacts needs an admin or a manager"],
-            },
-        )
     try:
         contact_import = setup.import_file(
             workspace=token.workspace,

@@ -9,12 +9,24 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from ninja import Status
 
-from inbox.models import ApiToken, Channel, Contact, Conversation, Message
+from inbox.models import ApiToken, Channel, Contact, Conversation, Message, Role
+
+# Who may run a workspace's lists and broadcasts (imports, campaigns), as on the pages.
+MANAGING_ROLES = (Role.ADMIN, Role.MANAGER)
 
 
 def token(request: HttpRequest) -> ApiToken:
     return request.auth
+
+
+def refuse_unless_managing(request: HttpRequest, reason: str) -> Status | None:
+    """A 403 naming `reason` when the token's holder is an agent; None for a manager or
+    an admin. Scopes say what a token may do; this is what its member may do."""
+    if token(request).member_role in MANAGING_ROLES:
+        return None
+    return Status(403, {"detail": "Forbidden", "errors": [reason]})
 
 
 def conversations(request: HttpRequest) -> QuerySet[Conversation]:
