@@ -12,13 +12,14 @@ import email.utils
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from urllib.parse import urlencode
 
 import aiohttp
 import httpx
 from django.utils.translation import gettext as _
 
-from inbox.adapters import PermanentSendError, TransientSendError
+from inbox.adapters import OutcomeUnknown, PermanentSendError, TransientSendError
 from inbox.address_guard import UnsafeTarget
 from inbox.http import basic_auth, shared_async_session, shared_client
 
@@ -139,10 +140,10 @@ def _refused(exc: UnsafeTarget) -> PermanentSendError:
     )
 
 
-def _no_answer(exc: Exception) -> PermanentSendError:
-    # Sent, but no answer: Twilio may have created the message. Not retried so the
-    # customer is never texted twice; the agent sees why and can retry by hand.
-    return PermanentSendError(
+def _no_answer(exc: Exception) -> OutcomeUnknown:
+    # Sent, but no answer: Twilio may have created the message. Not retried blindly so
+    # the customer is never texted twice: the sweep looks it up (channels_sms/reconcile.py).
+    return OutcomeUnknown(
         f"outcome unknown: no answer from Twilio after sending ({exc.__class__.__name__})",
         code="timeout",
     )
@@ -195,6 +196,68 @@ async def acreate_message(request: MessageRequest) -> dict:
     return _created(
         httpx.Response(answer.status, headers=list(answer.headers.items()), content=content)
     )
+
+
+LIST_PAGE_SIZE = 100
+LIST_MAX_PAGES = 5
+
+
+def list_messages(
+    creds: Credentials,
+    *,
+    to: str,
+    from_: str,
+    since: datetime,
+    client: httpx.Client | None = None,
+) -> list[dict]:
+    """The Messages list filtered by To and From, back to `since` (newest first, at most
+    LIST_MAX_PAGES pages): what the account sent that number lately.
+
+    Raises TransientSendError when the provider could not answer now (unreachable, 429,
+    5xx) and PermanentSendError when it refused (credentials). Read-only.
+    """
+    client = client or http_client()
+    url: str | None = creds.messages_url()
+    params: dict | None = {"To": to, "From": from_, "PageSize": LIST_PAGE_SIZE}
+    headers = {
+        "Accept": "application/json",
+        "Authorization": basic_auth(creds.account_sid, creds.auth_token),
+    }
+    found: list[dict] = []
+    for _page in range(LIST_MAX_PAGES):
+        try:
+            response = client.get(url, params=params, headers=headers, timeout=DEFAULT_TIMEOUT)
+        except UnsafeTarget as exc:
+            raise _refused(exc) from exc
+        except httpx.HTTPError as exc:
+            raise _unreachable(exc) from exc
+        if response.status_code != 200:
+            raise _failure(response)
+        try:
+            page = response.json()
+        except ValueError as exc:
+            raise TransientSendError("the provider's Messages list was not JSON") from exc
+        messages = [m for m in page.get("messages") or [] if isinstance(m, dict)]
+        found += messages
+        created = [created_at(m) for m in messages]
+        older = [c for c in created if c is not None and c < since]
+        next_uri = page.get("next_page_uri")
+        if older or not next_uri:
+            break
+        url, params = _absolute(creds, str(next_uri)), None
+    return found
+
+
+def created_at(message: dict) -> datetime | None:
+    try:
+        return email.utils.parsedate_to_datetime(str(message.get("date_created") or ""))
+    except (TypeError, ValueError):
+        return None
+
+
+def _absolute(creds: Credentials, uri: str) -> str:
+    """A next_page_uri ("/2010-04-01/...") on the channel's own API base."""
+    return creds.api_base_url.rstrip("/") + "/" + uri.lstrip("/")
 
 
 def fetch_account(creds: Credentials, *, client: httpx.Client | None = None) -> tuple[bool, str]:

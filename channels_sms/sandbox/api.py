@@ -1,6 +1,8 @@
 """The sandbox's HTTP surface: Twilio's Messages API plus a JSON control endpoint.
 
     POST /sandbox/twilio/2010-04-01/Accounts/<sid>/Messages.json   (form, Basic auth)
+    GET  /sandbox/twilio/2010-04-01/Accounts/<sid>/Messages.json   (list: To, From,
+         DateSent / DateSent< / DateSent>, PageSize, Page; newest first)
     GET  /sandbox/twilio/2010-04-01/Accounts/<sid>/Messages/<sid>.json
     GET  /sandbox/twilio/2010-04-01/Accounts/<sid>.json            (the account; Basic auth)
     GET|POST /sandbox/twilio/control                               (JSON, Basic auth)
@@ -20,7 +22,8 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from email.utils import format_datetime
+from email.utils import format_datetime, parsedate_to_datetime
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -42,6 +45,7 @@ _MESSAGES = {
     20404: "The requested resource was not found",
     20429: "Too Many Requests",
     20500: "An internal server error has occurred",
+    20001: "Invalid paging parameter.",
     21211: "The 'To' number {to} is not a valid phone number.",
     21602: "Message body is required.",
     21603: "A 'From' phone number is required.",
@@ -256,9 +260,12 @@ def finish(send: Send, form: Mapping[str, list[str]]) -> Answer:
 
 
 @csrf_exempt
-@require_http_methods(["POST"])
+@require_http_methods(["GET", "POST"])
 def create_message(request: HttpRequest, account_sid: str) -> HttpResponse:
+    """POST sends; GET reads the Messages list (one URL, as Twilio's)."""
     _enabled()
+    if request.method == "GET":
+        return list_messages(request, account_sid)
     form = {key: request.POST.getlist(key) for key in request.POST}
     send = begin(account_sid, request.headers.get("Authorization", ""), field_value(form, "To"))
     if isinstance(send, Answer):
@@ -266,6 +273,88 @@ def create_message(request: HttpRequest, account_sid: str) -> HttpResponse:
     if send.latency:
         time.sleep(send.latency)
     return _response(finish(send, form))
+
+
+MAX_PAGE_SIZE = 1000
+
+
+def _date_sent_filter(query) -> tuple[str, str] | None:
+    """("=", "<" or ">", "YYYY-MM-DD") from DateSent, DateSent< or DateSent> (the last
+    two inclusive, as Twilio's are); None without one."""
+    for name, op in (("DateSent", "="), ("DateSent<", "<"), ("DateSent>", ">")):
+        value = query.get(name)
+        if value:
+            try:
+                datetime.strptime(value, "%Y-%m-%d")
+            except ValueError:
+                return None
+            return op, value
+    return None
+
+
+def _sent_on(message: dict) -> str | None:
+    """The UTC day a message was sent (Twilio filters on date_sent, null until sent)."""
+    raw = message.get("date_sent")
+    if not raw:
+        return None
+    return parsedate_to_datetime(raw).astimezone(UTC).strftime("%Y-%m-%d")
+
+
+def _matches(message: dict, account_sid: str, to: str, from_: str, day) -> bool:
+    if message.get("account_sid") != account_sid:
+        return False
+    if (to and message.get("to") != to) or (from_ and message.get("from") != from_):
+        return False
+    if day is None:
+        return True
+    op, value = day
+    sent = _sent_on(message)
+    if sent is None:
+        return False
+    return sent == value if op == "=" else (sent <= value if op == "<" else sent >= value)
+
+
+def list_messages(request: HttpRequest, account_sid: str) -> HttpResponse:
+    """Twilio's Messages list: filtered by To, From and the day sent, newest first, paged.
+
+    The inbox reads it to settle a send whose answer was lost (the worker died during
+    the call): channels_sms/reconcile.py."""
+    if _caller(request, account_sid) is None:
+        return _response(_unauthorized())
+    query = request.GET
+    try:
+        size = min(MAX_PAGE_SIZE, max(1, int(query.get("PageSize") or 50)))
+        page = max(0, int(query.get("Page") or 0))
+    except ValueError:
+        return _response(_error(account_sid, 400, 20001))
+    to, from_ = query.get("To", ""), query.get("From", "")
+    day = _date_sent_filter(query)
+    found = [
+        m
+        for m in store.recent_messages(account_sid, number=to or from_)
+        if _matches(m, account_sid, to, from_, day)
+    ]
+    chunk = found[page * size : (page + 1) * size]
+    base = f"/{API_VERSION}/Accounts/{account_sid}/Messages.json"
+    params = {k: v for k, v in query.items() if k not in ("Page", "PageSize", "PageToken")}
+
+    def uri(n: int) -> str:
+        return f"{base}?{urlencode({**params, 'PageSize': size, 'Page': n})}"
+
+    more = len(found) > (page + 1) * size
+    return JsonResponse(
+        {
+            "messages": [_public(m) for m in chunk],
+            "page": page,
+            "page_size": size,
+            "start": page * size,
+            "end": page * size + max(0, len(chunk) - 1),
+            "uri": uri(page),
+            "first_page_uri": uri(0),
+            "next_page_uri": uri(page + 1) if more else None,
+            "previous_page_uri": uri(page - 1) if page else None,
+        }
+    )
 
 
 @require_http_methods(["GET"])

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
+from email.utils import format_datetime
 
 import httpx
 
@@ -80,15 +81,19 @@ def post(message_sid: str, status: str, error_code: int = 0, *, client=None) -> 
     GET Messages/{sid}.json show what the provider believes. `client`: the caller's own
     transport (the in-process tests), which reaches no network and so needs no guard.
     """
-    message = store.get_message(message_sid)
+
+    def advance(message: dict) -> None:
+        if _RANK.get(status, 0) >= _RANK.get(message.get("status"), 0):
+            message["status"] = status
+        if status in ("sent", "delivered", "undelivered") and not message.get("date_sent"):
+            message["date_sent"] = format_datetime(datetime.now(UTC))  # as Twilio fills it
+        if error_code:
+            message["error_code"] = error_code
+
+    message = store.update_message(message_sid, advance)
     if message is None:
         log.warning("sandbox: no message %s for a status callback", message_sid)
         return None
-    if _RANK.get(status, 0) >= _RANK.get(message.get("status"), 0):
-        message["status"] = status
-    if error_code:
-        message["error_code"] = error_code
-    store.save_message(message)
     url = message.get("status_callback")
     if not url:
         return None

@@ -8,6 +8,7 @@ processes see the same state, as they would see the same Twilio.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from functools import lru_cache
 
 import redis
@@ -154,6 +155,29 @@ def get_message(sid: str) -> dict | None:
     return json.loads(raw) if raw else None
 
 
+def update_message(sid: str, change: Callable[[dict], None]) -> dict | None:
+    """Apply `change` to the stored message atomically (WATCH/MULTI, retried on a
+    conflict) and return the result; None if there is no such message. Two callbacks of
+    one message run on different worker threads: a plain read-then-write let the
+    slower "sent" overwrite a "delivered" saved in between."""
+    key = f"{PREFIX}msg:{sid}"
+    result: list[dict | None] = [None]
+
+    def attempt(pipe) -> None:
+        raw = pipe.get(key)
+        if not raw:
+            result[0] = None
+            return
+        message = json.loads(raw)
+        change(message)
+        pipe.multi()
+        pipe.set(key, json.dumps(message), ex=MESSAGE_TTL)
+        result[0] = message
+
+    r().transaction(attempt, key)
+    return result[0]
+
+
 def _log_to_handset(pipe, number: str, sid: str) -> None:
     key = f"{PREFIX}handset:{number}"
     pipe.rpush(key, sid)
@@ -168,12 +192,31 @@ def log_to_handset(number: str, sid: str) -> None:
     pipe.execute()
 
 
+ACCOUNT_LOG_LENGTH = 20000
+
+
 def save_sent(message: dict) -> None:
-    """save_message and log_to_handset(message["to"]) for a new send, in one round trip."""
+    """save_message, log_to_handset(message["to"]) and the account's own log (the
+    Messages list reads it) for a new send, in one round trip."""
+    key = f"{PREFIX}account-log:{message['account_sid']}"
     pipe = r().pipeline()
     pipe.set(f"{PREFIX}msg:{message['sid']}", json.dumps(message), ex=MESSAGE_TTL)
     _log_to_handset(pipe, message["to"], message["sid"])
+    pipe.rpush(key, message["sid"])
+    pipe.ltrim(key, -ACCOUNT_LOG_LENGTH, -1)
+    pipe.expire(key, MESSAGE_TTL)
     pipe.execute()
+
+
+def recent_messages(account_sid: str, *, number: str = "") -> list[dict]:
+    """The account's messages, newest first: those to or from `number` (its handset's
+    log), else the account's own log of sends."""
+    key = f"{PREFIX}handset:{number}" if number else f"{PREFIX}account-log:{account_sid}"
+    sids = list(reversed(r().lrange(key, 0, -1)))
+    if not sids:
+        return []
+    raws = r().mget([f"{PREFIX}msg:{sid}" for sid in sids])
+    return [json.loads(raw) for raw in raws if raw]
 
 
 def handset_messages(number: str) -> list[dict]:

@@ -28,6 +28,13 @@ class PermanentSendError(SendError):
     """Never retry: invalid number, opted out, content rejected."""
 
 
+class OutcomeUnknown(PermanentSendError):
+    """The request left but no answer came (a read timeout, a dropped connection): the
+    provider may have the message. Never retried blindly; the message stays `sending`
+    and the outbox's sweep settles it with the provider (ChannelAdapter.reconcile),
+    failing it as "outcome unknown" only if the provider cannot tell."""
+
+
 class WebhookError(Exception):
     """A webhook body that cannot be understood (answered 400, nothing written)."""
 

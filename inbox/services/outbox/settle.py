@@ -11,6 +11,8 @@ same rules whichever path made the call.
 - OptedOutError: the opt-out ledger learns it, then `failed`;
 - any other PermanentSendError (an address-guard refusal is one, code
   "address_refused"): `failed` with the provider's code and reason;
+- OutcomeUnknown (the request left, no answer came): left `sending` for the sweep's
+  reconcile (reconcile.py), which asks the provider;
 - anything else is a bug, not an answer: `failed` at once, never retried blindly, since
   the provider may or may not have the message.
 
@@ -32,6 +34,7 @@ from inbox.adapters import (
     ContentNotSupported,
     NotReachable,
     OptedOutError,
+    OutcomeUnknown,
     PermanentSendError,
     SendResult,
     TransientSendError,
@@ -60,6 +63,8 @@ def settle(message_id: str, outcome: Outcome, *, channel: Channel, to: str) -> s
         return "sent"
     if isinstance(outcome, TransientSendError):
         return _requeue(message_id, outcome)
+    if isinstance(outcome, OutcomeUnknown):
+        return _left_for_reconcile(message_id, outcome)
     if isinstance(outcome, ContentNotSupported):
         return not_supported(message_id, outcome, channel=channel)
     if isinstance(outcome, NotReachable) and channel.fallback_id:
@@ -70,6 +75,26 @@ def settle(message_id: str, outcome: Outcome, *, channel: Channel, to: str) -> s
         return fail(message_id, reason=outcome.reason, code=outcome.code)
     log.error("adapter %s crashed sending %s", channel.kind, message_id, exc_info=outcome)
     return fail(message_id, reason=f"Unexpected error while sending ({type(outcome).__name__})")
+
+
+def _left_for_reconcile(message_id: str, exc: OutcomeUnknown) -> str:
+    """No answer after the request left: stays `sending` (its claim time unchanged), so
+    the sweep asks the provider once the call cannot still be in flight (reconcile.py);
+    the event says why, for the message's history."""
+    with transaction.atomic():
+        message = Message.objects.select_for_update().get(pk=message_id)
+        if message.status != MessageStatus.SENDING:
+            return "skipped"
+        MessageStatusEvent.objects.create(
+            message=message,
+            status=MessageStatus.SENDING,
+            at=timezone.now(),
+            source="worker",
+            error_code=exc.code,
+            error_message=f"{exc.reason}; the provider will be asked",
+            applied=False,
+        )
+    return "unknown"
 
 
 def is_unexpected(outcome: Outcome) -> bool:
@@ -93,7 +118,14 @@ def fall_back_or_fail(message_id: str, reason: str, *, code: str = "") -> str:
     """Not reachable on its channel: the fallback, or failed for a message that already
     fell back; "skipped" when it was settled meanwhile."""
     with transaction.atomic():
-        message = Message.objects.select_for_update().select_related("channel").get(pk=message_id)
+        # The message row only: a lock on its channel's row too would queue behind every
+        # open transaction inserting messages on that channel (a campaign chunk) and
+        # deadlock with it.
+        message = (
+            Message.objects.select_for_update(of=("self",))
+            .select_related("channel")
+            .get(pk=message_id)
+        )
         if message.status not in (MessageStatus.QUEUED, MessageStatus.SENDING):
             return "skipped"
         if message.fallback_from_id:
@@ -108,7 +140,14 @@ def not_supported(message_id: str, exc: ContentNotSupported, *, channel: Channel
     back (or has nothing simpler) fails. "skipped" when this answer is no longer the
     message's news (settled meanwhile, or a replayed answer after the move)."""
     with transaction.atomic():
-        message = Message.objects.select_for_update().select_related("channel").get(pk=message_id)
+        # The message row only: a lock on its channel's row too would queue behind every
+        # open transaction inserting messages on that channel (a campaign chunk) and
+        # deadlock with it.
+        message = (
+            Message.objects.select_for_update(of=("self",))
+            .select_related("channel")
+            .get(pk=message_id)
+        )
         if message.status != MessageStatus.SENDING or message.channel_id != channel.pk:
             return "skipped"
         if message.fallback_from_id or not (channel.fallback_id or exc.simpler):
@@ -176,6 +215,8 @@ def settle_batch(outcomes: list[tuple[Claimed, Outcome, datetime]]) -> dict[str,
         if settled == "queued":
             _retry_later(message_id, outcome)
             counts["retry"] += 1
+        elif settled == "unknown":  # left for the sweep's reconcile
+            counts["unknown"] = counts.get("unknown", 0) + 1
         else:
             counts["failed"] += 1
     return counts

@@ -1,0 +1,211 @@
+"""Regenerate docs/RELIABILITY.md from the chaos suite's own figures.
+
+    .venv/bin/python -m tests.chaos.report          # CI size (a few minutes)
+    .venv/bin/python -m tests.chaos.report --full   # the issue's size, under the bench lock
+    .venv/bin/python -m tests.chaos.report --no-run # re-render from the last results
+
+Runs tests/chaos/ (each case writes its counts as JSON, tests/chaos/harness.py), then
+writes the document: what each case killed, how often, and what survived, with the
+machine and date. `make reliability` does the first, `make reliability-full` the second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from bench.machine import describe  # noqa: E402
+
+DOC = ROOT / "docs" / "RELIABILITY.md"
+RESULTS = ROOT / ".data" / "chaos-results"
+CASES = {
+    "worker_sigkill": (
+        "A Celery worker SIGKILLed at random points of delivery",
+        "Replies queued in waves to the RBM and SMS sandboxes (100 ms per call, SMS at 16 "
+        "a second); a random moment into each wave (fixed seed) the worker is killed with "
+        "SIGKILL, wherever it "
+        "is (before a claim, after it, during the call, after the answer, before the "
+        "commit), and a new one started. Beat's sweep re-requests what was queued and "
+        "settles with the provider what the dead worker left `sending`.",
+    ),
+    "provider_outage": (
+        "The provider answers 500 and 429, then recovers",
+        "Every call refused for the window (SMS: 500, then 429 with Retry-After; RBM: 500 "
+        "and 429 alternating), then the providers answer again; one real worker delivers.",
+    ),
+    "postgres_restart": (
+        "PostgreSQL restarted mid-ingest",
+        "Signed SMS webhooks posted one after another to uvicorn while the suite's "
+        "PostgreSQL is stopped (fast shutdown: every connection cut) and started again; "
+        "what was not answered 2xx is posted again afterwards, as the provider retries.",
+    ),
+    "callbacks_duplicate_reordered_late": (
+        "Duplicate, reordered and late delivery reports at volume",
+        "Each SMS's status callbacks posted twice, `delivered` before `sent`, from 8 "
+        "threads at once over HTTP; after everything settled the `sent` reports again.",
+    ),
+}
+
+
+def run_suite(full: bool, results: Path) -> int:
+    env = dict(os.environ)
+    env["CHAOS_RESULTS_DIR"] = str(results)
+    env.setdefault("INBOX_DATA_DIR", str(ROOT / ".data" / "test"))
+    Path(env["INBOX_DATA_DIR"], "staticfiles").mkdir(parents=True, exist_ok=True)
+    if full:
+        env["CHAOS_FULL"] = "1"
+    argv = [sys.executable, "-m", "pytest", "-q", "-s", "tests/chaos", "-p", "no:cacheprovider"]
+    if full:  # heavy: never beside a benchmark
+        argv = ["flock", "/tmp/bench.lock", *argv]
+    return subprocess.run(argv, cwd=ROOT, env=env, check=False).returncode
+
+
+def render(results: Path, machine: dict) -> str:
+    figures = {}
+    for path in sorted(results.glob("*.json")):
+        data = json.loads(path.read_text())
+        figures[data["case"]] = data
+    lines = [PROSE.strip(), "", "## Figures", ""]
+    lines.append(
+        f"Rendered {machine['date']} on {machine['cpu']} ({machine['cores']} cores, "
+        f"{machine['ram']}; load when rendered {machine['load']}), commit "
+        f"{machine['commit']} plus the working tree; the machine is shared with other work. "
+        "Regenerate with `make reliability` (CI size) or `make reliability-full` (the "
+        "issue's size); every figure below comes from the run, none is typed by hand."
+    )
+    lines.append("")
+    for case, (title, how) in CASES.items():
+        data = figures.get(case)
+        lines += [f"### {title}", "", how, ""]
+        if data is None:
+            lines += ["Not run (no results).", ""]
+            continue
+        size = "the issue's full size" if data.get("full_size") else "CI size"
+        lines += [f"Run at {size}, seed {data.get('seed')}.", ""]
+        lines += ["| figure | value |", "|---|---|"]
+        for key, value in data.items():
+            if key in ("case", "full_size", "seed"):
+                continue
+            if (
+                isinstance(value, list)
+                and len(value) > 10
+                and all(isinstance(v, int | float) for v in value)
+            ):
+                value = {"count": len(value), "min": min(value), "max": max(value)}
+            shown = json.dumps(value) if isinstance(value, dict | list) else value
+            lines.append(f"| {key.replace('_', ' ')} | {shown} |")
+        lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+PROSE = """
+# Reliability: what survives a dead process, a restart, a flaky provider
+
+Issue 21. This page says what the inbox guarantees when a process dies or a provider
+misbehaves, how, and what the chaos suite (tests/chaos/, in CI) measured. The figures
+at the end are regenerated by one command.
+
+## Guarantees and how they are kept
+
+**`make run` keeps running.** `scripts/supervisor.py` restarts a child that exits on its
+own (web, each worker, beat) after 1 s, 2 s, 4 s ... (at most 30 s), with a log line, and
+stops everything only on Ctrl-C / SIGTERM or when one child exits `RUN_MAX_CRASHES` (5)
+times within `RUN_CRASH_WINDOW_SECONDS` (60). A second `make run` waits for one that is
+stopping. In docker-compose every long-running service has `restart: unless-stopped`
+and a healthcheck (web: `/readyz`; worker: a Celery ping; beat: its schedule file is
+fresh; PostgreSQL and Redis: their own probes). Docker restarts a container whose
+process exits; an *unhealthy* one is only marked so (an orchestrator or autoheal acts).
+
+**A webhook's 2xx means committed.** The webhook verifies, parses and inserts one row
+(`inbox/services/inbound_queue.py`) before answering; a worker applies it. If
+PostgreSQL is down the insert fails and the provider gets a 5xx and retries.
+
+**An event that cannot be applied is set aside, not lost.** After 5 failed applications
+it stops blocking the queue (`gave_up_at`), keeps its payload, and admins see
+"N inbound events could not be applied" in the header; Settings > Inbound events shows
+each with its error and payload (credentials masked) and replays them once the cause is
+fixed (`inbox/services/inbound_replay.py`, audited).
+
+**A reply is never lost and never sent twice on RBM.** A row leaves `queued` only under
+its row lock (the claim), so a duplicate task never sends twice. Queued rows a lost task
+left behind are re-requested by beat's sweep after `OUTBOX_STUCK_AFTER_SECONDS`.
+
+**Unknown outcomes are settled with the provider.** A worker killed during the provider
+call leaves its message `sending`. After `OUTBOX_RECONCILE_AFTER_SECONDS` (60; above the
+longest a live worker keeps a row `sending`: a slot at most 1 s ahead plus the slowest
+call of its batch, 20 s for SMS) the sweep asks the channel's adapter
+(`ChannelAdapter.reconcile`, `inbox/services/outbox/reconcile.py`):
+
+- **RBM**: the send is repeated with the same `messageId`. RBM (and its sandbox) refuses
+  a reused id with 409 ALREADY_EXISTS, read as "accepted", so the message is created now
+  if the lost call never reached Google, and not again if it did: exactly once.
+- **Twilio-style SMS**: the account's Messages list is read, filtered by To and From,
+  and matched on the body and the creation time (`channels_sms/reconcile.py`). Found:
+  recorded as sent with its sid (the same text sent twice is two messages: a sid another
+  message already has is not taken). Not found: the provider never got it, so it is
+  queued again. The list could not be read: asked again at the next sweep.
+- **WhatsApp (Meta Cloud API)**: Meta offers neither an idempotency key on
+  `/messages` nor a way to look a sent message up, so the adapter cannot tell: the
+  message fails as "Outcome unknown" at the first reconcile (60 s, not 12 minutes) and
+  the agent decides whether to send it again. A status webhook arriving later for its
+  `wamid` cannot be matched either, since the id was never recorded.
+- Only what the provider cannot settle fails as "Outcome unknown", at the latest
+  `OUTBOX_UNKNOWN_AFTER_SECONDS` (300) after the claim.
+
+**Backups** of the embedded default: `manage.py backup` / `manage.py restore` (README,
+"Two commands"): one archive with `pg_dump` of the embedded server's own binaries and
+every media file; the restore replaces the database in one transaction.
+
+## Findings and what is not covered yet
+
+- Found by the outage case and fixed: a retry's claim kept the first attempt's
+  `sending_at`, so a retried message looked "stuck" to the sweep while a live worker
+  was sending it (at full size 62 SMS were put back in the queue that way; none was
+  sent twice only because the provider was refusing those calls: with a working
+  provider the same race could text a customer twice). A claim now records its own time
+  (`inbox/services/outbox/claim.py`, tests/integration/test_reconcile.py).
+- After PostgreSQL comes back, each web process's pool still holds connections the
+  restart killed, and hands each out once: those webhooks answer 500 (see "answers after
+  postgres was back"), the provider retries them and nothing is lost, and the pool is
+  whole again after that without restarting anything. Testing each connection on
+  checkout (psycopg_pool's `check`) would avoid those 500s at one round trip per
+  checkout; wired through Django's pool it stopped retries from succeeding in a first
+  try, so it is not switched on.
+- The chaos suite does not yet kill Redis mid-ingest and mid-send (the issue's second
+  case), nor hold provider calls past the client's timeout. An SMS call that times out
+  after the request left is no longer failed at once: it stays `sending` and the
+  sweep's lookup settles it (`OutcomeUnknown`, tests/integration/test_reconcile.py).
+- `make run` supervises web, worker and beat, not the embedded PostgreSQL and Redis.
+- The outage case's busiest SMS second is one over the sender's limit. Either the
+  sandbox stamps arrivals after its own processing on the same cores, or a single-path
+  retry left late for its rate slot (a starved thread) and was sent anyway (the batch
+  path gives such a call back; the single path does not): not yet told apart.
+"""
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--full", action="store_true", help="the issue's full size")
+    parser.add_argument("--no-run", action="store_true", help="render the last results")
+    parser.add_argument("--results", type=Path, default=RESULTS)
+    args = parser.parse_args()
+    args.results.mkdir(parents=True, exist_ok=True)
+    code = 0
+    if not args.no_run:
+        for old in args.results.glob("*.json"):
+            old.unlink()
+        code = run_suite(args.full, args.results)
+    DOC.write_text(render(args.results, describe()))
+    print(f"wrote {DOC.relative_to(ROOT)} (chaos suite exit code {code})")
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
