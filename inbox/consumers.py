@@ -14,6 +14,8 @@ Protocol (browser -> server):
                                                   toward the agent's presence (online)
     {"subscribe": {"conversation": <id>}}         join conv-<id> (replaces the previous one);
                                                   the agent is listed as viewing it
+    {"subscribe": {"campaign": <id>}}             join campaign-<id> (replaces the previous
+                                                  one): managers and admins of its workspace
     {"typing": <conversation id>}                 the agent is typing (published, not stored);
                                                   with "is_typing": false, stopped (sent/cleared)
     {"heartbeat": true}                           every ~20 s: keeps presence and viewing
@@ -21,8 +23,11 @@ Protocol (browser -> server):
                                                   with a pong so the page notices a dead link
 Server -> browser:
     {"type": "subscribed", "workspace": slug} / {"type": "subscribed", "conversation": id}
+    / {"type": "subscribed", "campaign": id}
     {"type": "pong"}
     {"type": "error", "error": "not_found" | "bad_request", "detail": "..."}
+    {"type": "events", "events": [{"type": "event", ...}, ...]}   several at once, in
+                                                  order (a batch applied in one transaction)
     {"type": "event", "event": "...", ...}        a relayed inbox.event:
         "message.created" / "message.updated" {conversation_id, message_id, status,
             direction, assignee_id}
@@ -31,6 +36,9 @@ Server -> browser:
         "viewers" {conversation_id, viewers: [{user_id, name}]}
         "presence" {user_id, name, status}
         "mention" {conversation_id, message_id, user_ids, author_id, author}
+        "campaign.progress" {campaign_id, status, recipients, excluded, waiting, queued,
+            sent, delivered, read, failed, fell_back, done, percent}: at most one a
+            second per campaign (inbox/realtime/campaign_progress.py)
     A refused handshake closes with 4401 (anonymous); one whose session still owes the
     two-factor step never reaches this consumer (members.websocket_gate closes it, 4403).
 """
@@ -40,7 +48,8 @@ from __future__ import annotations
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from inbox import access, realtime, services
+from inbox import access, metrics, realtime, services
+from inbox.realtime import campaign_progress
 from inbox.services import presence, viewers
 
 # The close code for a refused handshake (4000-4999 are application codes): an anonymous
@@ -59,8 +68,13 @@ class InboxConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=UNAUTHENTICATED)
             return
         await self.accept()
+        self.counted = True
+        metrics.WEBSOCKETS.inc()
 
     async def disconnect(self, code: int) -> None:
+        if getattr(self, "counted", False):
+            self.counted = False
+            metrics.WEBSOCKETS.dec()
         for group in getattr(self, "groups_joined", set()):
             await self.channel_layer.group_discard(group, self.channel_name)
         if getattr(self, "conversation_id", None) is not None:
@@ -82,6 +96,8 @@ class InboxConsumer(AsyncJsonWebsocketConsumer):
                 await self._subscribe_workspace(subscribe["workspace"])
             elif "conversation" in subscribe:
                 await self._subscribe_conversation(subscribe["conversation"])
+            elif "campaign" in subscribe:
+                await self._subscribe_campaign(subscribe["campaign"])
             else:
                 await self._error("bad_request", "subscribe to a workspace or a conversation")
         elif "typing" in content:
@@ -92,8 +108,16 @@ class InboxConsumer(AsyncJsonWebsocketConsumer):
             await self._error("bad_request", "unknown command")
 
     async def inbox_event(self, message: dict) -> None:
-        """Relay a published event; an agent's own typing is not echoed back to them."""
+        """Relay a published event; an agent's own typing is not echoed back to them.
+
+        A "batch" (inbox.realtime.batched: many changes applied in one transaction) goes
+        out as one frame {"type": "events", "events": [<event frame>, ...]}.
+        """
         payload = {k: v for k, v in message.items() if k != "type"}
+        if payload.get("event") == "batch":
+            frames = [{"type": "event", **event} for event in payload.get("events", [])]
+            await self.send_json({"type": "events", "events": frames})
+            return
         if payload.get("event") == "typing" and payload.get("user_id") == self.user.pk:
             return
         await self.send_json({"type": "event", **payload})
@@ -135,6 +159,21 @@ class InboxConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json({"type": "subscribed", "conversation": conversation.pk})
         # After "subscribed": the page's own list of viewers arrives as the next event.
         await database_sync_to_async(viewers.join)(conversation, self.user, self.channel_name)
+
+    async def _subscribe_campaign(self, campaign_id) -> None:
+        """A campaign's progress frames: its workspace's managers and admins only."""
+        campaign = await database_sync_to_async(access.campaign_for_manager)(self.user, campaign_id)
+        if campaign is None:
+            await self._error("not_found", "no such campaign")
+            return
+        group = campaign_progress.campaign_group(campaign.pk)
+        previous = getattr(self, "campaign_group", None)
+        if previous and previous != group:
+            await self.channel_layer.group_discard(previous, self.channel_name)
+            self.groups_joined.discard(previous)
+        self.campaign_group = group
+        await self._join(group)
+        await self.send_json({"type": "subscribed", "campaign": campaign.pk})
 
     async def _heartbeat(self) -> None:
         if self.workspace_id is not None:

@@ -16,7 +16,7 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
-from inbox import services
+from inbox import metrics, services
 from inbox.adapters import WebhookError, WebhookRequest, get_adapter
 from inbox.models import Channel
 
@@ -73,6 +73,17 @@ def active_channel(kind: str, token: str) -> Channel | None:
     return channel
 
 
+NOT_CACHED = object()
+
+
+def cached_channel(kind: str, token: str):
+    """active_channel's answer while it is remembered (no query), else NOT_CACHED."""
+    if not _TOKEN.fullmatch(token):
+        return None
+    hit = _recent.get((kind, token))
+    return hit[1] if hit and hit[0] > time.monotonic() else NOT_CACHED
+
+
 @method_decorator(csrf_exempt, name="dispatch")
 class ChannelWebhookView(View):
     """Subclass per channel with `kind`; one URL per channel row (its webhook token)."""
@@ -83,15 +94,19 @@ class ChannelWebhookView(View):
     def post(self, request: HttpRequest, token: str, **kwargs) -> HttpResponse:
         channel = active_channel(self.kind, token)
         if channel is None:
+            metrics.WEBHOOKS.labels(self.kind, "unknown_channel").inc()
             return HttpResponse("unknown channel\n", status=404, content_type="text/plain")
         adapter = get_adapter(self.kind)
         wreq = webhook_request(request)
         if not adapter.verify_webhook(channel, wreq):
+            metrics.WEBHOOKS.labels(self.kind, "bad_signature").inc()
             return HttpResponse("invalid signature\n", status=403, content_type="text/plain")
         try:
             events = adapter.parse_webhook(channel, wreq)
         except WebhookError as exc:
+            metrics.WEBHOOKS.labels(self.kind, "bad_request").inc()
             return HttpResponse(f"{exc}\n", status=400, content_type="text/plain")
         services.accept(channel, events)
+        metrics.WEBHOOKS.labels(self.kind, "accepted").inc()
         status, content_type, ack = adapter.webhook_ack()
         return HttpResponse(ack, status=status, content_type=content_type)

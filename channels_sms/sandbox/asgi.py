@@ -26,9 +26,9 @@ from urllib.parse import parse_qs
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.core.handlers.asgi import ASGIHandler
-from django.core.handlers.exception import convert_exception_to_response
 from django.db import close_old_connections
+
+from inbox.bare_routes import BareHandler
 
 from . import api
 
@@ -37,15 +37,8 @@ _SEND = re.compile(rf"^{PATH_PREFIX}{api.API_VERSION}/Accounts/([^/]+)/Messages\
 _FORM = b"application/x-www-form-urlencoded"
 
 
-class ProviderApiHandler(ASGIHandler):
-    """Django's ASGI handler with no middleware (the URLconf and views are the app's)."""
-
-    def load_middleware(self, is_async: bool = False) -> None:
-        self._view_middleware = []
-        self._template_response_middleware = []
-        self._exception_middleware = []
-        get_response = self._get_response_async if is_async else self._get_response
-        self._middleware_chain = convert_exception_to_response(get_response)
+# Django's ASGI handler with no middleware (the URLconf and views are the app's).
+ProviderApiHandler = BareHandler
 
 
 def _off_loop(fn, *args):

@@ -1,6 +1,7 @@
 """Live push: services announce changes after commit; consumers relay them to browsers."""
 
 from .publish import (
+    batched,
     conversation_changed,
     conversation_group,
     message_changed,
@@ -11,6 +12,7 @@ from .publish import (
 )
 
 __all__ = [
+    "batched",
     "conversation_changed",
     "conversation_group",
     "message_changed",

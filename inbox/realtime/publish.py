@@ -8,10 +8,14 @@ database, never from this stream.
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from channels.layers import get_channel_layer
 from django.db import transaction
 
+from . import campaign_progress
 from . import pump as pump_module
 
 log = logging.getLogger(__name__)
@@ -31,8 +35,44 @@ def _send(group: str, payload: dict) -> None:
     pump_module.pump.send(group, {"type": "inbox.event", **payload})
 
 
+_collecting = threading.local()
+
+
 def _after_commit(group: str, payload: dict) -> None:
+    pending = getattr(_collecting, "events", None)
+    if pending is not None:
+        pending.append((group, payload))
+        return
     transaction.on_commit(lambda: _send(group, payload))
+
+
+@contextmanager
+def batched() -> Iterator[None]:
+    """Inside one transaction: what is published in the block goes out after commit as
+    one event per group ("batch", its events in order) instead of one per change.
+
+    Applying a hundred inbound events would otherwise publish two hundred events, each
+    fanned out to every agent's socket in the workspace; the socket relays a batch as
+    one frame (inbox/consumers.py). A batch of one is published as the plain event.
+    """
+    outer = getattr(_collecting, "events", None)
+    if outer is not None:  # already collecting: the outer block publishes
+        yield
+        return
+    _collecting.events = pending = []
+    try:
+        yield
+    finally:
+        _collecting.events = None
+    by_group: dict[str, list[dict]] = {}
+    for group, payload in pending:
+        by_group.setdefault(group, []).append(payload)
+    for group, payloads in by_group.items():
+        if len(payloads) == 1:
+            transaction.on_commit(lambda g=group, p=payloads[0]: _send(g, p))
+        else:
+            batch = {"event": "batch", "events": payloads}
+            transaction.on_commit(lambda g=group, b=batch: _send(g, b))
 
 
 def message_changed(message, *, created: bool = False) -> None:
@@ -55,6 +95,11 @@ def message_changed(message, *, created: bool = False) -> None:
         payload["assignee_id"] = _assignee_id(message)
     _after_commit(conversation_group(message.conversation_id), payload)
     _after_commit(workspace_group(message.workspace_id), payload)
+    # A campaign's message: its progress frame (throttled there, not one per message).
+    # Read from __dict__ so an instance loaded without the column costs no query.
+    campaign_id = message.__dict__.get("campaign_id")
+    if campaign_id:
+        transaction.on_commit(lambda: campaign_progress.touch(campaign_id))
 
 
 def _assignee_id(message) -> int | None:

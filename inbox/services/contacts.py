@@ -10,6 +10,14 @@ def find_or_create_contact(
     workspace: Workspace, *, kind: str, value: str, name: str = ""
 ) -> Contact:
     """The contact behind an address, created on first contact; safe under concurrency."""
+    return contact_for_address(workspace, kind=kind, value=value, name=name)[0]
+
+
+def contact_for_address(
+    workspace: Workspace, *, kind: str, value: str, name: str = ""
+) -> tuple[Contact, bool]:
+    """find_or_create_contact, and whether this call created the contact: ingest skips
+    the lookups a brand-new customer cannot match (thread, campaign replies, options)."""
     identity = (
         ContactIdentity.objects.select_related("contact")
         .filter(workspace=workspace, kind=kind, value=value)
@@ -20,7 +28,7 @@ def find_or_create_contact(
         if name and not contact.name:
             contact.name = name
             contact.save(update_fields=["name"])
-        return contact
+        return contact, False
     try:
         with transaction.atomic():
             # The country lets the contacts page filter customers who wrote in first.
@@ -29,6 +37,7 @@ def find_or_create_contact(
             ContactIdentity.objects.create(
                 workspace=workspace, contact=contact, kind=kind, value=value
             )
-            return contact
+            return contact, True
     except IntegrityError:  # another request created it first
-        return ContactIdentity.objects.get(workspace=workspace, kind=kind, value=value).contact
+        identity = ContactIdentity.objects.get(workspace=workspace, kind=kind, value=value)
+        return identity.contact, False

@@ -10,20 +10,23 @@ from __future__ import annotations
 
 import logging
 import traceback
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from datetime import datetime
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from psycopg.types.json import Jsonb
 
-from inbox import jobs, redis_client
-from inbox.adapters import Event, InboundMessage, TypingIndicator
+from inbox import jobs, metrics, realtime, redis_client
+from inbox.adapters import Event, InboundMessage, ReadReceipt, StatusUpdate, TypingIndicator
 from inbox.adapters.events import dedupe_key, from_record, to_record
-from inbox.models import Channel, InboundEvent
+from inbox.models import Channel, InboundEvent, MessageStatus
 from inbox.storable import storable
 
 from .ingest import ingest, typing_from_customer
+from .statuses import apply_statuses
 
 log = logging.getLogger(__name__)
 
@@ -34,56 +37,74 @@ def accept(channel: Channel, events: list[Event]) -> bool:
     The events' text is made storable first: a signed message with a NUL in it is the
     customer's message all the same, and refusing it would lose it to failing retries.
     """
+    row, typing = accepted_row(channel, events)
+    for event in typing:
+        typing_from_customer(channel, event)  # ephemeral: live or not at all
+    if row is None:
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(INSERT_SQL, row.params())
+    if settings.INBOUND_EVENTS_INLINE:
+        apply_pending()
+    else:
+        transaction.on_commit(kick)
+    return True
+
+
+@dataclass(frozen=True)
+class AcceptedRow:
+    """One webhook's durable events as the InboundEvent row that keeps them."""
+
+    channel_id: int
+    kind: str
+    events: list
+    dedupe_key: str
+    received_at: datetime
+
+    def params(self) -> list:
+        return [self.channel_id, self.kind, Jsonb(self.events), self.dedupe_key, self.received_at]
+
+
+# One INSERT ... ON CONFLICT DO NOTHING in one round trip: the webhook's whole cost is
+# this statement, so it skips the ORM's bulk_create, which wraps even a single row in
+# BEGIN/COMMIT (three round trips instead of one). The async webhook lane runs it too.
+INSERT_SQL = (
+    f"INSERT INTO {InboundEvent._meta.db_table}"
+    " (channel_id, kind, events, dedupe_key, received_at, error)"
+    " VALUES (%s, %s, %s, %s, %s, '') ON CONFLICT DO NOTHING"
+)
+
+
+def accepted_row(
+    channel: Channel, events: list[Event]
+) -> tuple[AcceptedRow | None, list[TypingIndicator]]:
+    """The row to insert for a webhook's events (None: nothing durable), and its typing
+    indicators, which are published live and never stored. No database access."""
     now = timezone.now()
-    durable = []
+    durable, typing = [], []
     for event in storable(events):
         if isinstance(event, TypingIndicator):
-            typing_from_customer(channel, event)  # ephemeral: live or not at all
+            typing.append(event)
             continue
         if isinstance(event, InboundMessage) and event.received_at is None:
             event = replace(event, received_at=now)  # arrival time orders the thread
         durable.append(event)
     if not durable:
-        return False
-    _insert_once(
+        return None, typing
+    row = AcceptedRow(
         channel_id=channel.pk,
         kind=type(durable[0]).__name__,
         events=[list(to_record(e)) for e in durable],
         dedupe_key=next((k for k in map(dedupe_key, durable) if k), ""),
         received_at=now,
     )
-    if settings.INBOUND_EVENTS_INLINE:
-        apply_pending()
-    else:
-        transaction.on_commit(_kick)
-    return True
-
-
-def _insert_once(**row) -> None:
-    """One INSERT ... ON CONFLICT DO NOTHING in one round trip.
-
-    The webhook's whole cost is this statement, so it skips the ORM's bulk_create, which
-    wraps even a single row in BEGIN/COMMIT (three round trips instead of one).
-    """
-    table = InboundEvent._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (channel_id, kind, events, dedupe_key, received_at, error)"
-            " VALUES (%s, %s, %s, %s, %s, '') ON CONFLICT DO NOTHING",
-            [
-                row["channel_id"],
-                row["kind"],
-                Jsonb(row["events"]),
-                row["dedupe_key"],
-                row["received_at"],
-            ],
-        )
+    return row, typing
 
 
 KICK_KEY = "inbound-events:kick"
 
 
-def _kick() -> None:
+def kick() -> None:
     """Wake a worker unless one is already awake (one Redis SET NX instead of a task).
 
     Safe against a lost wake-up: the worker clears the key only after it found nothing
@@ -96,43 +117,129 @@ def _kick() -> None:
 def drain() -> int:
     """Apply until nothing is pending, then stand down (the worker task's body).
 
-    A full first batch means a backlog: one helper task joins so a second worker process
-    shares it (rows are claimed with SKIP LOCKED, so they never apply the same event).
+    Each partition applies one batch at a time (see apply_pending): a worker takes the
+    partitions nobody else is applying. A full batch means a backlog, so one helper task
+    joins once to take the partitions this worker cannot get to first. The wake-up key
+    is cleared only after every partition this worker could take was found empty, then
+    each is looked at once more (anything committed while the key was still set).
     """
     applied = 0
     helped = False
     while True:
-        batch = apply_pending()
-        applied += batch
-        if batch >= BATCH and not helped:
-            jobs.enqueue(jobs.HELP_APPLY_INBOUND_EVENTS)
-            helped = True
-        if batch:
+        batches = [_apply_batch(part, settings.INBOUND_APPLY_BATCH) for part in _partitions()]
+        applied += sum(b or 0 for b in batches)
+        if any(b for b in batches):
+            if not helped and max(b or 0 for b in batches) >= settings.INBOUND_APPLY_BATCH:
+                jobs.enqueue(jobs.HELP_APPLY_INBOUND_EVENTS)
+                helped = True
             continue
         redis_client.client().delete(KICK_KEY)
-        batch = apply_pending()  # anything committed while the key was still set
-        applied += batch
-        if not batch:
+        late = sum(_apply_batch(part, settings.INBOUND_APPLY_BATCH) or 0 for part in _partitions())
+        applied += late
+        if not late:
             return applied
 
 
-BATCH = 200
+def _partitions() -> range:
+    return range(max(1, settings.INBOUND_APPLY_PARTITIONS))
+
+
 # After this many failed applications an event is set aside for a person to look at
 # (InboundEvent.gave_up_at, logged at ERROR); it keeps its payload, so nothing is lost.
 MAX_APPLY_ATTEMPTS = 5
+# pg_try_advisory_xact_lock(APPLY_LOCK, partition): one batch per partition at a time.
+APPLY_LOCK = 0x1B0E_E7
+# The partition of an event: its customer's address (messages, consent) or the provider's
+# message id (delivery reports), so one conversation's events always share a partition.
+_PARTITION_KEY = (
+    "(hashtext(coalesce(events->0->1->>'sender', events->0->1->>'provider_message_id', ''))"
+    " & 2147483647) %% %s"
+)
 
 
-def apply_pending(limit: int = BATCH) -> int:
-    """Apply waiting events, oldest first; safe to run from many workers at once."""
-    ids = list(
-        InboundEvent.objects.filter(applied_at__isnull=True, gave_up_at__isnull=True)
-        .order_by("received_at", "pk")
-        .values_list("pk", flat=True)[:limit]
-    )
-    applied = 0
-    for pk in ids:
-        applied += _apply_one(pk)
-    return applied
+def apply_pending(limit: int | None = None) -> int:
+    """Apply waiting events, oldest first, many per transaction; safe from many workers.
+
+    Events fall into INBOUND_APPLY_PARTITIONS partitions by customer (or, for a delivery
+    report, by message), and each partition applies one batch at a time (an advisory
+    lock), so a conversation's events apply in arrival order and two batches never hold
+    locks on the same conversations in opposite orders; the partitions apply side by
+    side in different workers. A batch claims up to `limit` events (SKIP LOCKED),
+    applies them in one transaction (delivery reports set-based, one realtime publish
+    per group) and marks them applied in one UPDATE. If anything in the batch fails, it
+    rolls back and its events are applied one by one in their own transactions, so the
+    event that failed is found and counted toward its cap and the others still apply.
+    """
+    limit = limit or settings.INBOUND_APPLY_BATCH
+    return sum(_apply_batch(part, limit) or 0 for part in _partitions())
+
+
+def _apply_batch(partition: int, limit: int) -> int | None:
+    """Events applied by one batch; None when another worker holds the partition."""
+    parts = max(1, settings.INBOUND_APPLY_PARTITIONS)
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [APPLY_LOCK, partition])
+            if not cursor.fetchone()[0]:
+                return None
+        rows = list(
+            InboundEvent.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("channel__workspace")
+            .filter(applied_at__isnull=True, gave_up_at__isnull=True)
+            .annotate(partition=RawSQL(_PARTITION_KEY, [parts]))
+            .filter(partition=partition)
+            .order_by("received_at", "pk")[:limit]
+        )
+        if not rows:
+            return 0
+        try:
+            with transaction.atomic(), realtime.batched():
+                _apply_rows(rows)
+        except Exception:
+            log.warning("batch of %d inbound events failed; applying one by one", len(rows))
+        else:
+            now = timezone.now()
+            InboundEvent.objects.filter(pk__in=[row.pk for row in rows]).update(
+                applied_at=now, error=""
+            )
+            transaction.on_commit(lambda: _count_applied(rows, now))
+            return len(rows)
+    return sum(_apply_one(row.pk) for row in rows)
+
+
+def _apply_rows(rows: list[InboundEvent]) -> None:
+    """Each row's events in arrival order; delivery reports gathered and applied together.
+
+    Reports only touch our outbound messages and an inbound message never gets one, so
+    gathering them does not reorder anything a reader can see; before any other kind of
+    event (consent, revocation) the reports gathered so far are applied first.
+    """
+    reports: list[tuple[Channel, StatusUpdate]] = []
+    for row in rows:
+        others = []
+        for kind, data in row.events:
+            event = from_record(kind, data)
+            if isinstance(event, StatusUpdate):
+                reports.append((row.channel, event))
+            elif isinstance(event, ReadReceipt):
+                read = StatusUpdate(event.provider_message_id, MessageStatus.READ, at=event.at)
+                reports.append((row.channel, read))
+            else:
+                others.append(event)
+        if not others:
+            continue
+        if not all(isinstance(event, InboundMessage) for event in others):
+            apply_statuses(reports)
+            reports = []
+        ingest(row.channel, others)  # together: one webhook's events inform each other
+    apply_statuses(reports)
+
+
+def _count_applied(rows: list[InboundEvent], at) -> None:
+    metrics.APPLY_BATCH.observe(len(rows))
+    metrics.EVENTS_APPLIED.inc(len(rows))
+    for row in rows:
+        metrics.APPLY_LAG.observe(max(0.0, (at - row.received_at).total_seconds()))
 
 
 def _apply_one(pk: int) -> int:
@@ -154,6 +261,7 @@ def _apply_one(pk: int) -> int:
             if row.attempts >= MAX_APPLY_ATTEMPTS:
                 row.gave_up_at = timezone.now()
                 log.error("inbound event %s set aside after %s attempts", pk, row.attempts)
+                transaction.on_commit(metrics.EVENTS_SET_ASIDE.inc)
             else:
                 log.exception("inbound event %s could not be applied", pk)
             row.save(update_fields=["attempts", "error", "gave_up_at"])
@@ -161,4 +269,5 @@ def _apply_one(pk: int) -> int:
         row.applied_at = timezone.now()
         row.error = ""
         row.save(update_fields=["applied_at", "error"])
+        transaction.on_commit(lambda: _count_applied([row], row.applied_at))
     return 1

@@ -9,6 +9,9 @@
  */
 (function () {
   "use strict";
+  // Strings through Django's JavaScriptCatalog (templates/base.html loads it first).
+  var gettext = window.gettext || function (s) { return s; };
+  var fmt = window.interpolate || function (s, o) { return s.replace(/%\((\w+)\)s/g, function (_m, k) { return o[k]; }); };
 
   var body = document.body;
   var workspace = body.dataset.dashboardWorkspace;
@@ -44,7 +47,7 @@
     }
     socket.addEventListener("open", function () {
       attempt = 0;
-      setConnection("live", "Live");
+      setConnection("live", gettext("Live"));
       socket.send(JSON.stringify({ subscribe: { workspace: workspace } }));
     });
     socket.addEventListener("message", function (raw) {
@@ -57,11 +60,12 @@
       if (data.type === "subscribed") refreshSoon();
       else if (data.type === "event" && (data.event === "message.created" || data.event === "conversation.updated"))
         refreshSoon();
+      else if (data.type === "events") refreshSoon(); // several changes applied at once
     });
     socket.addEventListener("close", function (event) {
       socket = null;
       if (event.code === 4401) {
-        setConnection("offline", "Signed out — reload to sign in");
+        setConnection("offline", gettext("Signed out — reload to sign in"));
         return;
       }
       retryLater();
@@ -70,7 +74,7 @@
 
   /* Exponential backoff with jitter, as the inbox's socket does. */
   function retryLater() {
-    setConnection("reconnecting", "Reconnecting…");
+    setConnection("reconnecting", gettext("Reconnecting…"));
     var delay = Math.min(30000, 500 * Math.pow(2, attempt)) * (0.5 + Math.random() / 2);
     attempt += 1;
     setTimeout(connect, delay);

@@ -15,6 +15,9 @@
  */
 (function () {
   "use strict";
+  // Strings through Django's JavaScriptCatalog (templates/base.html loads it first).
+  var gettext = window.gettext || function (s) { return s; };
+  var fmt = window.interpolate || function (s, o) { return s.replace(/%\((\w+)\)s/g, function (_m, k) { return o[k]; }); };
 
   var body = document.body;
   var workspace = body.dataset.workspace;
@@ -120,7 +123,7 @@
       return;
     }
     typingEl.dataset.who = "contact";
-    typingEl.textContent = "Customer is typing…";
+    typingEl.textContent = gettext("Customer is typing…");
     typingEl.hidden = false;
     typingHideTimer = setTimeout(hideCustomerTyping, 6000);
   }
@@ -147,8 +150,8 @@
       .map(function (v) {
         return v.name;
       });
-    if (typingNames.length) parts.push(join(typingNames) + " " + (typingNames.length > 1 ? "are" : "is") + " typing a reply…");
-    if (viewing.length) parts.push(join(viewing) + " " + (viewing.length > 1 ? "are" : "is") + " viewing");
+    if (typingNames.length) parts.push(fmt(typingNames.length > 1 ? gettext("%(names)s are typing a reply…") : gettext("%(names)s is typing a reply…"), { names: join(typingNames) }, true));
+    if (viewing.length) parts.push(fmt(viewing.length > 1 ? gettext("%(names)s are viewing") : gettext("%(names)s is viewing"), { names: join(viewing) }, true));
     var text = parts.join(" · ");
     if (viewersEl.textContent !== text) viewersEl.textContent = text; // no repeat announcements
     viewersEl.dataset.typing = typingNames.length ? "true" : "false";
@@ -158,12 +161,12 @@
 
   function join(names) {
     if (names.length < 2) return names.join("");
-    return names.slice(0, -1).join(", ") + " and " + names[names.length - 1];
+    return fmt(gettext("%(names)s and %(last)s"), { names: names.slice(0, -1).join(", "), last: names[names.length - 1] }, true);
   }
 
   function showAgentTyping(event) {
     if (event.user_id === userId) return;
-    if (event.is_typing) agentsTyping[event.user_id] = { name: event.name || "A teammate", until: Date.now() + AGENT_TYPING_MS };
+    if (event.is_typing) agentsTyping[event.user_id] = { name: event.name || gettext("A teammate"), until: Date.now() + AGENT_TYPING_MS };
     else delete agentsTyping[event.user_id];
     renderViewers();
     clearTimeout(agentTypingTimer);
@@ -255,7 +258,7 @@
     ws.addEventListener("open", function () {
       if (ws !== socket) return;
       attempt = 0;
-      setConnection("live", "Live");
+      setConnection("live", gettext("Live"));
       send({ subscribe: { workspace: workspace } });
       if (conversationId) send({ subscribe: { conversation: conversationId } });
       startHeartbeat(ws);
@@ -270,6 +273,7 @@
       }
       if (data.type === "pong") clearTimeout(pongTimer);
       else if (data.type === "event") onEvent(data);
+      else if (data.type === "events" && Array.isArray(data.events)) data.events.forEach(onEvent);
       // Catch up once the last subscription is in place: nothing falls between the two.
       else if (data.type === "subscribed" && (conversationId ? data.conversation : data.workspace))
         fire("inbox:resync");
@@ -285,7 +289,7 @@
       renderViewers();
       hideCustomerTyping();
       if (event.code === 4401) {
-        setConnection("offline", "Signed out — reload to sign in");
+        setConnection("offline", gettext("Signed out — reload to sign in"));
         return;
       }
       retryLater();
@@ -294,7 +298,7 @@
 
   /* Exponential backoff with jitter, so a restarted server is not hit by every tab at once. */
   function retryLater() {
-    setConnection("reconnecting", "Reconnecting…");
+    setConnection("reconnecting", gettext("Reconnecting…"));
     var delay = Math.min(30000, 500 * Math.pow(2, attempt)) * (0.5 + Math.random() / 2);
     attempt += 1;
     scheduleReconnect(delay);

@@ -1,0 +1,116 @@
+"""The async webhook lane answers as the view does, and a 2xx means the row is committed."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import httpx
+import pytest
+from asgiref.sync import sync_to_async
+from django.conf import settings as django_settings
+from django.db import connections
+
+from channels_sms.signature import sign
+from inbox.models import InboundEvent
+from inbox.services import inbound_queue
+from inbox.webhook_lane import close_pool, lane_view
+
+pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
+
+CUSTOMER = "+14155550100"
+
+
+@pytest.fixture(autouse=True)
+def _worker_mode(settings, monkeypatch):
+    settings.INBOUND_EVENTS_INLINE = False  # the lane is the worker-mode path
+    # The test reads the committed rows itself; no worker is woken.
+    monkeypatch.setattr(inbound_queue, "kick", lambda: None)
+
+
+@pytest.fixture(autouse=True)
+async def _close_the_lane_pool():
+    yield
+    await close_pool()  # its connections would keep the test database from being dropped
+    await sync_to_async(connections.close_all)()  # asgiref's shared thread's, likewise
+
+
+def inbound(sid: str) -> dict:
+    return {
+        "MessageSid": sid,
+        "From": CUSTOMER,
+        "To": "+15550009999",
+        "Body": "hi",
+        "NumMedia": "0",
+    }
+
+
+async def post(channel, params: dict, *, path_tail: str = "", signature: str | None = None):
+    from config.asgi import application
+
+    path = f"/webhooks/sms/{channel.webhook_token}/{path_tail}"
+    token = (await sync_to_async(lambda: channel.secrets)())["auth_token"]
+    signed = sign(token, django_settings.PUBLIC_BASE_URL + path, params)
+    transport = httpx.ASGITransport(app=application)
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:8000") as http:
+        return await http.post(
+            path,
+            content=urlencode(params),
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "X-Twilio-Signature": signature if signature is not None else signed,
+            },
+        )
+
+
+async def test_the_shared_pipeline_takes_the_lane_and_a_handshake_view_does_not():
+    from channels_sms.views import SmsWebhookView
+
+    assert lane_view("/webhooks/sms/tok/") is SmsWebhookView
+    assert lane_view("/webhooks/sms/tok/status/") is SmsWebhookView
+    assert lane_view("/webhooks/rcs/tok/") is None  # RCS answers its own handshake
+    assert lane_view("/webhooks/whatsapp/tok/") is None  # template reviews after the ack
+    assert lane_view("/inbox/") is None
+
+
+async def test_a_signed_message_is_committed_before_the_2xx(channel):
+    response = await post(channel, inbound("SM1"))
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/xml")
+    row = await InboundEvent.objects.aget()
+    assert (row.kind, row.dedupe_key, row.applied_at) == ("InboundMessage", "message:SM1", None)
+
+
+async def test_a_retry_is_absorbed(channel):
+    assert (await post(channel, inbound("SM1"))).status_code == 200
+    assert (await post(channel, inbound("SM1"))).status_code == 200
+    assert await InboundEvent.objects.acount() == 1
+
+
+async def test_a_status_callback_is_committed(channel):
+    params = {"MessageSid": "SM9", "MessageStatus": "delivered", "To": CUSTOMER}
+    response = await post(channel, params, path_tail="status/")
+    assert response.status_code == 200
+    row = await InboundEvent.objects.aget()
+    assert row.kind == "StatusUpdate"
+
+
+async def test_a_forged_signature_is_refused_and_nothing_is_stored(channel):
+    response = await post(channel, inbound("SM1"), signature="forged")
+    assert response.status_code == 403
+    assert await InboundEvent.objects.acount() == 0
+
+
+async def test_an_unknown_channel_is_404(channel):
+    from config.asgi import application
+
+    transport = httpx.ASGITransport(app=application)
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:8000") as http:
+        response = await http.post("/webhooks/sms/no-such-token/", content=b"a=b")
+    assert response.status_code == 404
+    assert await InboundEvent.objects.acount() == 0
+
+
+async def test_an_unparseable_webhook_is_400_and_nothing_is_stored(channel):
+    response = await post(channel, {"From": CUSTOMER, "Body": "no sid"})
+    assert response.status_code == 400
+    assert await InboundEvent.objects.acount() == 0
