@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 
+from inbox import versioned_cache
 from inbox.redis_client import client
 from outbound_webhooks import dispatch, subscriptions
 from workspace_settings.models import OutboundWebhook, WebhookDelivery
@@ -28,7 +29,7 @@ class Clock:
 def clock(monkeypatch):
     subscriptions.clear()
     fake = Clock()
-    monkeypatch.setattr(subscriptions.time, "monotonic", fake)
+    monkeypatch.setattr(versioned_cache.time, "monotonic", fake)
     yield fake
     subscriptions.clear()
 
