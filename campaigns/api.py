@@ -9,7 +9,8 @@ at once, so a token never does more than its member could by hand.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
@@ -23,7 +24,9 @@ from inbox.api.responses import answers
 from inbox.api.strict import known_query_only
 from inbox.models import Campaign, Channel, MessageTemplate, Team
 from inbox.selectors import campaigns as reads
-from inbox.services.campaigns import control, plan
+from inbox.selectors.campaign_attribution import campaign_contact
+from inbox.selectors.campaign_funnel_report import funnel_report
+from inbox.services.campaigns import control, conversions, plan
 from inbox.services.templates import save
 from inbox.services.templates.sms import workspace_text_cost
 
@@ -57,6 +60,11 @@ class TemplateIn(Schema):
         max_length=save.SMS_TEXT_MAX,
         description="The text version; left out, it is generated from the content",
     )
+    conversion_postbacks: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(
+        default_factory=list,
+        max_length=20,
+        description="Postbacks of the content's suggestions that mean a conversion (e.g. paid)",
+    )
 
 
 class TemplatePatch(Schema):
@@ -65,6 +73,9 @@ class TemplatePatch(Schema):
     content: dict[str, Any] | None = None
     sms_text: str | None = Field(
         None, max_length=save.SMS_TEXT_MAX, description="null or empty: generated again"
+    )
+    conversion_postbacks: list[Annotated[str, Field(min_length=1, max_length=200)]] | None = Field(
+        None, max_length=20
     )
 
 
@@ -81,6 +92,7 @@ class TemplateOut(Schema):
     sms_text_edited: bool
     sms_segments: int | None = Field(description="On the workspace's first channel that counts")
     traffic_type: str
+    conversion_postbacks: list[str]
     created_at: datetime
     updated_at: datetime
 
@@ -95,6 +107,11 @@ class AudienceIn(Schema):
     label: str | None = Field(None, min_length=1, max_length=100)
 
 
+class WindowIn(Schema):
+    start: time = Field(..., description="Local time the window opens, e.g. 09:00")
+    end: time = Field(..., description="Local time it closes, e.g. 20:00 (may wrap midnight)")
+
+
 class CampaignIn(Schema):
     name: str = Field(..., min_length=1, max_length=plan.NAME_MAX)
     template_id: Id
@@ -104,6 +121,25 @@ class CampaignIn(Schema):
         None, description="Later than now: scheduled; without a zone, the workspace's"
     )
     team_id: Id | None = Field(None, description="The team whose queue new threads join")
+    window: WindowIn | None = Field(
+        None, description="Send only between these local times in each recipient's zone"
+    )
+    send_rate: int | None = Field(
+        None,
+        ge=1,
+        le=plan.SEND_RATE_MAX,
+        description="Messages per second for the whole campaign; empty: the senders' limits",
+    )
+    control_share: float = Field(
+        0.0,
+        ge=0,
+        le=0.5,
+        description="Share of the RCS-capable recipients sent the SMS version instead "
+        "(the control arm that measures RCS's lift); 0: no control arm",
+    )
+    attribution_hours: int = Field(
+        72, ge=1, le=720, description="A customer message this long after counts as a reply"
+    )
 
 
 class CampaignCreated(Schema):
@@ -113,14 +149,54 @@ class CampaignCreated(Schema):
 
 class StatsOut(Schema):
     recipients: int = Field(description="Messages written (one per recipient)")
-    excluded: int
-    queued: int
-    sent: int = Field(description="Reached the provider: sent, delivered or read")
-    delivered: int = Field(description="Delivered or read")
-    read: int
+    excluded: int = Field(description="Judged and not sent to (see excluded_by_reason)")
+    queued: int = Field(description="Not yet handed to the provider")
+    sent: int = Field(description="Reached the provider (its status history says sent)")
+    delivered: int = Field(description="Delivered (or read)")
+    read: int = Field(description="Read receipts: RCS only")
+    replied: int = Field(description="Wrote back within the attribution window")
+    clicked: int = Field(
+        description="Tapped a suggestion (RCS chip or action, SMS numbered option) "
+        "or followed a tracked link"
+    )
+    converted: int
     failed: int
-    fell_back: int
-    excluded_by_reason: dict[str, int]
+    opted_out: int = Field(description="Opted out within the attribution window")
+    fell_back: int = Field(description="Sent over the SMS fallback after RCS could not")
+
+
+class ByChannelOut(Schema):
+    rcs: StatsOut
+    sms: StatsOut
+
+
+class LiftOut(Schema):
+    ratio: float | None = Field(description="RCS's rate over SMS's; null when SMS had none")
+    low: float | None = Field(description="95% interval (log-adjusted ratio)")
+    high: float | None
+    p_value: float | None = Field(description="Two-sided two-proportion z-test")
+    too_small: bool = Field(description="Too few recipients or outcomes to tell")
+
+
+class RateOut(Schema):
+    rate: float | None
+    low: float | None = Field(description="95% Wilson interval")
+    high: float | None
+
+
+class ExperimentOut(Schema):
+    control: StatsOut = Field(description="RCS-capable recipients sent the SMS version")
+    treatment: StatsOut = Field(description="RCS-capable recipients sent over RCS")
+    lift: dict[Literal["replied", "clicked", "converted"], LiftOut]
+    intervals: dict[str, dict[str, RateOut]] = Field(description="arm -> metric -> rate")
+    sample_too_small: bool = Field(description="True when any lift is too small to tell")
+    verdicts: dict[str, str] = Field(description="Each lift in plain words")
+
+
+class ReplyTimeOut(Schema):
+    overall: float | None = Field(description="Median seconds from send to first reply")
+    rcs: float | None
+    sms: float | None
 
 
 class CampaignOut(Schema):
@@ -132,10 +208,28 @@ class CampaignOut(Schema):
     team_id: int | None
     audience: dict[str, Any]
     send_at: datetime | None
+    window_start: time | None
+    window_end: time | None
+    send_rate: int | None
     launched_at: datetime | None
     finished_at: datetime | None
     created_at: datetime
+    control_share: float
+    attribution_hours: int
     stats: StatsOut
+    by_channel: ByChannelOut
+    rates: dict[str, dict[str, float | None]] = Field(
+        description="overall/rcs/sms -> step -> share of the recipients"
+    )
+    median_reply_seconds: ReplyTimeOut
+    excluded_by_reason: dict[str, int]
+    experiment: ExperimentOut | None = Field(
+        None, description="Present when the campaign has a control arm"
+    )
+    as_of: datetime = Field(
+        description="When the figures were computed: a campaign of 5,000 or more recipients "
+        "is recomputed at most every 30 seconds (settings CAMPAIGN_FUNNEL_CACHE_*)"
+    )
 
 
 class ExclusionOut(Schema):
@@ -176,6 +270,7 @@ def _template_out(template: MessageTemplate) -> dict:
         "sms_text_edited": template.sms_text_edited,
         "sms_segments": cost.segments if cost else None,
         "traffic_type": template.traffic_type,
+        "conversion_postbacks": template.conversion_postbacks,
         "created_at": template.created_at,
         "updated_at": template.updated_at,
     }
@@ -191,10 +286,15 @@ def _campaign_out(campaign: Campaign) -> dict:
         "team_id": campaign.team_id,
         "audience": campaign.audience,
         "send_at": campaign.send_at,
+        "window_start": campaign.window_start,
+        "window_end": campaign.window_end,
+        "send_rate": campaign.send_rate,
         "launched_at": campaign.launched_at,
         "finished_at": campaign.finished_at,
         "created_at": campaign.created_at,
-        "stats": reads.campaign_stats(campaign).as_dict(),
+        "control_share": float(campaign.control_share),
+        "attribution_hours": campaign.attribution_hours,
+        **funnel_report(campaign),
     }
 
 
@@ -331,6 +431,10 @@ def create_campaign(request: HttpRequest, payload: CampaignIn):
             channel=Channel.objects.filter(workspace=workspace, pk=payload.channel_id).first(),
             audience=audience,
             send_at=payload.send_at,
+            window=(payload.window.start, payload.window.end) if payload.window else None,
+            send_rate=payload.send_rate,
+            control_share=payload.control_share,
+            attribution_hours=payload.attribution_hours,
             team=(
                 Team.objects.filter(workspace=workspace, pk=payload.team_id).first()
                 if payload.team_id
@@ -345,13 +449,80 @@ def create_campaign(request: HttpRequest, payload: CampaignIn):
 @router.get(
     "/campaigns/{campaign_id}",
     response=answers({200: CampaignOut}, 404, 422),
-    summary="Get a campaign and its counts",
+    summary="Get a campaign and its funnel",
     auth=READ,
 )
 @known_query_only
 def get_campaign(request: HttpRequest, campaign_id: int = Path(..., ge=1, le=BIG)):
-    """Counts come from the recipients' messages' own statuses."""
+    """The funnel comes from what the threads show: the messages' own status history,
+    the customer messages attributed to the campaign (within `attribution_hours`), tracked
+    links, conversions and opt-outs. Each recipient counts under the channel its message
+    finally went out on; `experiment` is null without a control arm."""
     return _campaign_out(_campaign(request, campaign_id))
+
+
+class ConversionIn(Schema):
+    phone: str | None = Field(None, max_length=40, description="The recipient's number, E.164")
+    contact_id: Id | None = None
+    value: float | None = Field(
+        None, ge=0, le=float(conversions.VALUE_MAX), description="What it was worth, if anything"
+    )
+
+
+class ConversionOut(Schema):
+    id: int
+    campaign_id: int
+    contact_id: int
+    value: Decimal | None
+    source: str
+    at: datetime
+
+
+@router.post(
+    "/campaigns/{campaign_id}/conversions",
+    response=answers({200: ConversionOut, 201: ConversionOut}, 400, 404, 422),
+    summary="Record a recipient's conversion",
+    auth=SEND,
+)
+@known_query_only
+def record_conversion(
+    request: HttpRequest, payload: ConversionIn, campaign_id: int = Path(..., ge=1, le=BIG)
+):
+    """Exactly one of `phone` or `contact_id`. 201 the first time; a repeat for the same
+    recipient is a 200 with the first conversion, counted once. A contact the campaign
+    did not send to is a 422."""
+    if forbidden := scope.refuse_unless_managing(request, CAMPAIGN_ROLE):
+        return forbidden
+    campaign = _campaign(request, campaign_id)
+    if (payload.phone is None) == (payload.contact_id is None):
+        raise InvalidRequest(["give exactly one of phone, contact_id"])
+    try:
+        contact = campaign_contact(
+            campaign=campaign, phone=payload.phone, contact_id=payload.contact_id
+        )
+    except ValueError as exc:
+        raise InvalidRequest([f"phone: {exc}"]) from None
+    if contact is None:
+        raise InvalidRequest(["contact: not a recipient of this campaign"])
+    try:
+        conversion, created = conversions.record_conversion(
+            campaign,
+            contact,
+            # Through its shortest repr: 19.99 stays 19.99, not a binary float's tail.
+            value=Decimal(repr(payload.value)) if payload.value is not None else None,
+            source="api",
+        )
+    except conversions.ConversionRejected as exc:
+        raise InvalidRequest(exc.errors) from None
+    body = {
+        "id": conversion.pk,
+        "campaign_id": campaign.pk,
+        "contact_id": contact.pk,
+        "value": conversion.value,
+        "source": conversion.source,
+        "at": conversion.at,
+    }
+    return Status(201 if created else 200, body)
 
 
 @router.get(

@@ -6,7 +6,8 @@ through inbox selectors and writes through inbox services."""
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, time
+from decimal import Decimal
 
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
@@ -18,11 +19,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from inbox import access
 from inbox.models import Channel, ExclusionReason, MessageTemplate, Role
 from inbox.selectors import campaigns as reads
+from inbox.selectors.campaign_funnel import campaign_headlines
 from inbox.selectors.segments import workspace_segments
 from inbox.services.campaigns import control, plan
 from inbox.services.templates import gallery, save
 from inbox.services.templates.sms import generated_text, workspace_text_cost
 from inbox.views.workspace_timezone import activate_workspace_timezone
+
+from .funnel import funnel_context, funnel_csv
+from .progress_views import progress_context
 
 MANAGING = (Role.MANAGER, Role.ADMIN)
 CONTROLS = {
@@ -54,11 +59,15 @@ def _page(request, membership, page: str, status: int = 200, **context) -> HttpR
 def campaign_list(request: HttpRequest, slug: str) -> HttpResponse:
     membership = _member(request, slug)
     workspace = membership.workspace
+    campaigns = list(reads.workspace_campaigns(workspace=workspace))
+    headlines = campaign_headlines([c.pk for c in campaigns])
     return _page(
         request,
         membership,
         "campaigns/list.html",
-        campaigns=reads.workspace_campaigns(workspace=workspace),
+        campaigns=campaigns,
+        # Each campaign's headline rates, for the whole page in one grouped query.
+        rows=[(c, headlines.get(c.pk, {})) for c in campaigns],
         templates=reads.workspace_templates(workspace=workspace),
         channels=Channel.objects.filter(workspace=workspace, is_active=True).order_by("name"),
         segments=workspace_segments(workspace=workspace),
@@ -73,6 +82,16 @@ def _audience(post) -> dict:
         return {"label": post.get("label", "")}
     ids = [int(part) for part in post.get("contact_ids", "").replace(",", " ").split() if part]
     return {"contact_ids": ids}
+
+
+def _window(post) -> tuple[time, time] | None:
+    """The local window, when the schedule asks for one (both times then required)."""
+    if post.get("schedule") != "window":
+        return None
+    return (
+        time.fromisoformat(post.get("window_start", "")),
+        time.fromisoformat(post.get("window_end", "")),
+    )
 
 
 @require_POST
@@ -95,8 +114,13 @@ def campaign_create(request: HttpRequest, slug: str) -> HttpResponse:
             ).first(),
             audience=audience,
             send_at=datetime.fromisoformat(send_at) if send_at else None,
+            window=_window(request.POST),
+            send_rate=int(request.POST["send_rate"]) if request.POST.get("send_rate") else None,
+            # The form asks for a percentage (0-50); the plan refuses anything outside.
+            control_share=Decimal(request.POST.get("control_percent") or 0) / 100,
+            attribution_hours=request.POST.get("attribution_hours") or None,
         )
-    except ValueError as exc:  # CampaignRejected too; a malformed number or date
+    except (ValueError, ArithmeticError) as exc:  # CampaignRejected; a malformed number
         flash.error(request, "; ".join(getattr(exc, "errors", [_("Check the form's values.")])))
         return redirect("campaigns:list", slug)
     return redirect("campaigns:detail", slug, campaign.pk)
@@ -124,7 +148,8 @@ def campaign_detail(request: HttpRequest, slug: str, campaign_id: int) -> HttpRe
         membership,
         "campaigns/detail.html",
         campaign=campaign,
-        stats=reads.campaign_stats(campaign),
+        **funnel_context(campaign),
+        **progress_context(campaign),
         preview=preview,
         preview_error=preview_error,
         # Each exclusion reason as a person reads it, with its count.
@@ -133,6 +158,14 @@ def campaign_detail(request: HttpRequest, slug: str, campaign_id: int) -> HttpRe
             for reason, count in (preview.excluded.items() if preview else ())
         ],
     )
+
+
+@require_GET
+@login_required
+def campaign_funnel_export(request: HttpRequest, slug: str, campaign_id: int) -> HttpResponse:
+    """The funnel table (and the experiment's) as CSV, headers in the reader's language."""
+    membership = _member(request, slug)
+    return funnel_csv(_campaign(membership, campaign_id))
 
 
 @require_POST
@@ -176,7 +209,7 @@ def template_from_gallery(request: HttpRequest, slug: str) -> HttpResponse:
     except save.TemplateRejected as exc:
         flash.error(request, "; ".join(exc.errors))
         return redirect("campaigns:templates", slug)
-    return redirect("campaigns:template", slug, template.pk)
+    return redirect("campaigns:template_editor", slug, template.pk)
 
 
 @require_http_methods(["GET", "POST"])

@@ -7,6 +7,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .channel import Channel
 from .conversation import Conversation
@@ -14,27 +15,27 @@ from .workspace import Workspace
 
 
 class Direction(models.TextChoices):
-    INBOUND = "inbound", "Inbound"
-    OUTBOUND = "outbound", "Outbound"
+    INBOUND = "inbound", _("Inbound")
+    OUTBOUND = "outbound", _("Outbound")
     # Never sent anywhere: system notes (consent changes, fallbacks) and private notes.
-    INTERNAL = "internal", "Internal"
+    INTERNAL = "internal", _("Internal")
 
 
 class Author(models.TextChoices):
-    CONTACT = "contact", "Contact"
-    AGENT = "agent", "Agent"
-    SYSTEM = "system", "System"
-    BOT = "bot", "Bot"
+    CONTACT = "contact", _("Contact")
+    AGENT = "agent", _("Agent")
+    SYSTEM = "system", _("System")
+    BOT = "bot", _("Bot")
 
 
 class MessageStatus(models.TextChoices):
-    RECEIVED = "received", "Received"
-    QUEUED = "queued", "Queued"
-    SENDING = "sending", "Sending"
-    SENT = "sent", "Sent"
-    DELIVERED = "delivered", "Delivered"
-    READ = "read", "Read"
-    FAILED = "failed", "Failed"
+    RECEIVED = "received", _("Received")
+    QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    DELIVERED = "delivered", _("Delivered")
+    READ = "read", _("Read")
+    FAILED = "failed", _("Failed")
 
 
 # Statuses only move up this ladder; failed sits level with delivered so a late "sent"
@@ -85,6 +86,19 @@ class Message(models.Model):
     delivered_at = models.DateTimeField(null=True, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
     failed_at = models.DateTimeField(null=True, blank=True)
+    # Held in `queued` until this time (a campaign recipient outside their local window):
+    # the outbox claims only rows without it, and its sweep clears it once it has passed.
+    not_before = models.DateTimeField(null=True, blank=True)
+    # The campaign this message is one recipient's copy of (its CampaignRecipient row
+    # says the same); kept here so the outbox and live progress need no join per message.
+    campaign = models.ForeignKey(
+        "inbox.Campaign",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
     # What inbox search matches ('simple': no stemming, no stop words). Stored and filled
     # by PostgreSQL itself, so every write path (ORM, COPY, raw SQL) keeps it right, and
     # checking a message against a query reads it instead of re-parsing the text.
@@ -114,6 +128,16 @@ class Message(models.Model):
                 fields=["status", "queued_at"],
                 condition=models.Q(status="queued"),
                 name="msg_outbox_queued",
+            ),
+            models.Index(
+                fields=["not_before"],
+                condition=models.Q(not_before__isnull=False),
+                name="msg_outbox_held",
+            ),
+            models.Index(
+                fields=["campaign"],
+                condition=models.Q(campaign__isnull=False),
+                name="msg_campaign",
             ),
         ]
 

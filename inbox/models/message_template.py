@@ -34,6 +34,9 @@ class MessageTemplate(models.Model):
     sms_text_edited = models.BooleanField(default=False)
     # The content spec's traffic_type (authentication, transaction, promotion, ...): "" none.
     traffic_type = models.CharField(max_length=32, blank=True, default="")
+    # Postbacks of the content's suggestions that mean "converted" (e.g. "paid"): a
+    # campaign recipient's tap on one records the campaign's conversion for them.
+    conversion_postbacks = models.JSONField(default=list, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -7,17 +7,15 @@ statuses, so a campaign never reports a send the thread does not show.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from inbox.models import (
     Campaign,
     CampaignRecipient,
     Contact,
+    ContactReachability,
     Label,
-    MessageStatus,
     MessageTemplate,
     Segment,
     Workspace,
@@ -83,52 +81,25 @@ def duplicate_count(audience: dict) -> int:
     return len(ids) - len(set(ids)) if isinstance(ids, list) else 0
 
 
-@dataclass(frozen=True)
-class CampaignStats:
-    recipients: int = 0
-    excluded: int = 0
-    queued: int = 0
-    sent: int = 0
-    delivered: int = 0
-    read: int = 0
-    failed: int = 0
-    fell_back: int = 0
-    excluded_by_reason: dict[str, int] = field(default_factory=dict)
-
-    def as_dict(self) -> dict:
-        return {
-            "recipients": self.recipients,
-            "excluded": self.excluded,
-            "queued": self.queued,
-            "sent": self.sent,
-            "delivered": self.delivered,
-            "read": self.read,
-            "failed": self.failed,
-            "fell_back": self.fell_back,
-            "excluded_by_reason": self.excluded_by_reason,
-        }
-
-
-def campaign_stats(campaign: Campaign) -> CampaignStats:
-    """Counts by the messages' current statuses; `sent` counts every message that reached
-    the provider (sent, delivered or read), `delivered` those delivered or read."""
-    rows = CampaignRecipient.objects.filter(campaign=campaign)
-    status = "message__status"
-    done = (MessageStatus.SENT, MessageStatus.DELIVERED, MessageStatus.READ)
-    totals = rows.aggregate(
-        recipients=Count("pk", filter=Q(message__isnull=False)),
-        excluded=Count("pk", filter=~Q(excluded="")),
-        queued=Count(
-            "pk", filter=Q(**{f"{status}__in": (MessageStatus.QUEUED, MessageStatus.SENDING)})
-        ),
-        sent=Count("pk", filter=Q(**{f"{status}__in": done})),
-        delivered=Count("pk", filter=Q(**{f"{status}__in": done[1:]})),
-        read=Count("pk", filter=Q(**{status: MessageStatus.READ})),
-        failed=Count("pk", filter=Q(**{status: MessageStatus.FAILED})),
-        fell_back=Count("pk", filter=Q(message__fallback_from__isnull=False)),
+def planned_routes(channel, contact_ids: list[int]) -> dict[str, int]:
+    """How these recipients would go on `channel`, by the cached capability: "primary"
+    (known reachable there, or a channel without a fallback), "fallback" (known not to
+    be) and "unknown" (never asked, or the provider could not say: tried on the channel
+    first, falling back if refused)."""
+    if not channel.fallback_id:
+        return {"primary": len(contact_ids)}
+    known = dict(
+        ContactReachability.objects.filter(
+            channel=channel, contact_id__in=contact_ids, reachable__isnull=False
+        ).values_list("contact_id", "reachable")
     )
-    reasons = dict(rows.exclude(excluded="").values_list("excluded").annotate(n=Count("pk")))
-    return CampaignStats(**totals, excluded_by_reason=reasons)
+    primary = sum(1 for pk in contact_ids if known.get(pk) is True)
+    fallback = sum(1 for pk in contact_ids if known.get(pk) is False)
+    return {
+        "primary": primary,
+        "fallback": fallback,
+        "unknown": len(contact_ids) - primary - fallback,
+    }
 
 
 def workspace_campaigns(*, workspace: Workspace) -> QuerySet[Campaign]:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_lazy
 
 from inbox import realtime, signals
 from inbox.models import (
@@ -16,12 +17,19 @@ from inbox.models import (
     MessageStatus,
 )
 
+from .note_language import notes_language
+
+# Written in the workspace's language (note_language.py): a note is stored once.
 _NOTES = {
-    ("opt_out", "keyword"): "Opted out: the customer texted {keyword}. Nothing more can be sent "
-    "from {channel} until they text START.",
-    ("opt_out", "provider"): "Opted out: {channel}'s provider refused the send because the "
-    "customer unsubscribed (they replied STOP earlier).",
-    ("opt_in", "keyword"): "Opted back in: the customer texted {keyword}.",
+    ("opt_out", "keyword"): gettext_lazy(
+        "Opted out: the customer texted {keyword}. Nothing more can be sent "
+        "from {channel} until they text START."
+    ),
+    ("opt_out", "provider"): gettext_lazy(
+        "Opted out: {channel}'s provider refused the send because the "
+        "customer unsubscribed (they replied STOP earlier)."
+    ),
+    ("opt_in", "keyword"): gettext_lazy("Opted back in: the customer texted {keyword}."),
 }
 
 
@@ -31,19 +39,44 @@ def consent_for(channel: Channel, address: str) -> Consent | None:
 
 def opt_out_reason(channel: Channel, address: str) -> str | None:
     """Why `address` cannot be messaged from `channel`, or None when it can."""
-    consent = consent_for(channel, address)
+    return _reason(channel, consent_for(channel, address))
+
+
+def opt_out_reasons(channel: Channel, addresses) -> dict[str, str]:
+    """`opt_out_reason` for many addresses in one query (a campaign's chunk): only the
+    refused ones are keys."""
+    found: dict[str, str] = {}
+    for consent in Consent.objects.filter(
+        channel=channel, address__in=set(addresses), opted_out=True
+    ):
+        reason = _reason(channel, consent)
+        if reason:
+            found[consent.address] = reason
+    return found
+
+
+def _reason(channel: Channel, consent: Consent | None) -> str | None:
     if consent is None or not consent.opted_out:
         return None
-    how = f"texted {consent.keyword}" if consent.keyword else "unsubscribed at the provider"
+    how = (
+        gettext("texted %(keyword)s") % {"keyword": consent.keyword}
+        if consent.keyword
+        else gettext("unsubscribed at the provider")
+    )
     when = timezone.localtime(consent.changed_at).strftime("%Y-%m-%d %H:%M")
     # A keyword opt-out is lifted by a keyword; a provider's own unsubscribe (a button on
     # the phone) by the customer subscribing again there.
     again = (
-        "they must text START to receive messages again"
+        gettext("they must text START to receive messages again")
         if consent.source in ("keyword", "provider")
-        else "they must subscribe again to receive messages"
+        else gettext("they must subscribe again to receive messages")
     )
-    return f"recipient: opted out of {channel.name} ({how} on {when}); {again}"
+    return gettext("recipient: opted out of %(channel)s (%(how)s on %(when)s); %(again)s") % {
+        "channel": channel.name,
+        "how": how,
+        "when": when,
+        "again": again,
+    }
 
 
 def record_consent(
@@ -80,7 +113,8 @@ def record_consent(
         conversation = conversation or conversation_at(channel, address)
         template = _NOTES.get(("opt_out" if opted_out else "opt_in", source)) or note
         if conversation and template:
-            text = template.format(keyword=keyword.upper(), channel=channel.name)
+            with translation.override(notes_language(channel.workspace_id)):
+                text = str(template).format(keyword=keyword.upper(), channel=channel.name)
             note = Message.objects.create(
                 workspace_id=channel.workspace_id,
                 conversation=conversation,

@@ -15,7 +15,7 @@ from inbox.models import (
     Message,
     MessageStatus,
 )
-from inbox.selectors.campaigns import campaign_stats
+from inbox.selectors.campaign_progress import campaign_progress
 from inbox.services import ingest
 from inbox.services.campaigns import expansion
 from inbox.services.campaigns.control import (
@@ -95,7 +95,7 @@ def test_each_recipient_gets_one_message_in_their_own_thread(
     assert first.content["type"] == "text"
     assert first.text.startswith("Hola Ana, you owe 11 by Jan. 15, 2027.")
     assert "Reply 1 for My balance" in first.text
-    stats = campaign_stats(campaign)
+    stats = campaign_progress(campaign)
     assert (stats.recipients, stats.excluded, stats.queued) == (7, 0, 7)
 
 
@@ -235,7 +235,7 @@ def test_cancel_withdraws_what_is_not_sent(first_chunk, admin_user):
     assert set(statuses.values()) == {MessageStatus.FAILED}
     failed = _messages(campaign).filter(status=MessageStatus.FAILED).first()
     assert failed.error_message == "campaign cancelled"
-    stats = campaign_stats(campaign)
+    stats = campaign_progress(campaign)
     assert (stats.sent, stats.failed, stats.queued) == (1, 2, 0)
 
 

@@ -75,14 +75,16 @@ def test_from_the_gallery_to_a_launched_campaign(manager, workspace, sms_channel
     client = logged_in(manager)
     response = client.post("/w/acme/templates/gallery/", {"use_case": "order_update"})
     template = MessageTemplate.objects.get()
-    assert response.status_code == 302 and response.url == f"/w/acme/templates/{template.pk}/"
+    # The gallery opens the new template in the editor, its phones drawn.
+    assert response.status_code == 302 and response.url == f"/w/acme/templates/{template.pk}/build/"
     page = client.get(response.url)
     assert page.status_code == 200 and "Reply 1 for Talk to an agent" in page.text
     assert "1 segment" in page.text
-    bad = client.post(response.url, {"name": "x", "use_case": "other", "content": "{"})
+    as_json = f"/w/acme/templates/{template.pk}/"  # the JSON editor stays beside it
+    bad = client.post(as_json, {"name": "x", "use_case": "other", "content": "{"})
     assert bad.status_code == 422 and "content: not valid JSON" in bad.text
     content = '{"type": "text", "text": "Hi {{first_name}}, {{balance}} due"}'
-    saved = client.post(response.url, {"name": "Due", "use_case": "other", "content": content})
+    saved = client.post(as_json, {"name": "Due", "use_case": "other", "content": content})
     assert saved.status_code == 302
     contact = make_contact(workspace, 2)
     created = client.post(

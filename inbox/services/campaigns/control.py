@@ -18,6 +18,7 @@ from inbox.services.audit import record
 from inbox.services.outbox.claim import withdraw_queued
 
 from .plan import CampaignRejected, carriage_problems
+from .progress import progress_changed
 
 CANCELLED_REASON = "campaign cancelled"
 WITHDRAW_BATCH = 1000
@@ -118,6 +119,7 @@ def _start(campaign: Campaign, actor, action: str) -> None:
         campaign.progressed_at = now
         jobs.enqueue_on_commit(jobs.EXPAND_CAMPAIGN, campaign.pk)
     campaign.save(update_fields=["status", "launched_at", "progressed_at"])
+    progress_changed(campaign.pk)
     record(
         campaign.workspace,
         actor,
@@ -147,6 +149,7 @@ def _move(campaign: Campaign, actor, action: str, status: str, *, allowed) -> Ca
             campaign.finished_at = timezone.now()
             fields.append("finished_at")
         campaign.save(update_fields=fields)
+        progress_changed(campaign.pk)
         record(
             campaign.workspace,
             actor,

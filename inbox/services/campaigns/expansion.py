@@ -5,9 +5,11 @@ and the cursor (contacts are walked in id order), judges the next CAMPAIGN_CHUNK
 contacts, writes each verdict as a CampaignRecipient row and, for those not excluded,
 the message through `send_message` (the outbox's own way in), then moves the cursor. A
 worker that dies mid-chunk rolls the whole chunk back and the next run redoes it; two
-runs at once take turns on the lock and the second starts where the first stopped; and
-whatever gets past all that meets the unique (campaign, contact): the row insert fails,
-and no message is written for it.
+runs at once take turns on the lock and the second starts where the first stopped; a
+contact already judged (a rerun from an earlier cursor) is skipped, read once per chunk;
+and whatever gets past all that meets the unique (campaign, contact): the row insert
+fails and the whole chunk rolls back (no savepoint per recipient), so no message is
+written twice.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import time
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from inbox import jobs
@@ -27,7 +29,10 @@ from inbox.services.new_conversation import customer_thread
 from inbox.services.sending import send_message
 from inbox.services.workspaces import is_suspended
 
+from .progress import progress_changed
 from .recipients import Judge, Verdict
+from .tracked_links import track_content
+from .window import hold_until
 
 MORE, DONE, STOPPED, HELD = "more", "done", "stopped", "held"
 
@@ -60,12 +65,20 @@ def expand_chunk(campaign_id: int) -> str:
             campaign.status = CampaignStatus.COMPLETED
             campaign.finished_at = campaign.progressed_at = now
             campaign.save(update_fields=["status", "finished_at", "progressed_at"])
+            progress_changed(campaign.pk)
             return DONE
-        for verdict in Judge(campaign).verdicts(contacts):
-            _write(campaign, verdict)
+        judged = set(
+            CampaignRecipient.objects.filter(
+                campaign=campaign, contact_id__in=[c.pk for c in contacts]
+            ).values_list("contact_id", flat=True)
+        )
+        fresh = [c for c in contacts if c.pk not in judged]  # judged before: never twice
+        for verdict in Judge(campaign).verdicts(fresh):
+            _write(campaign, verdict, now=now)
         campaign.cursor = contacts[-1].pk
         campaign.progressed_at = now
         campaign.save(update_fields=["cursor", "progressed_at"])
+        progress_changed(campaign.pk)  # exclusions too move the counts
     return MORE
 
 
@@ -83,17 +96,14 @@ def run_expansion(campaign_id: int, *, budget_seconds: float | None = None) -> s
             return MORE
 
 
-def _write(campaign: Campaign, verdict: Verdict) -> None:
-    try:
-        with transaction.atomic():
-            row = CampaignRecipient.objects.create(
-                campaign=campaign,
-                contact=verdict.contact,
-                excluded=verdict.excluded,
-                detail=verdict.detail[:300],
-            )
-    except IntegrityError:
-        return  # judged before (by an earlier run): never a second message
+def _write(campaign: Campaign, verdict: Verdict, *, now) -> None:
+    row = CampaignRecipient.objects.create(
+        campaign=campaign,
+        contact=verdict.contact,
+        excluded=verdict.excluded,
+        detail=verdict.detail[:300],
+        arm=verdict.arm,
+    )
     if verdict.excluded:
         return
     try:
@@ -102,7 +112,19 @@ def _write(campaign: Campaign, verdict: Verdict) -> None:
                 campaign.workspace, verdict.contact, campaign.channel, None, team=campaign.team
             )
             message = send_message(
-                conversation, verdict.content, author=Author.BOT, channel=campaign.channel
+                conversation,
+                track_content(row, verdict.content),  # the text version's links via /r/
+                author=Author.BOT,
+                channel=verdict.channel or campaign.channel,  # the control arm: its SMS
+                campaign=campaign,
+                # Outside the recipient's local window: written now, held until it opens.
+                not_before=hold_until(
+                    verdict.phone,
+                    start=campaign.window_start,
+                    end=campaign.window_end,
+                    now=now,
+                    default_zone=campaign.workspace.timezone,
+                ),
             )
     except SendRejected as exc:  # one recipient the channel refuses never stops the rest
         row.excluded = ExclusionReason.REJECTED

@@ -26,7 +26,11 @@ from inbox.models import (
 from inbox.throttle import Slot, Throughput, reserve_slots
 
 from ..consent import opt_out_reason
+from ..consent_notice import is_opt_out_notice
 from ..statuses import transition
+from . import enqueue
+from .campaign_pace import campaign_paces
+from .fallback import fall_back
 from .recipient import NO_ADDRESS, recipient_addresses
 from .settings import outbox_settings
 
@@ -41,7 +45,10 @@ def claim_one(message_id: str) -> bool:
         if message.status != MessageStatus.QUEUED:
             return False
         message.attempts += 1
-        transition(message, MessageStatus.SENDING, source="worker", also=("attempts",))
+        # This attempt's claim time, not the first's: the sweep reconciles a row only
+        # once its current call cannot still be in flight (reconcile.py).
+        message.sending_at = timezone.now()
+        transition(message, MessageStatus.SENDING, source="worker", also=("attempts", "sending_at"))
     return True
 
 
@@ -60,17 +67,26 @@ class Claim:
     rows: int = 0
     sending: list[Claimed] = field(default_factory=list)
     throttled: dict[int, float] = field(default_factory=dict)  # channel id -> seconds
+    paced: dict[int, float] = field(default_factory=dict)  # campaign id -> seconds
 
 
-def claim_batch(limit: int, *, skip_channels: frozenset[int] = frozenset()) -> Claim:
+def claim_batch(
+    limit: int,
+    *,
+    skip_channels: frozenset[int] = frozenset(),
+    skip_campaigns: frozenset[int] = frozenset(),
+) -> Claim:
     """Move up to `limit` first attempts from queued to sending, each with a rate slot.
 
     Rows whose sender has no slot within a second stay queued (their lock is released at
-    commit) and are reported in `throttled`, so the caller skips that sender for a while.
+    commit) and are reported in `throttled`, so the caller skips that sender for a while;
+    likewise a campaign with a send rate of its own (`paced`). Rows held until a later
+    time (`not_before`, a recipient's local window) are not taken.
     """
     now = timezone.now()
     result = Claim()
     refused: list[tuple[Message, str]] = []
+    moved: list[tuple[Message, str]] = []  # known unreachable: to the channel's fallback
     with transaction.atomic():
         rows = list(
             Message.objects.select_for_update(skip_locked=True, of=("self",))
@@ -79,10 +95,11 @@ def claim_batch(limit: int, *, skip_channels: frozenset[int] = frozenset()) -> C
                 status=MessageStatus.QUEUED,
                 direction=Direction.OUTBOUND,
                 attempts=0,
-                channel__fallback__isnull=True,
+                not_before__isnull=True,  # held rows wait for the sweep's release
                 workspace__suspended_at__isnull=True,  # held until resume_workspace
             )
             .exclude(channel_id__in=skip_channels)
+            .exclude(campaign_id__in=skip_campaigns)
             .order_by("queued_at")[:limit]
         )
         result.rows = len(rows)
@@ -95,16 +112,20 @@ def claim_batch(limit: int, *, skip_channels: frozenset[int] = frozenset()) -> C
                 channel_id__in=channels, address__in=set(addresses.values()), opted_out=True
             ).values_list("channel_id", "address")
         )
+        unreachable = _unreachable(rows, channels, addresses)
         candidates = []
         for message in rows:
             channel = channels[message.channel_id]
             to = addresses.get(message.conversation.contact_id)
             if to is None:
                 refused.append((message, NO_ADDRESS))
-            elif (channel.pk, to) in opted_out:
+            elif message.pk in unreachable:
+                moved.append((message, f"{to} is not reachable on {channel.name}"))
+            elif (channel.pk, to) in opted_out and not is_opt_out_notice(message.content):
                 refused.append((message, opt_out_reason(channel, to) or "recipient: opted out"))
             else:
                 candidates.append((message, channel, to))
+        candidates, pace_slots = _paced(candidates, result)
         limits, priced = [], []
         headroom = outbox_settings().rate_headroom
         for candidate in candidates:
@@ -137,6 +158,9 @@ def claim_batch(limit: int, *, skip_channels: frozenset[int] = frozenset()) -> C
                 wait = result.throttled.get(channel.pk, slot)
                 result.throttled[channel.pk] = min(wait, slot)
                 continue
+            pace = pace_slots.get(id(candidate))
+            if pace is not None and pace.local_start > slot.local_start:
+                slot = pace  # the later of the sender's slot and the campaign's
             result.sending.append(Claimed(message, channel, to, slot, limit_of[id(candidate)]))
         ids = [c.message.pk for c in result.sending]
         if ids:
@@ -155,7 +179,69 @@ def claim_batch(limit: int, *, skip_channels: frozenset[int] = frozenset()) -> C
             c.message.attempts += 1
         for message, reason in refused:
             transition(message, MessageStatus.FAILED, source="worker", error_message=reason)
+        if moved:
+            _fall_back_all(moved, channels)
     return result
+
+
+def _unreachable(rows: list[Message], channels: dict, addresses: dict[int, str]) -> set:
+    """Ids of the rows on a channel with a fallback whose recipient that channel is known
+    not to reach: the single path's reachability check, one `reachable_many` call per
+    channel and batch (cached answers; a failed or unknown lookup means "just try", and
+    a provider's "not reachable" answer still falls back through `settle`)."""
+    asked: dict[int, list[tuple[Message, str]]] = {}
+    for message in rows:
+        channel = channels[message.channel_id]
+        to = addresses.get(message.conversation.contact_id)
+        if channel.fallback_id and to is not None:
+            asked.setdefault(channel.pk, []).append((message, to))
+    found = set()
+    for channel_id, pairs in asked.items():
+        channel = channels[channel_id]
+        try:
+            answers = channel.adapter.reachable_many(channel, [to for _m, to in pairs])
+        except Exception:  # an unknown answer: the send decides, as in `deliver`
+            log.exception("reachable_many() failed on channel %s", channel_id)
+            continue
+        found.update(m.pk for m, to in pairs if answers.get(to) is False)
+    return found
+
+
+def _fall_back_all(moved: list[tuple[Message, str]], channels: dict) -> None:
+    """Move known-unreachable first attempts to their channel's fallback under their
+    claim lock, still first attempts (attempts stays 0): the next claim takes them on
+    the fallback channel with its own consent check and rate slots, so no task per
+    message. A message that already fell back fails, as `fall_back_or_fail` decides."""
+    fallbacks = Channel.objects.in_bulk({channels[m.channel_id].fallback_id for m, _r in moved})
+    for message, reason in moved:
+        channel = channels[message.channel_id]
+        if message.fallback_from_id:
+            transition(message, MessageStatus.FAILED, source="worker", error_message=reason)
+            continue
+        channel.fallback = fallbacks[channel.fallback_id]
+        message.channel = channel
+        fall_back(message, reason, request=False)
+    transaction.on_commit(enqueue.kick)  # a drain takes them (this one's next claim, likely)
+
+
+def _paced(candidates: list, result: Claim) -> tuple[list, dict[int, Slot]]:
+    """Campaign slots first, for the rows of campaigns with a send rate of their own:
+    a row refused by its campaign's pace stays queued without taking a sender slot."""
+    paces = campaign_paces({m.campaign_id for m, _ch, _to in candidates if m.campaign_id})
+    if not paces:
+        return candidates, {}
+    paced = [c for c in candidates if c[0].campaign_id in paces]
+    granted, kept = {}, [c for c in candidates if c[0].campaign_id not in paces]
+    for candidate, slot in zip(
+        paced, reserve_slots([paces[c[0].campaign_id] for c in paced]), strict=True
+    ):
+        campaign_id = candidate[0].campaign_id
+        if isinstance(slot, float):
+            result.paced[campaign_id] = min(result.paced.get(campaign_id, slot), slot)
+        else:
+            granted[id(candidate)] = slot
+            kept.append(candidate)
+    return kept, granted
 
 
 def _with_headroom(limit: Throughput | None, headroom: float) -> Throughput | None:

@@ -1,5 +1,5 @@
-"""The single path: one message, one task (retries, channels with a fallback, the
-sweep's re-requests), idempotent and at its sender's rate."""
+"""The single path: one message, one task (retries, fallbacks after a send, the sweep's
+re-requests), idempotent and at its sender's rate."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ from inbox.models import Message, MessageStatus
 from inbox.throttle import reserve_slot
 
 from ..consent import opt_out_reason
+from ..consent_notice import is_opt_out_notice
 from ..errors import SendRejected
 from ..workspaces import is_suspended
+from .campaign_pace import campaign_paces
 from .claim import claim_one
 from .recipient import recipient_address
 from .send import release_connection, send_one
@@ -28,6 +30,8 @@ def deliver(message_id: str) -> str:
     )
     if message is None or message.status != MessageStatus.QUEUED:
         return "skipped"
+    if message.not_before is not None:
+        return "held"  # stays queued; the sweep requests it again once its time comes
     if is_suspended(message.workspace_id):
         return "held"  # stays queued; resume_workspace requests its delivery again
     channel = message.channel
@@ -37,11 +41,17 @@ def deliver(message_id: str) -> str:
         return fail(message_id, reason=str(exc))
     if channel.fallback_id and channel.adapter.reachable(channel, to) is False:
         return fall_back_or_fail(message_id, f"{to} is not reachable on {channel.name}")
-    refusal = opt_out_reason(channel, to)  # they may have texted STOP since queueing
+    # They may have texted STOP since queueing; only the confirmation of that goes out.
+    refusal = None if is_opt_out_notice(message.content) else opt_out_reason(channel, to)
     if refusal:
         return fail(message_id, reason=refusal)
     limit = channel.adapter.throughput(channel, to=to, content=message.content)
+    pace = campaign_paces({message.campaign_id} if message.campaign_id else set())
+    if pace:  # the campaign's own rate first: refused there, no sender slot is taken
+        paced = reserve_slot(pace[message.campaign_id])
     slot = reserve_slot(limit) if limit is not None else None
+    if pace and (slot is None or paced.local_start > slot.local_start):
+        slot = paced
     if not claim_one(message_id):
         return "skipped"
     release_connection()

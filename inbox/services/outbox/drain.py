@@ -12,8 +12,11 @@ The guarantees are the single path's (deliver.py):
   twice; a row found `sending` is never sent again (the sweep fails it as "outcome unknown");
 - each sender's slots come from the same Redis GCRA as the single path;
 - consent is read in the claim transaction, the last moment before the slot wait;
-- only first attempts (attempts = 0) on channels without a fallback are batched: retries
-  keep their backoff and fallbacks keep their reachability check in `deliver`.
+- only first attempts (attempts = 0) are batched, so retries keep their backoff; on a
+  channel with a fallback the claim checks reachability as `deliver` does (one
+  `reachable_many` per channel and batch) and moves the known-unreachable to the fallback
+  channel, still first attempts, for the next claim; a send that answers "not reachable"
+  falls back through `settle` and goes on as its own task.
 """
 
 from __future__ import annotations
@@ -38,16 +41,23 @@ def drain() -> int:
     redis_client.client().delete(enqueue.KICK_KEY)
     size, totals = outbox_settings().batch_size, Counter[str]()
     resting: dict[int, float] = {}  # channel id -> monotonic time its sender has room
+    pacing: dict[int, float] = {}  # campaign id -> monotonic time its own rate has room
     while True:
         now = time.monotonic()
         resting = {pk: until for pk, until in resting.items() if until > now}
-        batch = claim_batch(size, skip_channels=frozenset(resting))
+        pacing = {pk: until for pk, until in pacing.items() if until > now}
+        batch = claim_batch(
+            size, skip_channels=frozenset(resting), skip_campaigns=frozenset(pacing)
+        )
         for pk, seconds in batch.throttled.items():
             resting[pk] = now + max(seconds, 0.05)  # refused: skip it, do not spin
+        for pk, seconds in batch.paced.items():
+            pacing[pk] = now + max(seconds, 0.05)
         if not batch.rows:
-            if not resting:
+            waits = [*resting.values(), *pacing.values()]
+            if not waits:
                 break
-            time.sleep(max(0.0, min(resting.values()) - time.monotonic()))
+            time.sleep(max(0.0, min(waits) - time.monotonic()))
             continue
         if batch.rows == size:
             enqueue.kick()  # a backlog: another worker helps (SKIP LOCKED keeps them apart)

@@ -12,15 +12,15 @@ KICK_KEY = "outbox:kick"
 
 
 def delivery(message_id, *, countdown: float | None = None) -> None:
-    """One task for one message: retries, fallbacks and channels with a fallback."""
+    """One task for one message: retries, fallbacks after a send, the sweep's re-requests."""
     jobs.enqueue_on_commit(jobs.DELIVER_MESSAGE, str(message_id), countdown=countdown)
 
 
 def first_attempt(message: Message) -> None:
-    """A first attempt: kick a batch drain, unless the channel has a fallback, whose
-    reachability check lives in the single path (deliver)."""
-    if message.channel.fallback_id:
-        delivery(message.id)
+    """A first attempt: kick a batch drain, on a channel with a fallback too (the claim
+    routes by the cached reachability, claim.py). A message held until a later time
+    (`not_before`) is requested by the sweep that releases it, not now."""
+    if message.not_before is not None:
         return
     transaction.on_commit(kick)
 

@@ -13,16 +13,18 @@ from ..statuses import transition
 from . import enqueue
 
 
-def fall_back(message: Message, reason: str, *, code: str = "") -> None:
+def fall_back(message: Message, reason: str, *, code: str = "", request: bool = True) -> None:
     """Move a locked message to its channel's fallback and queue it there, once.
 
     The message keeps its id, so the thread shows one message marked "fell back"; the
-    fallback_from mark is what stops a second fallback.
+    fallback_from mark is what stops a second fallback. `request=False`: the caller
+    (the batch claim) sees that a drain takes it instead of a task of its own.
     """
     fallback: Channel = message.channel.fallback
     message.fallback_from_id = message.channel_id
     message.channel = fallback
-    _requeue(message, reason, code=code, note=f"Falling back to {fallback.name}: {reason}")
+    note = f"Falling back to {fallback.name}: {reason}"
+    _requeue(message, reason, code=code, note=note, request=request)
 
 
 def fall_back_to_simpler(message: Message, content: dict, reason: str, *, code: str = "") -> None:
@@ -39,7 +41,7 @@ def fall_back_to_simpler(message: Message, content: dict, reason: str, *, code: 
     _requeue(message, reason, code=code, note=note)
 
 
-def _requeue(message: Message, reason: str, *, code: str, note: str) -> None:
+def _requeue(message: Message, reason: str, *, code: str, note: str, request: bool = True) -> None:
     """Save the fallback's changes (its channel and content set by the caller), re-render
     the text for the channel and queue the message again, with `note` in its history."""
     message.fallback_reason = reason
@@ -63,4 +65,5 @@ def _requeue(message: Message, reason: str, *, code: str, note: str) -> None:
         error_message=note,
         force=True,
     )
-    enqueue.delivery(message.id)
+    if request:
+        enqueue.delivery(message.id)

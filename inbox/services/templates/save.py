@@ -22,7 +22,15 @@ from .sms import generated_text
 
 NAME_MAX = 100
 SMS_TEXT_MAX = 1600
-FIELDS = ["name", "use_case", "content", "sms_text", "sms_text_edited", "traffic_type"]
+FIELDS = [
+    "name",
+    "use_case",
+    "content",
+    "sms_text",
+    "sms_text_edited",
+    "traffic_type",
+    "conversion_postbacks",
+]
 
 
 class TemplateRejected(ValueError):
@@ -43,6 +51,7 @@ def save_template(
     use_case=_UNSET,
     content=_UNSET,
     sms_text=_UNSET,
+    conversion_postbacks=_UNSET,
 ) -> MessageTemplate:
     """Create (`template` None) or change a template; TemplateRejected lists every reason.
 
@@ -62,7 +71,9 @@ def save_template(
     if sms_text is not _UNSET:
         template.sms_text = storable_text(str(sms_text or "")).strip()
         template.sms_text_edited = bool(template.sms_text)
-    errors = _problems(workspace, template)
+    if conversion_postbacks is not _UNSET:
+        template.conversion_postbacks = conversion_postbacks or []
+    errors = _problems(workspace, template) + _conversion_problems(template)
     if errors:
         raise TemplateRejected(errors)
     template.traffic_type = str(template.content.get("traffic_type") or "")
@@ -84,6 +95,36 @@ def save_template(
     except IntegrityError:
         raise TemplateRejected([_("name: a template with this name already exists")]) from None
     return template
+
+
+def _postbacks(content) -> set[str]:
+    """Every suggestion postback in the content, cards and carousels included."""
+    found: set[str] = set()
+    if isinstance(content, dict):
+        for suggestion in content.get("suggestions") or []:
+            if not isinstance(suggestion, dict):
+                continue
+            # A missing postback is the text (inbox.content.reply_options' rule).
+            postback = suggestion.get("postback") or suggestion.get("text")
+            if postback:
+                found.add(str(postback))
+        for card in [content.get("card"), *(content.get("cards") or [])]:
+            found |= _postbacks(card) if isinstance(card, dict) else set()
+    return found
+
+
+def _conversion_problems(template: MessageTemplate) -> list[str]:
+    """The postbacks that mark a conversion must be the content's own suggestions'."""
+    marked = template.conversion_postbacks
+    if not isinstance(marked, list) or not all(isinstance(p, str) and p for p in marked):
+        return [_("conversion_postbacks: must be a list of suggestion postbacks")]
+    unknown = sorted(set(marked) - _postbacks(template.content))
+    if unknown:
+        return [
+            _("conversion_postbacks: no suggestion has the postback %(names)s")
+            % {"names": ", ".join(unknown)}
+        ]
+    return []
 
 
 def delete_template(*, template: MessageTemplate, actor) -> None:

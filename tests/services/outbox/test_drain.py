@@ -20,6 +20,8 @@ from inbox.services.outbox.send import send_all
 from inbox.services.outbox.settle import settle_batch
 from inbox.throttle import Slot, Throughput
 
+from ..conftest import CUSTOMER
+
 
 def conversations(channel, count: int, prefix: str = "+1415555"):
     out = []
@@ -196,11 +198,47 @@ def test_a_message_left_sending_is_never_sent_again(channel, adapter):
     assert Message.objects.get(pk=message.pk).status == MessageStatus.SENDING
 
 
-def test_fallback_channels_stay_on_the_single_path(rich_conversation, adapter):
+def test_a_reachable_first_attempt_on_a_fallback_channel_is_drained_there(
+    rich_conversation, rich, adapter
+):
     message = send_message(rich_conversation, {"type": "text", "text": "hello"})
-    assert claim_batch(10).rows == 0
-    assert Message.objects.get(pk=message.pk).status == MessageStatus.QUEUED
+    assert drain() == 1
+    message.refresh_from_db()
+    assert (message.status, message.channel, message.fallback_from) == ("sent", rich, None)
+    assert [s["channel"] for s in adapter.sent] == ["RCS"]
+    assert deliver(str(message.pk)) == "skipped"  # a late task sends nothing more
+
+
+def test_a_known_unreachable_first_attempt_is_drained_on_the_fallback_once(
+    rich_conversation, rich, sms, adapter, no_retry_tasks
+):
+    adapter.unreachable.add(CUSTOMER)
+    message = send_message(rich_conversation, {"type": "text", "text": "hello"})
+    claim = claim_batch(10)
+    assert (claim.rows, claim.sending) == (1, [])  # moved, not sent on RCS
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == (MessageStatus.QUEUED, 0)
+    assert (message.channel, message.fallback_from) == (sms, rich)
+    assert "not reachable on RCS" in message.fallback_reason
+    assert no_retry_tasks == []  # no task of its own: the next claim takes it
+    assert drain() == 1
+    message.refresh_from_db()
+    assert message.status == MessageStatus.SENT
+    assert [s["channel"] for s in adapter.sent] == ["SMS"]
+    assert message.status_events.filter(source="fallback").count() == 1
+    assert drain() == 0 and deliver(str(message.pk)) == "skipped"
+    assert len(adapter.sent) == 1
+
+
+def test_a_not_found_answer_in_a_batch_falls_back_once(rich_conversation, sms, adapter):
+    adapter.not_found.add(CUSTOMER)
+    message = send_message(rich_conversation, {"type": "text", "text": "hello"})
+    assert drain() == 0  # RCS answered 404: fallen back, requested as its own task
+    message.refresh_from_db()
+    assert (message.status, message.channel, message.attempts) == ("queued", sms, 1)
     assert deliver(str(message.pk)) == "sent"
+    assert len(adapter.sent) == 1
+    assert drain() == 0 and deliver(str(message.pk)) == "skipped"
 
 
 def test_send_all_never_sends_before_the_slot(channel, adapter):
