@@ -1,6 +1,7 @@
 # Zero-setup entry points: a fresh machine needs Python 3.11 and npm, nothing else.
 #   make run           install (when needed), migrate, seed the demo, start web + worker + beat
 #   make test          install (when needed), run the whole test suite on its own embedded servers
+#   make messages      extract translatable strings into locale/, compile, list what is untranslated
 #   make bench-ingest  webhook ingest throughput vs. a bare one-row-insert floor (bench/README.md)
 
 PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3 2>/dev/null)
@@ -11,7 +12,7 @@ PIP_STAMP := $(VENV)/.installed-stamp
 NPM_STAMP := node_modules/.installed-stamp
 PACKAGE_JSON := $(wildcard package.json)
 
-.PHONY: run test install lint format bench-ingest bench-dashboards bench-inbox clean-test-data
+.PHONY: run test install lint format messages reliability reliability-full bench-ingest bench-dashboards bench-inbox clean-test-data
 
 run: install
 	$(PY) scripts/run.py
@@ -19,6 +20,13 @@ run: install
 test: install
 	@mkdir -p .data/test/staticfiles
 	INBOX_DATA_DIR=$(CURDIR)/.data/test $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# docs/RELIABILITY.md from the chaos suite's own figures (tests/chaos/report.py).
+reliability: install
+	$(PY) -m tests.chaos.report
+
+reliability-full: install
+	$(PY) -m tests.chaos.report --full
 
 bench-ingest: install
 	$(PY) bench/ingest.py $(BENCH_ARGS)
@@ -47,6 +55,12 @@ $(NPM_STAMP): package.json
 		echo "Install Node.js + npm (Debian: apt-get install -y npm), then run make again."; exit 1; }
 	npm install --no-audit --no-fund
 	@touch $@
+
+# Translations (docs/I18N.md): extract every marked string (django + djangojs) into
+# locale/es/, compile the .mo files with polib and list what is left to translate.
+# Extraction needs GNU gettext's xgettext; running and testing need nothing beyond Python.
+messages: install
+	$(PY) scripts/catalogs.py update
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -14,8 +14,10 @@ from inbox.adapters import (
     ContentNotSupported,
     Event,
     NotReachable,
+    Reconciliation,
     SendError,
     SendResult,
+    Verdict,
     WebhookRequest,
 )
 from inbox.content import render_text
@@ -28,6 +30,8 @@ from .limits import MAX_TEXT, MAX_TTL_SECONDS, REGIONS, TRAFFIC_TYPES, rbm_traff
 from .sandbox import accounts as sandbox_accounts
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from inbox.models import Channel
 
 log = logging.getLogger(__name__)
@@ -136,6 +140,20 @@ class RcsAdapter(ChannelAdapter):
         if payload.get("alreadyExisted"):
             details["already_existed"] = True
         return SendResult(provider_message_id=message_id, status="sent", details=details)
+
+    def reconcile(
+        self, channel: Channel, *, to: str, content: dict, message_id: str, since: datetime
+    ) -> Reconciliation:
+        """The send again, with the same messageId: RBM refuses a reused id (409
+        ALREADY_EXISTS, read as accepted), so it creates the message now if the lost call
+        never reached it, or says it has it. Exactly once either way."""
+        try:
+            outcome: SendResult | Exception = self.send(
+                channel, to=to, content=content, message_id=message_id
+            )
+        except Exception as exc:  # noqa: BLE001 - settled by the outbox like a send's error
+            outcome = exc
+        return Reconciliation(Verdict.ANSWERED, outcome=outcome)
 
     def reachable(self, channel: Channel, to: str) -> bool | None:
         """Can RBM reach `to` for this agent? None when it could not be told (just try)."""

@@ -13,6 +13,7 @@ from inbox.adapters import (
     ChannelAdapter,
     DraftCost,
     Event,
+    Reconciliation,
     SendResult,
     WebhookRequest,
 )
@@ -21,13 +22,15 @@ from inbox.content import validate as validate_content
 from inbox.phones import InvalidPhoneNumber, to_e164
 from inbox.throttle import Throughput
 
-from . import client, signature, smart_encoding, webhooks
+from . import client, reconcile, signature, smart_encoding, webhooks
 from .forms import SmsChannelForm
 from .sandbox import accounts as sandbox_accounts
 from .segments import count
 from .senders import default_mps
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from inbox.models import Channel
 
 MAX_BODY_CHARACTERS = 1600  # Twilio rejects longer bodies with 21617
@@ -165,13 +168,8 @@ class SmsAdapter(ChannelAdapter):
 
     def _message(self, channel: Channel, *, to: str, content: dict) -> client.MessageRequest:
         """One send's request (both clients send the same bytes)."""
-        creds = client.Credentials(
-            api_base_url=channel.api_base_url or self.default_api_base_url,
-            account_sid=channel.config["account_sid"],
-            auth_token=channel.secrets.get("auth_token", ""),
-        )
         return client.message_request(
-            creds,
+            self._credentials(channel),
             to=to,
             from_=channel.config["from_number"],
             body=self._body(channel, content),
@@ -196,6 +194,25 @@ class SmsAdapter(ChannelAdapter):
     ) -> SendResult:
         return self._accepted(
             await client.acreate_message(self._message(channel, to=to, content=content))
+        )
+
+    def reconcile(
+        self, channel: Channel, *, to: str, content: dict, message_id: str, since: datetime
+    ) -> Reconciliation:
+        """Look the message up in the account's Messages list (channels_sms/reconcile.py)."""
+        return reconcile.reconcile(
+            self._credentials(channel),
+            to=to,
+            from_=channel.config["from_number"],
+            body=self._body(channel, content),
+            since=since,
+        )
+
+    def _credentials(self, channel: Channel) -> client.Credentials:
+        return client.Credentials(
+            api_base_url=channel.api_base_url or self.default_api_base_url,
+            account_sid=channel.config["account_sid"],
+            auth_token=channel.secrets.get("auth_token", ""),
         )
 
     def verify_webhook(self, channel: Channel, request: WebhookRequest) -> bool:

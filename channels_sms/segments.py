@@ -27,6 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import regex
+from django.utils.translation import gettext, ngettext
 
 from channels_sms import smart_encoding
 from channels_sms.gsm7 import GSM7_BASIC, GSM7_EXTENSION
@@ -144,14 +145,18 @@ class SegmentInfo:
         The culprits are the actionable part: the user can replace them (or turn
         on smart encoding) to get back to GSM-7.
         """
-        noun = "segment" if self.segments == 1 else "segments"
-        head = f"{self.segments} {noun}"
+        head = ngettext("%(n)s segment", "%(n)s segments", self.segments) % {"n": self.segments}
         if self.encoding == GSM7:
-            return f"{head} · GSM-7 · {self.characters} characters"
+            return gettext("%(head)s · GSM-7 · %(n)s characters") % {
+                "head": head,
+                "n": self.characters,
+            }
         shown = [f"‘{_render_char(c)}’" for c in self.ucs2_chars[:5]]
         more = len(self.ucs2_chars) - len(shown)
-        why = ", ".join(shown) + (f" and {more} more" if more > 0 else "")
-        return f"{head} · UCS-2 because of {why}"
+        why = ", ".join(shown)
+        if more > 0:
+            why = gettext("%(shown)s and %(n)s more") % {"shown": why, "n": more}
+        return gettext("%(head)s · UCS-2 because of %(why)s") % {"head": head, "why": why}
 
 
 def _pack(

@@ -118,6 +118,19 @@ class WhatsAppAdapter(ChannelAdapter):
             )
         ]
 
+    def first_message_problems(self, channel: Channel, content: dict) -> list[str]:
+        """A business opens a WhatsApp conversation only with an approved template
+        (`template_problems` in `validate` checks the approval itself)."""
+        if content.get("template") is not None:
+            return []
+        return [
+            _(
+                "content: a campaign on WhatsApp must use an approved WhatsApp message "
+                "template (the recipients have not written to this number in the last 24 "
+                "hours); pick one of the channel's approved templates"
+            )
+        ]
+
     def composer_templates(self, channel: Channel) -> list[ComposerTemplate]:
         """The channel's approved templates, as the last sync reported them."""
         from .message_templates import approved_templates

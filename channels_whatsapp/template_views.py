@@ -32,7 +32,10 @@ class TemplateForm(forms.Form):
         help_text=_lazy("Lowercase letters, digits and underscores, e.g. order_update."),
     )
     language = forms.RegexField(
-        label=_lazy("Language"), regex=r"^[a-z]{2,3}(_[A-Z]{2})?$", max_length=16, initial="en_US"
+        label=_lazy("Language"),
+        regex=r"^[a-z]{2,3}(_[A-Z]{2})?$",
+        max_length=16,
+        initial="en_US",
     )
     category = forms.ChoiceField(label=_lazy("Category"), choices=MessageTemplate.Category.choices)
     body = forms.CharField(

@@ -83,7 +83,9 @@ INSTALLED_APPS = [
     "privacy",
     "contacts",
     "campaigns",
+    "automations",
     "operators",
+    "monitoring",
     "demo",
 ]
 
@@ -95,6 +97,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: a member's own language, else Accept-Language, else their
+    # workspace's (Django's LocaleMiddleware knows only the first two).
+    "members.language_middleware.activate_member_language",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # A workspace's zone, activated by a page, ends with its request (not its thread).
@@ -233,6 +238,12 @@ OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=100)
 OUTBOX_SEND_THREADS = env.int("OUTBOX_SEND_THREADS", default=64)
 OUTBOX_RATE_HEADROOM = env.float("OUTBOX_RATE_HEADROOM", default=0.8)
 OUTBOX_LATE_TOLERANCE = env.float("OUTBOX_LATE_TOLERANCE", default=0.05)
+# A message left `sending` this long after its claim (a worker died during the call) is
+# settled with the provider (inbox/services/outbox/reconcile.py): well over any send's
+# slot wait plus its client timeout, so the call cannot still be in flight. One the
+# provider cannot be asked about yet fails "outcome unknown" at OUTBOX_UNKNOWN_AFTER.
+OUTBOX_RECONCILE_AFTER_SECONDS = env.int("OUTBOX_RECONCILE_AFTER_SECONDS", default=60)
+OUTBOX_UNKNOWN_AFTER_SECONDS = env.int("OUTBOX_UNKNOWN_AFTER_SECONDS", default=300)
 # The built-in fake providers (/sandbox/twilio/, /sandbox/rbm/) and the phone simulator
 # (/sandbox/phone/): off unless asked for, since they inject customer messages into
 # workspaces. `make run` and the test suite turn them on (a demo or dev install).
@@ -242,6 +253,22 @@ WHATSAPP_SANDBOX_ENABLED = env.bool("WHATSAPP_SANDBOX_ENABLED", default=False)
 # Apply webhook events in the web process right after commit instead of in a worker
 # (tests and single-process debugging; production keeps webhooks to one insert).
 INBOUND_EVENTS_INLINE = env.bool("INBOUND_EVENTS_INLINE", default=False)
+# Inbound events one worker claims and applies per transaction (inbox/services/inbound_queue).
+INBOUND_APPLY_BATCH = env.int("INBOUND_APPLY_BATCH", default=200)
+# Partitions (by customer) applied side by side: one per worker process uses every core.
+INBOUND_APPLY_PARTITIONS = env.int("INBOUND_APPLY_PARTITIONS", default=2)
+# Connections the async webhook lane (inbox/webhook_lane.py) keeps per web process.
+WEBHOOK_LANE_POOL_SIZE = env.int("WEBHOOK_LANE_POOL_SIZE", default=8)
+
+# /readyz (monitoring/readiness.py): not ready past these ages, or a probe past its timeout.
+READY_WORKER_HEARTBEAT_SECONDS = env.int("READY_WORKER_HEARTBEAT_SECONDS", default=60)
+READY_MAX_APPLY_LAG_SECONDS = env.int("READY_MAX_APPLY_LAG_SECONDS", default=60)
+# Campaigns queue for hours at their senders' rates; only a much older row means stuck.
+READY_MAX_QUEUED_AGE_SECONDS = env.int("READY_MAX_QUEUED_AGE_SECONDS", default=6 * 3600)
+READY_CHECK_TIMEOUT_SECONDS = env.int("READY_CHECK_TIMEOUT_SECONDS", default=2)
+# /metrics (monitoring/access.py): a bearer token, or else these addresses only.
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+METRICS_ALLOW = env.list("METRICS_ALLOW", default=["127.0.0.1/32", "::1/128"])
 # The customer sees "agent is typing" refreshed at most this often per conversation.
 TYPING_SIGNAL_INTERVAL_SECONDS = env.int("TYPING_SIGNAL_INTERVAL_SECONDS", default=5)
 # A customer waiting longer than this shows as overdue in the conversation list.
@@ -343,6 +370,20 @@ REACHABILITY_MAX_AGE_HOURS = env.float("REACHABILITY_MAX_AGE_HOURS", default=168
 CAMPAIGN_CHUNK_SIZE = env.int("CAMPAIGN_CHUNK_SIZE", default=200)
 CAMPAIGN_RUN_SECONDS = env.float("CAMPAIGN_RUN_SECONDS", default=20.0)
 CAMPAIGN_STALE_SECONDS = env.int("CAMPAIGN_STALE_SECONDS", default=60)
+# A big campaign's funnel (inbox/selectors/campaign_funnel_report.py) is computed at most
+# this often and shared by the page, its CSV and the API; smaller ones are always live.
+CAMPAIGN_FUNNEL_CACHE_SECONDS = env.int("CAMPAIGN_FUNNEL_CACHE_SECONDS", default=30)
+CAMPAIGN_FUNNEL_CACHE_MIN_RECIPIENTS = env.int("CAMPAIGN_FUNNEL_CACHE_MIN_RECIPIENTS", default=5000)
+# Automations (automations/): the per-conversation reply guard's default, the outbound
+# webhook action's timeout, and how often a process rechecks a workspace's rule version.
+AUTOMATION_MAX_REPLIES_PER_HOUR = env.int("AUTOMATION_MAX_REPLIES_PER_HOUR", default=5)
+AUTOMATION_WEBHOOK_TIMEOUT_SECONDS = env.float("AUTOMATION_WEBHOOK_TIMEOUT_SECONDS", default=5.0)
+AUTOMATION_RULES_RECHECK_SECONDS = env.float("AUTOMATION_RULES_RECHECK_SECONDS", default=1.0)
+# Runs what a worker that died had taken (automations/services/run_queue.py).
+CELERY_BEAT_SCHEDULE["run-automations"] = {
+    "task": "automations.tasks.run_automations",
+    "schedule": env.float("AUTOMATION_SWEEP_SECONDS", default=60.0),
+}
 CELERY_BEAT_SCHEDULE["sweep-campaigns"] = {
     "task": "inbox.tasks.sweep_campaigns",
     "schedule": env.float("CAMPAIGN_SWEEP_SECONDS", default=30.0),
@@ -352,7 +393,12 @@ CELERY_BEAT_SCHEDULE["refresh-contact-reachability"] = {
     "schedule": env.float("REACHABILITY_REFRESH_SECONDS", default=300.0),
 }
 
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = "en"
+# The product speaks English and (neutral Latin American) Spanish; a member's own choice,
+# else their browser's Accept-Language, else their workspace's language picks one
+# (members/language_middleware.py). Catalogs: locale/ (`make messages`, docs/I18N.md).
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -390,7 +436,7 @@ SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=PUBLIC_HTTPS)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=PUBLIC_HTTPS)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=PUBLIC_HTTPS)
 # A redirected POST comes back as a GET: a provider's webhook would be lost, not moved.
-SECURE_REDIRECT_EXEMPT = [r"^webhooks/"]
+SECURE_REDIRECT_EXEMPT = [r"^webhooks/", r"^healthz$", r"^readyz$", r"^metrics$"]
 SECURE_HSTS_SECONDS = env.int("HSTS_SECONDS", default=365 * 24 * 3600 if PUBLIC_HTTPS else 0)
 # Subdomains of the inbox's own host name (not its parent domain's other sites).
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("HSTS_INCLUDE_SUBDOMAINS", default=True)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext, ngettext
+
 PATTERNS = ["solid", "hatch", "dots", "cross"]
 WIDTH, HEIGHT = 720, 240
 LEFT, RIGHT, TOP, BOTTOM = 48, 8, 12, 46
@@ -103,7 +105,12 @@ def heatmap(title: str, rows: list[str], grid: list[list[int]]) -> dict:
                     "fill": f"rgba(37, 87, 214, {0.06 + 0.9 * level:.2f})",
                     "ink": "#fff" if level > 0.55 else "#1c2330",
                     "value": v,
-                    "title": f"{rows[r]} {c:02d}:00 · {v} messages",
+                    "title": ngettext(
+                        "%(day)s %(hour)02d:00 · %(n)s message",
+                        "%(day)s %(hour)02d:00 · %(n)s messages",
+                        v,
+                    )
+                    % {"day": rows[r], "hour": c, "n": v},
                 }
             )
     return {
@@ -126,51 +133,59 @@ def for_sections(sections: dict) -> dict:
     optouts = sections["channels"]["optouts"]
     return {
         "volume_messages": bar_chart(
-            "Messages per day",
+            gettext("Messages per day"),
             day_labels,
-            [("in", [r[3] for r in vol.rows]), ("out", [r[4] for r in vol.rows])],
+            [(gettext("in"), [r[3] for r in vol.rows]), (gettext("out"), [r[4] for r in vol.rows])],
         ),
         "volume_conversations": bar_chart(
-            "Conversations per day",
+            gettext("Conversations per day"),
             day_labels,
-            [("opened", [r[1] for r in vol.rows]), ("resolved", [r[2] for r in vol.rows])],
+            [
+                (gettext("opened"), [r[1] for r in vol.rows]),
+                (gettext("resolved"), [r[2] for r in vol.rows]),
+            ],
         ),
         "heatmap": heatmap(
-            "Busiest hours (customer messages)",
+            gettext("Busiest hours (customer messages)"),
             sections["volume"]["weekdays"],
             sections["volume"]["heat"],
         ),
         "speed": bar_chart(
-            "Median and p90 (minutes)",
+            gettext("Median and p90 (minutes)"),
             [r[0] for r in summary.rows],
-            [("median", [r[2] for r in summary.rows]), ("p90", [r[3] for r in summary.rows])],
+            [
+                (gettext("median"), [r[2] for r in summary.rows]),
+                (gettext("p90"), [r[3] for r in summary.rows]),
+            ],
         ),
         "health": bar_chart(
-            "Outbound outcome per channel (%)",
+            gettext("Outbound outcome per channel (%)"),
             [r[0] for r in health.rows],
             [
-                ("sent", [r[2] for r in health.rows]),
-                ("delivered", [r[3] for r in health.rows]),
-                ("read", [r[4] for r in health.rows]),
-                ("failed", [r[5] for r in health.rows]),
+                (gettext("sent"), [r[2] for r in health.rows]),
+                (gettext("delivered"), [r[3] for r in health.rows]),
+                (gettext("read"), [r[4] for r in health.rows]),
+                (gettext("failed"), [r[5] for r in health.rows]),
             ],
             unit="%",
         ),
         "optouts": bar_chart(
-            "Opt-outs per day", day_labels, [("opt-outs", [r[1] for r in optouts.rows])]
+            gettext("Opt-outs per day"),
+            day_labels,
+            [(gettext("opt-outs"), [r[1] for r in optouts.rows])],
         ),
         "engagement": bar_chart(
-            "Read and reply rate by channel and style (%)",
+            gettext("Read and reply rate by channel and style (%)"),
             [f"{r[0]} · {r[1]}" for r in styles.rows],
             [
-                ("read rate", [r[4] for r in styles.rows]),
-                ("reply rate", [r[5] for r in styles.rows]),
+                (gettext("read rate"), [r[4] for r in styles.rows]),
+                (gettext("reply rate"), [r[5] for r in styles.rows]),
             ],
             unit="%",
         ),
         "agents": bar_chart(
-            "Conversations handled per agent",
+            gettext("Conversations handled per agent"),
             [r[0] for r in board.rows[:15]],
-            [("conversations", [r[2] for r in board.rows[:15]])],
+            [(gettext("conversations"), [r[2] for r in board.rows[:15]])],
         ),
     }

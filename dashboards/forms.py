@@ -6,6 +6,8 @@ import datetime as dt
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from inbox import access
 from inbox.models import Team, Workspace
@@ -17,22 +19,34 @@ MAX_DAYS = 366
 
 
 class FilterForm(forms.Form):
-    start = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    channel = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
-    team = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
-    agent = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+    start = forms.DateField(
+        label=gettext_lazy("Start"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    end = forms.DateField(
+        label=gettext_lazy("End"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    channel = forms.TypedChoiceField(
+        label=gettext_lazy("Channel"), required=False, coerce=int, empty_value=None
+    )
+    team = forms.TypedChoiceField(
+        label=gettext_lazy("Team"), required=False, coerce=int, empty_value=None
+    )
+    agent = forms.TypedChoiceField(
+        label=gettext_lazy("Agent"), required=False, coerce=int, empty_value=None
+    )
 
     def __init__(self, workspace: Workspace, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.workspace = workspace
-        self.fields["channel"].choices = [("", "All channels")] + [
+        self.fields["channel"].choices = [("", _("All channels"))] + [
             (c.pk, c.name) for c in access.channels(workspace).order_by("name")
         ]
-        self.fields["team"].choices = [("", "All teams")] + [
+        self.fields["team"].choices = [("", _("All teams"))] + [
             (t.pk, t.name) for t in Team.objects.filter(workspace=workspace).order_by("name")
         ]
-        self.fields["agent"].choices = [("", "All agents")] + [
+        self.fields["agent"].choices = [("", _("All agents"))] + [
             (m.user_id, m.user.get_full_name() or m.user.username)
             for m in access.members(workspace)
         ]
@@ -43,7 +57,7 @@ class FilterForm(forms.Form):
         end = data.get("end") or today.date()
         start = data.get("start") or end - dt.timedelta(days=DEFAULT_DAYS - 1)
         if start > end:
-            raise forms.ValidationError("The start date must be on or before the end date.")
+            raise forms.ValidationError(_("The start date must be on or before the end date."))
         if (end - start).days + 1 > MAX_DAYS:
             raise forms.ValidationError(f"Choose at most {MAX_DAYS} days.")
         data["start"], data["end"] = start, end

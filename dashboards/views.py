@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from inbox import access
 from inbox.models import Role
@@ -80,7 +81,7 @@ def _csv(sections: dict, name: str, slug: str) -> HttpResponse:
 def now_tiles(request: HttpRequest, slug: str) -> HttpResponse:
     membership, form, scope = _filters(request, slug)
     if scope is None:
-        return HttpResponse("Invalid filters.", status=400, content_type="text/plain")
+        return HttpResponse(_("Invalid filters."), status=400, content_type="text/plain")
     return render(
         request,
         "dashboards/_now.html",

@@ -19,6 +19,7 @@ from inbox.models import Channel, Membership, Role, Workspace
 from inbox.services import create_channel, ingest
 
 from . import workspace_setup
+from .automations import ensure_automations
 from .history import seed_history
 
 DEMO_WORKSPACE_SLUG = "demo"
@@ -70,6 +71,7 @@ def seed_demo() -> dict:
         labels = workspace_setup.ensure_labels(workspace)
         workspace_setup.ensure_canned(workspace, manager)
         workspace_setup.ensure_business_hours(workspace)
+        ensure_automations(workspace, manager, team)
     plain = _first_plain(channels)
     if plain is not None:
         rich = next((c for c in channels if _has_rich_cards(c)), None)
@@ -105,7 +107,7 @@ def seed_demo() -> dict:
     }
 
 
-def _ingest_demo_texts(channel: Channel) -> None:
+def _ingest_demo_texts(channel: Channel, inbound=DEMO_INBOUND) -> None:
     now = timezone.now()
     ingest(
         channel,
@@ -121,7 +123,7 @@ def _ingest_demo_texts(channel: Channel) -> None:
                 received_at=now - timedelta(minutes=minutes_ago),
                 sender_name=name,
             )
-            for provider_id, sender, name, text, minutes_ago in DEMO_INBOUND
+            for provider_id, sender, name, text, minutes_ago in inbound
         ],
     )
 
@@ -146,7 +148,9 @@ def _ensure_member(workspace: Workspace, *, username: str, password: str, role: 
     return user
 
 
-def _ensure_sandbox_channels(workspace: Workspace) -> list[Channel]:
+def _ensure_sandbox_channels(
+    workspace: Workspace, name_format: str = DEMO_CHANNEL_NAME, extra_config: dict | None = None
+) -> list[Channel]:
     """One channel per adapter that has a sandbox, in registration order.
 
     Found by workspace + kind + name, so a rerun (or a channel an admin reconfigured) is
@@ -155,12 +159,13 @@ def _ensure_sandbox_channels(workspace: Workspace) -> list[Channel]:
     """
     channels = []
     for kind, adapter in all_adapters().items():
-        name = DEMO_CHANNEL_NAME.format(label=adapter.label)
+        name = name_format.format(label=adapter.label)
         channel = Channel.objects.filter(workspace=workspace, kind=kind, name=name).first()
         if channel is None:
             config = adapter.sandbox_config(public_base_url=settings.PUBLIC_BASE_URL, name=name)
             if config is None:
                 continue
+            config.update(extra_config or {})
             channel = create_channel(workspace, kind=kind, name=name, config=config)
         channels.append(channel)
     _link_fallbacks(channels)

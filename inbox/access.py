@@ -12,7 +12,16 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from inbox.models import Channel, ContactImport, Conversation, Membership, Message, Workspace
+from inbox.models import (
+    Campaign,
+    Channel,
+    ContactImport,
+    Conversation,
+    Membership,
+    Message,
+    Role,
+    Workspace,
+)
 
 
 class WorkspaceSuspended(PermissionDenied):
@@ -60,7 +69,7 @@ def membership_with_role(user, slug: str, *roles: str) -> Membership:
     """
     membership = membership_for(user, slug)
     if membership.role not in roles:
-        raise PermissionDenied("Your role cannot open this page")
+        raise PermissionDenied(_("Your role cannot open this page"))
     return membership
 
 
@@ -103,6 +112,21 @@ def conversation_for_user(user, conversation_id: int) -> Conversation | None:
         if getattr(user, "is_authenticated", False)
         else None
     )
+
+
+def campaign_for_manager(user, campaign_id) -> Campaign | None:
+    """A campaign whose workspace the user manages (manager or admin), else None
+    (websocket checks: an agent, another tenant and a wrong id all look the same)."""
+    try:
+        campaign_id = int(campaign_id)
+    except (TypeError, ValueError):
+        return None
+    if not getattr(user, "is_authenticated", False):
+        return None
+    managing = memberships(user).filter(role__in=(Role.MANAGER, Role.ADMIN))
+    return Campaign.objects.filter(
+        pk=campaign_id, workspace__in=managing.values("workspace_id")
+    ).first()
 
 
 def workspace_for_user(user, slug: str) -> Workspace | None:

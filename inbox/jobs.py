@@ -20,6 +20,7 @@ SEND_READ_RECEIPT = "inbox.tasks.send_read_receipt"
 SEND_TYPING = "inbox.tasks.send_typing"
 RUN_CONTACT_IMPORT = "inbox.tasks.run_contact_import"
 EXPAND_CAMPAIGN = "inbox.tasks.expand_campaign"
+PUBLISH_CAMPAIGN_PROGRESS = "inbox.tasks.publish_campaign_progress"
 
 
 def enqueue(task: str, *args: object, countdown: float | None = None) -> None:

@@ -150,6 +150,14 @@ def expand_campaign(campaign_id: int) -> str:
 
 
 @shared_task(ignore_result=True)
+def publish_campaign_progress(campaign_id: int) -> None:
+    """The end of a campaign's one-second progress window: one frame with its counts."""
+    from inbox.services.campaigns.progress import publish_progress
+
+    publish_progress(campaign_id)
+
+
+@shared_task(ignore_result=True)
 def sweep_campaigns() -> dict:
     """Beat: start scheduled campaigns whose time came; re-request quiet running ones."""
     from inbox.services.campaigns.expansion import sweep_campaigns as sweep

@@ -17,11 +17,11 @@ from workspace_settings.services.policies import MAX_RETENTION_DAYS
 
 class InviteForm(forms.Form):
     email = forms.EmailField(
-        label="Email address",
+        label=_("Email address"),
         max_length=254,
-        error_messages={"invalid": "Enter a full email address, like name@example.com."},
+        error_messages={"invalid": _("Enter a full email address, like name@example.com.")},
     )
-    role = forms.ChoiceField(label="Role", choices=Role.choices, initial=Role.AGENT)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.AGENT)
 
 
 class RoleForm(forms.Form):
@@ -43,10 +43,10 @@ class ApiTokenForm(forms.Form):
     """A token's name, what it may do and for how long (read-only, 90 days unless chosen)."""
 
     name = forms.CharField(
-        label="Token name",
+        label=_("Token name"),
         max_length=120,
-        help_text="What uses it, e.g. “CRM sync”. You will see the token once.",
-        error_messages={"required": "Give the token a name, so you know what to revoke later."},
+        help_text=_("What uses it, e.g. “CRM sync”. You will see the token once."),
+        error_messages={"required": _("Give the token a name, so you know what to revoke later.")},
     )
     scopes = forms.MultipleChoiceField(
         label=_("Scopes"),
@@ -61,7 +61,9 @@ class ApiTokenForm(forms.Form):
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()
         if not name:
-            raise forms.ValidationError("Give the token a name, so you know what to revoke later.")
+            raise forms.ValidationError(
+                _("Give the token a name, so you know what to revoke later.")
+            )
         return name
 
     def expires_at(self) -> datetime | None:
@@ -74,28 +76,28 @@ class ApiTokenForm(forms.Form):
 
 class SecurityForm(forms.Form):
     require_two_factor = forms.BooleanField(
-        label="Require two-factor authentication for every member",
+        label=_("Require two-factor authentication for every member"),
         required=False,
     )
 
 
 class RetentionForm(forms.Form):
     retention_days = forms.IntegerField(
-        label="Delete messages older than (days)",
+        label=_("Delete messages older than (days)"),
         required=False,
         min_value=1,
         max_value=MAX_RETENTION_DAYS,
-        help_text="Leave empty to keep messages forever.",
+        help_text=_("Leave empty to keep messages forever."),
         error_messages={
-            "invalid": "Enter a whole number of days, or leave it empty.",
-            "min_value": "Keep messages for at least 1 day, or leave it empty.",
+            "invalid": _("Enter a whole number of days, or leave it empty."),
+            "min_value": _("Keep messages for at least 1 day, or leave it empty."),
             "max_value": f"At most {MAX_RETENTION_DAYS} days.",
         },
     )
 
 
 class EraseForm(forms.Form):
-    confirmation = forms.CharField(label="Type the confirmation phrase", max_length=100)
+    confirmation = forms.CharField(label=_("Type the confirmation phrase"), max_length=100)
 
     def __init__(self, *args, phrase: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -110,7 +112,7 @@ class EraseForm(forms.Form):
 
 class TokenCodeForm(forms.Form):
     code = forms.CharField(
-        label="6-digit code from your authenticator app",
+        label=_("6-digit code from your authenticator app"),
         max_length=12,
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
@@ -120,7 +122,7 @@ class TokenCodeForm(forms.Form):
     def clean_code(self) -> str:
         code = self.cleaned_data["code"].replace(" ", "").strip()
         if not code.isdigit() or len(code) != 6:
-            raise forms.ValidationError("Enter the 6 digits your authenticator app shows.")
+            raise forms.ValidationError(_("Enter the 6 digits your authenticator app shows."))
         return code
 
 
@@ -128,17 +130,19 @@ class SignUpForm(forms.Form):
     """A new account for someone accepting an invitation."""
 
     username = forms.CharField(
-        label="Username",
+        label=_("Username"),
         max_length=150,
         validators=[UnicodeUsernameValidator()],
-        help_text="Letters, digits and @ . + - _ only.",
+        help_text=_("Letters, digits and @ . + - _ only."),
         widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
     )
     password1 = forms.CharField(
-        label="Password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        label=_("Password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     password2 = forms.CharField(
-        label="Password again", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        label=_("Password again"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
     def __init__(self, *args, email: str = "", **kwargs):
@@ -151,7 +155,7 @@ class SignUpForm(forms.Form):
         username = self.cleaned_data["username"]
         if get_user_model().objects.filter(username__iexact=username).exists():
             raise forms.ValidationError(
-                "That username is taken. If it is yours, sign in instead to join."
+                _("That username is taken. If it is yours, sign in instead to join.")
             )
         return username
 
@@ -159,7 +163,7 @@ class SignUpForm(forms.Form):
         cleaned = super().clean()
         p1, p2 = cleaned.get("password1"), cleaned.get("password2")
         if p1 and p2 and p1 != p2:
-            self.add_error("password2", "The two passwords differ.")
+            self.add_error("password2", _("The two passwords differ."))
         elif p1:
             try:
                 password_validation.validate_password(

@@ -17,6 +17,9 @@ EXEMPT_PREFIXES = (
     "/accounts/2fa/",
     "/accounts/logout/",
     "/static/",
+    # The JavaScript strings' catalog and the language switch: harmless mid-login.
+    "/jsi18n/",
+    "/accounts/language/",
     "/api/",
     "/sandbox/twilio/",
     "/sandbox/rbm/",

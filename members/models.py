@@ -52,4 +52,5 @@ class Invitation(models.Model):
 
 
 # Registered with this app: the device lives in its own module for its length.
+from members.profile import Profile  # noqa: E402, F401
 from members.totp_device import TOTPDevice  # noqa: E402, F401

@@ -2,7 +2,16 @@
 
 from django.urls import include, path
 
-from members.views import api_tokens, audit, data, invitations, members, security, two_factor
+from members.views import (
+    api_tokens,
+    audit,
+    data,
+    invitations,
+    language,
+    members,
+    security,
+    two_factor,
+)
 
 app_name = "members"
 
@@ -31,6 +40,7 @@ settings_patterns = [
 urlpatterns = [
     path("w/<slug:slug>/settings/", include(settings_patterns)),
     path("invite/<str:token>/", invitations.accept_invitation, name="accept_invitation"),
+    path("accounts/language/", language.choose_language, name="choose_language"),
     path("accounts/2fa/", two_factor.setup, name="two_factor_setup"),
     path("accounts/2fa/verify/", two_factor.verify, name="two_factor_verify"),
     path("accounts/2fa/disable/", two_factor.disable, name="two_factor_disable"),

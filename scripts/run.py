@@ -12,13 +12,12 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
@@ -27,17 +26,14 @@ if str(BASE_DIR) not in sys.path:
     sys.path.insert(0, str(BASE_DIR))
 
 from scripts import embedded_services, web_server  # noqa: E402
+from scripts.supervisor import Child, Supervisor, say  # noqa: E402
 
 HOST = "127.0.0.1"
 STOP_GRACE_SECONDS = 15.0
 COLORS = ["\033[36m", "\033[35m", "\033[33m", "\033[32m"]
-RESET = "\033[0m"
-_print_lock = threading.Lock()
-
-
-def say(text: str) -> None:
-    with _print_lock:
-        print(text, flush=True)
+# How long a second `make run` waits for one that is stopping (its children's grace,
+# then the embedded servers' shutdown).
+LOCK_WAIT_SECONDS = STOP_GRACE_SECONDS + 45.0
 
 
 def data_dir() -> Path:
@@ -46,25 +42,50 @@ def data_dir() -> Path:
     return path
 
 
-def take_lock(path: Path, port: int) -> IO[str]:
-    """One supervisor per data directory: two would fight over the same servers."""
-    handle = path.open("a+")
+def _holder(handle: IO[str]) -> dict:
+    handle.seek(0)
     try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        handle.seek(0)
-        try:
-            info = json.loads(handle.read() or "{}")
-        except json.JSONDecodeError:
-            info = {}
-        pid = info.get("pid", "?")
-        url = info.get("url", f"http://{HOST}:{port}")
-        say(f"already running (pid {pid}) at {url}")
-        sys.exit(1)
+        info = json.loads(handle.read() or "{}")
+    except json.JSONDecodeError:
+        info = {}
+    return info if isinstance(info, dict) else {}
+
+
+def mark_lock(handle: IO[str], port: int, state: str) -> None:
+    """Tell a second `make run` what this one is doing ("running" or "stopping")."""
     handle.seek(0)
     handle.truncate()
-    handle.write(json.dumps({"pid": os.getpid(), "url": f"http://{HOST}:{port}"}))
+    handle.write(json.dumps({"pid": os.getpid(), "url": f"http://{HOST}:{port}", "state": state}))
     handle.flush()
+
+
+def take_lock(path: Path, port: int, wait: float = LOCK_WAIT_SECONDS) -> IO[str]:
+    """One supervisor per data directory: two would fight over the same servers.
+
+    A run that is stopping (its Ctrl-C given, children and servers going down) is waited
+    for, so `make run` right after Ctrl-C starts instead of saying "already running".
+    """
+    handle = path.open("a+")
+    deadline = None
+    while True:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            break
+        except BlockingIOError:
+            info = _holder(handle)
+            pid = info.get("pid", "?")
+            if info.get("state") != "stopping" and deadline is None:
+                url = info.get("url", f"http://{HOST}:{port}")
+                say(f"already running (pid {pid}) at {url}")
+                sys.exit(1)
+            if deadline is None:
+                say(f"the run with pid {pid} is stopping; waiting for it to finish ...")
+                deadline = time.monotonic() + wait
+            if time.monotonic() > deadline:
+                say(f"the run with pid {pid} is still stopping after {wait:.0f}s; giving up")
+                sys.exit(1)
+            time.sleep(0.2)
+    mark_lock(handle, port, "running")
     return handle
 
 
@@ -126,7 +147,21 @@ def prepare_database(data: Path) -> dict:
     if result.returncode != 0:
         say("warning: `manage.py seed_demo` failed; starting without demo data")
         return {}
-    return parse_seed(result.stdout)
+    return with_spanish_demo(parse_seed(result.stdout))
+
+
+def with_spanish_demo(seed: dict) -> dict:
+    """The Spanish-speaking workspace beside the English one: its logins join the list
+    the banner prints, each user with their workspace."""
+    for user in seed.get("users") or []:
+        user.setdefault("workspace", seed.get("workspace", ""))
+    result = manage("seed_demo_spanish", capture=True)
+    if result.returncode != 0:
+        say("warning: `manage.py seed_demo_spanish` failed; only the English demo is seeded")
+        return seed
+    spanish = parse_seed(result.stdout)
+    seed["users"] = [*(seed.get("users") or []), *(spanish.get("users") or [])]
+    return seed
 
 
 def seed_demo_wanted() -> bool:
@@ -145,44 +180,6 @@ def parse_seed(stdout: str) -> dict:
     except json.JSONDecodeError:
         return {}
     return seed if isinstance(seed, dict) else {}
-
-
-@dataclass
-class Child:
-    name: str
-    argv: list[str]
-    color: str
-    proc: subprocess.Popen | None = None
-    pump: threading.Thread | None = field(default=None, repr=False)
-
-    def start(self, env: dict[str, str]) -> None:
-        # A new session puts the child (and anything it forks) in its own process group:
-        # the terminal's Ctrl-C reaches only the supervisor, which then stops it in order.
-        self.proc = subprocess.Popen(
-            self.argv,
-            cwd=BASE_DIR,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        self.pump = threading.Thread(target=self._pump, daemon=True)
-        self.pump.start()
-
-    def _pump(self) -> None:
-        assert self.proc and self.proc.stdout
-        tty = sys.stdout.isatty()
-        prefix = f"{self.color}{self.name:>6} |{RESET} " if tty else f"{self.name:>6} | "
-        for raw in iter(self.proc.stdout.readline, b""):
-            say(prefix + raw.decode("utf-8", "replace").rstrip("\n"))
-
-    def signal_group(self, sig: int) -> None:
-        if self.proc and self.proc.poll() is None:
-            try:
-                os.killpg(self.proc.pid, sig)
-            except ProcessLookupError:
-                pass
 
 
 def children(port: int, data: Path) -> list[Child]:
@@ -243,25 +240,6 @@ def children(port: int, data: Path) -> list[Child]:
     return [Child(name, argv, COLORS[i % len(COLORS)]) for i, (name, argv) in enumerate(specs)]
 
 
-def stop_children(procs: list[Child]) -> None:
-    for child in reversed(procs):
-        child.signal_group(signal.SIGTERM)
-    deadline = time.monotonic() + STOP_GRACE_SECONDS
-    for child in procs:
-        if child.proc is None:
-            continue
-        try:
-            child.proc.wait(timeout=max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            say(f"{child.name} did not stop in {STOP_GRACE_SECONDS:.0f}s; killing it")
-    for child in procs:
-        child.signal_group(signal.SIGKILL)  # also reaps grandchildren left in the group
-        if child.proc is not None:
-            child.proc.wait()
-        if child.pump is not None:
-            child.pump.join(timeout=2)
-
-
 SANDBOX_SWITCHES = ("SMS_SANDBOX_ENABLED", "RCS_SANDBOX_ENABLED", "WHATSAPP_SANDBOX_ENABLED")
 _TRUE = {"1", "true", "yes", "y", "on", "ok"}  # what django-environ's env.bool reads as on
 
@@ -298,11 +276,12 @@ def print_banner(url: str, seed: dict, data: Path) -> None:
             "",
         ]
     if users:
-        lines.append("  Demo logins (username / password, role):")
+        lines.append("  Demo logins (username / password, role, workspace):")
         for user in users:
+            # demo-mx is the Spanish-speaking workspace: its members read the product in Spanish.
             lines.append(
-                f"    {user.get('username', '?'):<12} / {user.get('password', '?'):<14}"
-                f" {user.get('role', '')}"
+                f"    {user.get('username', '?'):<12} / {user.get('password', '?'):<16}"
+                f" {user.get('role', ''):<8} {user.get('workspace', '')}"
             )
         lines.append("")
     lines.extend(sandbox_banner(seed.get("url") or url))
@@ -324,35 +303,44 @@ def wait_until_listening(port: int, procs: list[Child], timeout: float = 60.0) -
     return False
 
 
-def supervise(procs: list[Child], port: int, seed: dict, data: Path) -> int:
-    stop = threading.Event()
+def supervise(
+    procs: list[Child], port: int, seed: dict, data: Path, lock: IO[str] | None = None
+) -> int:
+    """Run the children until Ctrl-C / SIGTERM; a child that dies is restarted
+    (scripts/supervisor.py), and only one that keeps crashing stops everything."""
+    env = os.environ.copy()
+    env["PYTHONUNBUFFERED"] = "1"
+    supervisor = Supervisor(
+        procs,
+        env,
+        grace=STOP_GRACE_SECONDS,
+        on_stopping=(lambda: mark_lock(lock, port, "stopping")) if lock else None,
+    )
     signals_seen = {"count": 0}
 
     def on_signal(signum: int, _frame) -> None:
         signals_seen["count"] += 1
         if signals_seen["count"] > 1:  # impatient second Ctrl-C: no more grace
-            for child in procs:
-                child.signal_group(signal.SIGKILL)
-        stop.set()
+            supervisor.kill_now()
+        supervisor.stop.set()
 
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
-    env = os.environ.copy()
-    env["PYTHONUNBUFFERED"] = "1"
-    for child in procs:
-        child.start(env)
+    supervisor.start()
     if wait_until_listening(port, procs):
         print_banner(f"http://{HOST}:{port}/", seed, data)
-    code = 0
-    while not stop.wait(0.5):
-        dead = [c for c in procs if c.proc and c.proc.poll() is not None]
-        if dead:
-            say(f"{dead[0].name} exited with code {dead[0].proc.returncode}; stopping everything")
-            code = 1
-            break
-    say("stopping web, worker and beat ...")
-    stop_children(procs)
-    return code
+    return supervisor.run()
+
+
+def fresh_metrics_dir(data: Path) -> None:
+    """Web and worker processes write their Prometheus figures here and /metrics sums
+    them (prometheus-client's multiprocess mode); emptied per run, as the library asks."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        return  # the operator's own directory, managed by them
+    path = data / "prometheus"
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(parents=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(path)
 
 
 def main() -> int:
@@ -366,6 +354,7 @@ def main() -> int:
     data = data_dir()
     lock = take_lock(data / "run.lock", port)
     ensure_port_free(port)
+    fresh_metrics_dir(data)
     started = False
     try:
         if not os.environ.get("DATABASE_URL") or not os.environ.get("REDIS_URL"):
@@ -373,11 +362,12 @@ def main() -> int:
             embedded_services.start(data)
             started = True
         seed = prepare_database(data)
-        return supervise(children(port, data), port, seed, data)
+        return supervise(children(port, data), port, seed, data, lock)
     except KeyboardInterrupt:
         say("interrupted")
         return 130
     finally:
+        mark_lock(lock, port, "stopping")
         if started:
             say("stopping embedded PostgreSQL and Redis ...")
             embedded_services.stop()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from inbox.models import Channel
 from inbox.phones import InvalidPhoneNumber, to_e164
@@ -22,18 +23,18 @@ class PhoneForm(forms.Form):
     """Who is texting whom: the conversation the page shows."""
 
     number = forms.CharField(
-        label="Your phone number",
+        label=_("Your phone number"),
         max_length=32,
-        help_text="International format, e.g. +14155550111",
-        error_messages={"required": "Enter your phone number, e.g. +14155550111."},
+        help_text=_("International format, e.g. +14155550111"),
+        error_messages={"required": _("Enter your phone number, e.g. +14155550111.")},
     )
     channel = BusinessChoiceField(
-        label="Business",
+        label=_("Business"),
         queryset=Channel.objects.none(),
         empty_label=None,
         error_messages={
-            "required": "Pick the business to text.",
-            "invalid_choice": "That business is not on the SMS sandbox.",
+            "required": _("Pick the business to text."),
+            "invalid_choice": _("That business is not on the SMS sandbox."),
         },
     )
 
@@ -49,7 +50,7 @@ class PhoneForm(forms.Form):
         except InvalidPhoneNumber as exc:
             # phonenumbers' own wording ("Missing or invalid default region") helps nobody.
             if not raw.startswith("+"):
-                problem = "Start with + and the country code, e.g. +14155550111."
+                problem = _("Start with + and the country code, e.g. +14155550111.")
             else:
                 problem = (
                     f"{raw} is not a possible phone number. Check the digits, e.g. +14155550111."
@@ -61,24 +62,24 @@ class SendForm(PhoneForm):
     """One text (and optionally one picture, making it an MMS) from the customer."""
 
     body = forms.CharField(
-        label="Message",
+        label=_("Message"),
         required=False,
         max_length=MAX_BODY,
         strip=False,
         widget=forms.Textarea(attrs={"rows": 1}),
     )
     media_url = forms.URLField(
-        label="Attach a picture (URL)",
+        label=_("Attach a picture (URL)"),
         required=False,
         assume_scheme="https",
-        error_messages={"invalid": "Enter a full media URL, e.g. https://example.com/cat.jpg."},
+        error_messages={"invalid": _("Enter a full media URL, e.g. https://example.com/cat.jpg.")},
     )
 
     def clean(self) -> dict:
         cleaned = super().clean()
         if not (cleaned.get("body") or "").strip() and not cleaned.get("media_url"):
             if "body" not in self.errors and "media_url" not in self.errors:
-                self.add_error("body", "Type a message or attach a picture.")
+                self.add_error("body", _("Type a message or attach a picture."))
         return cleaned
 
 

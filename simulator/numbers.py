@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 from channels_sms.errors import reason_for
 from channels_sms.sandbox import magic
 
@@ -20,8 +22,8 @@ class Suggestion:
 
 
 ORDINARY = (
-    Suggestion("+14155550111", "An ordinary US mobile: replies are delivered."),
-    Suggestion("+447700900123", "An ordinary UK mobile: replies are delivered."),
+    Suggestion("+14155550111", _("An ordinary US mobile: replies are delivered.")),
+    Suggestion("+447700900123", _("An ordinary UK mobile: replies are delivered.")),
 )
 
 
@@ -33,10 +35,10 @@ def describe(behaviour: magic.Behaviour) -> str:
         reason = reason_for(behaviour.code)
         return f"Replies are accepted, then {behaviour.async_status}: {reason} ({behaviour.code})."
     if behaviour.out_of_order:
-        return "Replies are delivered; delivery reports arrive out of order."
+        return _("Replies are delivered; delivery reports arrive out of order.")
     if behaviour.duplicate:
-        return "Replies are delivered; every delivery report arrives twice."
-    return "Replies are delivered."
+        return _("Replies are delivered; every delivery report arrives twice.")
+    return _("Replies are delivered.")
 
 
 def suggestions() -> list[Suggestion]:

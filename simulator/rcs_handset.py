@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from urllib.parse import quote_plus, urlsplit
 
+from django.utils.translation import gettext
+
 from channels_rcs.sandbox import store
 from inbox.content import maps_link
 from inbox.models import Channel
@@ -199,7 +201,9 @@ def agent_bubble(message: dict) -> RcsBubble:
             card_width=str(carousel.get("cardWidth") or "MEDIUM").lower(),
             **base,
         )
-    return RcsBubble(kind="unsupported", text="This message type is not supported.", **base)
+    return RcsBubble(
+        kind="unsupported", text=gettext("This message type is not supported."), **base
+    )
 
 
 def user_bubble(event: dict, read_ids: set[str]) -> RcsBubble:
@@ -217,7 +221,9 @@ def user_bubble(event: dict, read_ids: set[str]) -> RcsBubble:
     if "location" in event:
         where = event["location"]
         href = maps_link(where["latitude"], where["longitude"])
-        return RcsBubble(kind="location", text="Shared location", location_href=href, **base)
+        return RcsBubble(
+            kind="location", text=gettext("Shared location"), location_href=href, **base
+        )
     if "userFile" in event:
         payload = (event["userFile"] or {}).get("payload") or {}
         media = _content_info({"fileUrl": payload.get("fileUri", "")})

@@ -135,7 +135,7 @@ def send(request: HttpRequest) -> HttpResponse:
 @require_POST
 def tap(request: HttpRequest) -> HttpResponse:
     """A tapped chip; only an RCS phone has chips, so anything else is refused."""
-    refusal = "Chips are an RCS feature; this conversation is SMS."
+    refusal = _("Chips are an RCS feature; this conversation is SMS.")
     fields = ("text", "postback", "kind")
     return _tapped(request, TapForm, "rcs", refusal, rcs_sending.tap, fields)
 

@@ -6,16 +6,17 @@ import uuid
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from inbox.crypto import EncryptedTextField, decrypt_json, encrypt_json
 from inbox.models import Workspace
 
 
 class WebhookEvent(models.TextChoices):
-    MESSAGE_CREATED = "message.created", "Message created"
-    MESSAGE_STATUS_CHANGED = "message.status_changed", "Message status changed"
-    CONVERSATION_ASSIGNED = "conversation.assigned", "Conversation assigned"
-    CONVERSATION_RESOLVED = "conversation.resolved", "Conversation resolved"
+    MESSAGE_CREATED = "message.created", _("Message created")
+    MESSAGE_STATUS_CHANGED = "message.status_changed", _("Message status changed")
+    CONVERSATION_ASSIGNED = "conversation.assigned", _("Conversation assigned")
+    CONVERSATION_RESOLVED = "conversation.resolved", _("Conversation resolved")
 
 
 class OutboundWebhook(models.Model):
@@ -47,9 +48,9 @@ class OutboundWebhook(models.Model):
 
 
 class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    DELIVERED = "delivered", "Delivered"
-    FAILED = "failed", "Failed"
+    PENDING = "pending", _("Pending")
+    DELIVERED = "delivered", _("Delivered")
+    FAILED = "failed", _("Failed")
 
 
 class WebhookDelivery(models.Model):
@@ -91,10 +92,10 @@ class WebhookDelivery(models.Model):
 
 
 class AttributeType(models.TextChoices):
-    TEXT = "text", "Text"
-    NUMBER = "number", "Number"
-    DATE = "date", "Date"
-    BOOL = "bool", "Yes / no"
+    TEXT = "text", _("Text")
+    NUMBER = "number", _("Number")
+    DATE = "date", _("Date")
+    BOOL = "bool", _("Yes / no")
 
 
 class ContactAttributeDefinition(models.Model):

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import catalog, channels, contacts, hours, webhooks
+from .views import catalog, channels, contacts, hours, inbound_events, webhooks
 
 app_name = "wsettings"
 
@@ -36,6 +36,12 @@ urlpatterns = [
         name="holiday_remove",
     ),
     path(f"{_base}hours/replies/", hours.replies, name="hours_replies"),
+    path(f"{_base}inbound-events/", inbound_events.inbound_events, name="inbound_events"),
+    path(
+        f"{_base}inbound-events/replay/",
+        inbound_events.inbound_events_replay,
+        name="inbound_events_replay",
+    ),
     path(f"{_base}webhooks/", webhooks.webhook_list, name="webhooks"),
     path(f"{_base}webhooks/<int:webhook_id>/", webhooks.webhook_edit, name="webhook_edit"),
     path(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .models import BrandProfile, VerificationStatus
 from .validation import (
@@ -20,13 +21,13 @@ IMAGE_ACCEPT = {"logo": "image/png,image/jpeg", "banner": "image/jpeg"}
 class BrandForm(forms.Form):
     # Lengths are enforced by the service with messages naming the limit; the widgets only
     # hint (maxlength would silently truncate a paste instead of explaining).
-    display_name = forms.CharField(required=False, label="Display name")
+    display_name = forms.CharField(required=False, label=_("Display name"))
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    color = forms.CharField(required=False, label="Brand colour", initial="#1A73E8")
+    color = forms.CharField(required=False, label=_("Brand colour"), initial="#1A73E8")
     logo = forms.FileField(required=False)
     banner = forms.FileField(required=False)
-    privacy_policy_url = forms.CharField(required=False, label="Privacy policy URL")
-    terms_url = forms.CharField(required=False, label="Terms of service URL")
+    privacy_policy_url = forms.CharField(required=False, label=_("Privacy policy URL"))
+    terms_url = forms.CharField(required=False, label=_("Terms of service URL"))
 
     def __init__(self, *args, brand: BrandProfile | None = None, **kwargs):
         if brand is not None and "initial" not in kwargs:
@@ -35,7 +36,7 @@ class BrandForm(forms.Form):
         self.brand = brand
         for kind in CONTACT_KINDS:
             for i in range(MAX_CONTACTS_PER_KIND):
-                self.fields[f"{kind}-{i}-label"] = forms.CharField(required=False, label="Label")
+                self.fields[f"{kind}-{i}-label"] = forms.CharField(required=False, label=_("Label"))
                 self.fields[f"{kind}-{i}-value"] = forms.CharField(
                     required=False, label=CONTACT_NOUN[kind].capitalize()
                 )

@@ -5,12 +5,13 @@ from __future__ import annotations
 import uuid
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class VerificationStatus(models.TextChoices):
-    UNVERIFIED = "unverified", "Unverified"
-    PENDING = "pending", "Pending verification"
-    VERIFIED = "verified", "Verified"
+    UNVERIFIED = "unverified", _("Unverified")
+    PENDING = "pending", _("Pending verification")
+    VERIFIED = "verified", _("Verified")
 
 
 # Changing any of these changes what the customer is asked to trust: a verified badge

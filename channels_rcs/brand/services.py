@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext
 
 from inbox.models import Channel, Workspace
 from inbox.services.audit import record
@@ -132,7 +133,7 @@ def assign_brand(brand: BrandProfile, channel: Channel) -> BrandAssignment:
     if channel.kind != RCS_KIND:
         raise BrandValidationError({"channel": [f"Channel: {channel.name} is not an RCS channel"]})
     if channel.workspace_id != brand.workspace_id:
-        raise BrandValidationError({"channel": ["Channel: belongs to another workspace"]})
+        raise BrandValidationError({"channel": [gettext("Channel: belongs to another workspace")]})
     assignment, _ = BrandAssignment.objects.update_or_create(
         channel=channel, defaults={"brand": brand}
     )

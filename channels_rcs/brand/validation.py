@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from PIL import Image, UnidentifiedImageError
 
 from inbox.phones import InvalidPhoneNumber, to_e164
@@ -44,8 +45,8 @@ class ImageRule:
     formats: tuple[str, ...]  # Pillow format names
 
 
-LOGO_RULE = ImageRule("logo", "Logo", 224, 224, 50 * 1024, ("JPEG", "PNG"))
-BANNER_RULE = ImageRule("banner", "Banner", 1440, 448, 200 * 1024, ("JPEG",))
+LOGO_RULE = ImageRule("logo", gettext_lazy("Logo"), 224, 224, 50 * 1024, ("JPEG", "PNG"))
+BANNER_RULE = ImageRule("banner", gettext_lazy("Banner"), 1440, 448, 200 * 1024, ("JPEG",))
 
 Errors = dict[str, list[str]]
 
@@ -239,7 +240,7 @@ def validate_brand(
 
     name = (data.get("display_name") or "").strip()
     if not name:
-        _add(errors, "display_name", "Display name: required")
+        _add(errors, "display_name", _("Display name: required"))
     elif len(name) > DISPLAY_NAME_MAX:
         _add(
             errors,
@@ -250,7 +251,7 @@ def validate_brand(
 
     description = (data.get("description") or "").strip()
     if not description:
-        _add(errors, "description", "Description: required")
+        _add(errors, "description", _("Description: required"))
     elif len(description) > DESCRIPTION_MAX:
         _add(
             errors,
@@ -281,11 +282,15 @@ def validate_brand(
     if not any(cleaned[kind] for kind in CONTACT_KINDS) and not any(
         k.startswith(CONTACT_KINDS) for k in errors
     ):
-        _add(errors, "contacts", "Contact: at least one phone number, website or email is required")
+        _add(
+            errors,
+            "contacts",
+            _("Contact: at least one phone number, website or email is required"),
+        )
 
     for field, label in (
-        ("privacy_policy_url", "Privacy policy URL"),
-        ("terms_url", "Terms of service URL"),
+        ("privacy_policy_url", _("Privacy policy URL")),
+        ("terms_url", _("Terms of service URL")),
     ):
         value = (data.get(field) or "").strip()
         if not value:

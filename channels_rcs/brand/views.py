@@ -31,7 +31,7 @@ _ASSET_NAME = re.compile(r"^\d+/(logo|banner)-[0-9a-f]{32}\.(jpg|png)$")
 def _admin(request: HttpRequest, slug: str) -> Membership:
     membership = access.membership_for(request.user, slug)
     if membership.role != Role.ADMIN:
-        raise PermissionDenied("Brand profiles are managed by workspace admins")
+        raise PermissionDenied(_("Brand profiles are managed by workspace admins"))
     return membership
 
 
@@ -88,7 +88,7 @@ def brand_edit(request: HttpRequest, slug: str, brand_id: int) -> HttpResponse:
             brand.refresh_from_db()
             form.add_service_errors(exc.errors)
             return _form_page(request, membership, form, brand, status=422)
-        messages.success(request, "Brand profile saved.")
+        messages.success(request, _("Brand profile saved."))
         if was != brand.verification_status:
             messages.warning(
                 request, "The brand's identity changed, so it is unverified until checked again."
@@ -181,7 +181,7 @@ def brand_verification(request: HttpRequest, slug: str, brand_id: int) -> HttpRe
             _("Verification status: this brand's state comes from Google"), status=400
         )
     if not form.is_valid():
-        return HttpResponse("Verification status: choose one of the listed values", status=400)
+        return HttpResponse(_("Verification status: choose one of the listed values"), status=400)
     services.set_verification_status(brand, form.cleaned_data["verification_status"])
     messages.success(request, f"Verification status: {brand.get_verification_status_display()}.")
     return redirect("rcs_brand:edit", slug=slug, brand_id=brand.pk)

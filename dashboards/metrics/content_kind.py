@@ -7,6 +7,8 @@ cannot drift (a test checks they agree).
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 TEXT = "text"
 RICH_CARD = "rich_card"
 SUGGESTIONS = "suggestions"
@@ -14,11 +16,11 @@ MEDIA = "media"
 OTHER = "other"
 
 LABELS = {
-    TEXT: "Plain text",
-    RICH_CARD: "Rich card / carousel",
-    SUGGESTIONS: "Suggested replies",
-    MEDIA: "Media",
-    OTHER: "Other",
+    TEXT: _("Plain text"),
+    RICH_CARD: _("Rich card / carousel"),
+    SUGGESTIONS: _("Suggested replies"),
+    MEDIA: _("Media"),
+    OTHER: _("Other"),
 }
 ORDER = [TEXT, SUGGESTIONS, RICH_CARD, MEDIA, OTHER]
 

@@ -6,6 +6,7 @@ import datetime as dt
 from collections import defaultdict
 
 from django.db.models import Count, Sum
+from django.utils.translation import gettext as _
 
 from dashboards.models import AgentConversation
 from inbox import access
@@ -66,15 +67,15 @@ def build(scope: Scope, now: dt.datetime, speed_section: dict) -> dict:
     rows.sort(key=lambda r: (-r[2], -r[3], r[0]))
     board = Table(
         "agents_leaderboard",
-        "Agent leaderboard",
+        _("Agent leaderboard"),
         [
-            "agent",
-            "role",
-            "conversations handled",
-            "replies",
-            "first response median (min)",
-            "resolution median (min)",
-            "online (hours)",
+            _("agent"),
+            _("role"),
+            _("conversations handled"),
+            _("replies"),
+            _("first response median (min)"),
+            _("resolution median (min)"),
+            _("online (hours)"),
         ],
         rows,
     )

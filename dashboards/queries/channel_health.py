@@ -7,6 +7,7 @@ from collections import defaultdict
 
 from django.db.models import Count, Sum
 from django.db.models.functions import TruncDate
+from django.utils.translation import gettext as _
 
 from dashboards.models import ConsentEvent, ReasonCount
 
@@ -51,29 +52,29 @@ def build(scope: Scope, hourly: list[dict]) -> dict:
         )
     health = Table(
         "channel_health",
-        "Outbound messages per channel (% of outbound)",
+        _("Outbound messages per channel (% of outbound)"),
         [
-            "channel",
-            "outbound",
-            "% sent",
-            "% delivered",
-            "% read",
-            "% failed",
-            "billing units (SMS segments)",
-            "arrived here by fallback",
+            _("channel"),
+            _("outbound"),
+            _("% sent"),
+            _("% delivered"),
+            _("% read"),
+            _("% failed"),
+            _("billing units (SMS segments)"),
+            _("arrived here by fallback"),
         ],
         health_rows,
     )
     failures = Table(
         "channel_failures",
-        "Top failure reasons",
-        ["channel", "reason", "messages"],
+        _("Top failure reasons"),
+        [_("channel"), _("reason"), _("messages")],
         [[names.label(channel_names, c), r, n] for c, r, n in reasons(scope, ReasonCount.FAILURE)],
     )
     fallbacks = Table(
         "channel_fallbacks",
-        "Messages that fell back (e.g. RCS to SMS), by original channel and reason",
-        ["from channel", "reason", "messages"],
+        _("Messages that fell back (e.g. RCS to SMS), by original channel and reason"),
+        [_("from channel"), _("reason"), _("messages")],
         [[names.label(channel_names, c), r, n] for c, r, n in reasons(scope, ReasonCount.FALLBACK)],
     )
     events = ConsentEvent.objects.filter(
@@ -90,8 +91,8 @@ def build(scope: Scope, hourly: list[dict]) -> dict:
     )
     optouts = Table(
         "channel_optouts",
-        "Opt-outs per day (every opt-out, including addresses that opted back in since)",
-        ["date", "opt-outs"],
+        _("Opt-outs per day (every opt-out, including addresses that opted back in since)"),
+        [_("date"), _("opt-outs")],
         [[d.isoformat(), by_day.get(d, 0)] for d in scope.days()],
     )
     return {"tables": [health, failures, fallbacks, optouts], "health": health, "optouts": optouts}

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.utils.translation import gettext as _
+
 from dashboards.metrics import content_kind
 from dashboards.models import ReasonCount
 from inbox.models import Channel
@@ -46,11 +48,16 @@ def build(scope: Scope, hourly: list[dict]) -> dict:
             for f in ("messages", "sent", "delivered", "read", "replied"):
                 acc[f] += row[f]
     reads = _reports_reads(scope.workspace)
-    columns = ["outbound", "sent", "read rate % (of delivered)", "reply rate % (of sent)"]
+    columns = [
+        _("outbound"),
+        _("sent"),
+        _("read rate % (of delivered)"),
+        _("reply rate % (of sent)"),
+    ]
     channel_table = Table(
         "engagement_channels",
-        "By channel",
-        ["channel", *columns],
+        _("By channel"),
+        [_("channel"), *columns],
         [
             [names.label(channel_names, cid), *_rates(acc, reads.get(cid, False))]
             for cid, acc in sorted(by_channel.items(), key=lambda kv: -kv[1]["messages"])
@@ -59,8 +66,8 @@ def build(scope: Scope, hourly: list[dict]) -> dict:
     order = {k: i for i, k in enumerate(content_kind.ORDER)}
     style_table = Table(
         "engagement_styles",
-        "By channel and message style",
-        ["channel", "style", *columns],
+        _("By channel and message style"),
+        [_("channel"), _("style"), *columns],
         [
             [
                 names.label(channel_names, cid),
@@ -75,8 +82,8 @@ def build(scope: Scope, hourly: list[dict]) -> dict:
     )
     chips = Table(
         "engagement_chips",
-        "Most tapped suggestions",
-        ["channel", "chip", "taps"],
+        _("Most tapped suggestions"),
+        [_("channel"), _("chip"), _("taps")],
         [[names.label(channel_names, c), r, n] for c, r, n in reasons(scope, ReasonCount.CHIP)],
     )
     return {

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.db import connection
+from django.utils.translation import gettext as _
 
-from . import names
+from . import names, resolved_by
 from .scope import Scope
 from .tables import Table, minutes
 
@@ -54,21 +55,21 @@ def build(scope: Scope) -> dict:
     overall = {"first_response": first["all"], "resolution": res["all"]}
     summary = Table(
         "speed_summary",
-        "Response and resolution times (minutes)",
-        ["measure", "count", "median", "p90"],
+        _("Response and resolution times (minutes)"),
+        [_("measure"), _("count"), _("median"), _("p90")],
         [
             [label, s["n"], minutes(s["median"]), minutes(s["p90"])]
             for label, s in (
-                ("First response time", overall["first_response"]),
-                ("Resolution time", overall["resolution"]),
+                (_("First response time"), overall["first_response"]),
+                (_("Resolution time"), overall["resolution"]),
             )
         ],
     )
-    tables = [summary]
+    tables = [summary, resolved_by.build(scope)]
     grouped = {}
-    for group, title, mapping in (
-        ("agent_id", "agent", None),
-        ("team_id", "team", names.teams(scope.workspace)),
+    for group, title, heading, mapping in (
+        ("agent_id", "agent", _("By agent (minutes)"), None),
+        ("team_id", "team", _("By team (minutes)"), names.teams(scope.workspace)),
     ):
         frt, rs = first[group], res[group]
         grouped[group] = {"first_response": frt, "resolution": rs}
@@ -93,15 +94,15 @@ def build(scope: Scope) -> dict:
         tables.append(
             Table(
                 f"speed_by_{title}",
-                f"By {title} (minutes)",
+                heading,
                 [
-                    title,
-                    "first responses",
-                    "first response median",
-                    "first response p90",
-                    "resolutions",
-                    "resolution median",
-                    "resolution p90",
+                    _(title),
+                    _("first responses"),
+                    _("first response median"),
+                    _("first response p90"),
+                    _("resolutions"),
+                    _("resolution median"),
+                    _("resolution p90"),
                 ],
                 rows,
             )

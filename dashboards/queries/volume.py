@@ -7,6 +7,8 @@ from collections import defaultdict
 
 from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncDate
+from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.translation import gettext
 
 from dashboards.models import ConversationStatusEvent, ResolutionSample
 from inbox.models import Conversation
@@ -15,7 +17,10 @@ from . import names
 from .scope import Scope
 from .tables import Table
 
-WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+
+def weekday_names() -> list[str]:
+    """ "Mon" .. "Sun" in the reader's language (Django's own abbreviations)."""
+    return [str(WEEKDAYS_ABBR[d]) for d in range(7)]
 
 
 def _reopenings() -> QuerySet:
@@ -61,14 +66,14 @@ def build(scope: Scope, hourly: list[dict]) -> dict:
     days = scope.days()
     daily = Table(
         "volume_daily",
-        "Per day",
+        gettext("Per day"),
         [
-            "date",
-            "conversations opened",
-            "conversations resolved",
-            "messages in",
-            "messages out",
-            "of the opened: reopened",
+            gettext("date"),
+            gettext("conversations opened"),
+            gettext("conversations resolved"),
+            gettext("messages in"),
+            gettext("messages out"),
+            gettext("of the opened: reopened"),
         ],
         [
             [
@@ -85,8 +90,8 @@ def build(scope: Scope, hourly: list[dict]) -> dict:
     channel_names = names.channels(scope.workspace)
     channels = Table(
         "volume_channels",
-        "Per channel",
-        ["channel", "messages in", "messages out"],
+        gettext("Per channel"),
+        [gettext("channel"), gettext("messages in"), gettext("messages out")],
         [
             [names.label(channel_names, cid), v["inbound"], v["outbound"]]
             for cid, v in sorted(per_channel.items(), key=lambda kv: -sum(kv[1].values()))
@@ -94,15 +99,15 @@ def build(scope: Scope, hourly: list[dict]) -> dict:
     )
     hours = Table(
         "volume_hours",
-        "Customer messages by hour of day",
-        ["hour", "messages in"],
+        gettext("Customer messages by hour of day"),
+        [gettext("hour"), gettext("messages in")],
         [[f"{h:02d}:00", per_hour[h]] for h in range(24)],
     )
     heatmap = Table(
         "volume_heatmap",
-        "Customer messages by weekday and hour",
-        ["weekday", *[f"{h:02d}" for h in range(24)]],
-        [[WEEKDAYS[d], *heat[d]] for d in range(7)],
+        gettext("Customer messages by weekday and hour"),
+        [gettext("weekday"), *[f"{h:02d}" for h in range(24)]],
+        [[name, *heat[d]] for d, name in enumerate(weekday_names())],
     )
     totals = {
         "opened": sum(opened.values()),
@@ -116,5 +121,5 @@ def build(scope: Scope, hourly: list[dict]) -> dict:
         "totals": totals,
         "daily": daily,
         "heat": heat,
-        "weekdays": WEEKDAYS,
+        "weekdays": weekday_names(),
     }

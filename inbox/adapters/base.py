@@ -6,6 +6,7 @@ import asyncio
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -14,6 +15,8 @@ from django.utils.datastructures import CaseInsensitiveMapping
 from .events import Event
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from inbox.throttle import Throughput
 
     from .config_form import ChannelConfigForm
@@ -39,6 +42,36 @@ class SendResult:
     provider_message_id: str
     status: str = "sent"  # our status right after the provider accepted
     details: dict = field(default_factory=dict)
+
+
+class Verdict(StrEnum):
+    """What a provider says about a send whose answer never reached us (`reconcile`)."""
+
+    FOUND = "found"  # the provider has it: `found` holds the candidates (sent, not twice)
+    ABSENT = "absent"  # the provider certainly does not have it: sending again is safe
+    ANSWERED = "answered"  # the send was repeated idempotently: `outcome` is its answer
+    RETRY = "retry"  # the provider could not be asked now (down, 429): ask again later
+    UNKNOWN = "unknown"  # the provider cannot tell, now or ever: fail "outcome unknown"
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """A worker that dies during the provider call (SIGKILL, OOM, a lost host) leaves its
+    message `sending`; the outbox's sweep asks the adapter (`reconcile`) instead of
+    guessing. inbox/services/outbox/reconcile.py says what each verdict leads to."""
+
+    verdict: Verdict
+    # FOUND: the provider's matching messages, newest first. More than one when the same
+    # text went to the same number twice; the outbox takes one no other message has.
+    found: tuple[SendResult, ...] = ()
+    # ANSWERED: the repeated send's own answer, settled exactly as a send's would be.
+    outcome: SendResult | Exception | None = None
+    reason: str = ""  # for the log, and the message's error text when it fails
+
+
+CANNOT_TELL = Reconciliation(
+    Verdict.UNKNOWN, reason="the provider offers no way to look a message up"
+)
 
 
 @dataclass(frozen=True)
@@ -132,6 +165,12 @@ class ChannelAdapter(ABC):
         accepts free-form messages only within a window after the customer's last one."""
         return []
 
+    def first_message_problems(self, channel: Channel, content: dict) -> list[str]:
+        """Errors for `content` as the first message to a customer who has not written
+        (a campaign): e.g. a provider that lets a business open a conversation only with
+        an approved template. Checked when a campaign is saved and launched."""
+        return []
+
     def composer_templates(self, channel: Channel) -> list[ComposerTemplate]:
         """The templates the composer offers an agent on this channel (none by default)."""
         return []
@@ -161,6 +200,20 @@ class ChannelAdapter(ABC):
         return await loop.run_in_executor(
             None, partial(self.send, channel, to=to, content=content, message_id=message_id)
         )
+
+    def reconcile(
+        self, channel: Channel, *, to: str, content: dict, message_id: str, since: datetime
+    ) -> Reconciliation:
+        """What the provider did with a send whose answer was lost (the worker died
+        during the call, at or after `since`). Called by the outbox's sweep, never while
+        the call may still be in flight (OUTBOX_RECONCILE_AFTER_SECONDS).
+
+        A provider that dedupes on our `message_id` repeats the send (ANSWERED); one with
+        a searchable message log looks it up (FOUND or ABSENT); RETRY when it could not
+        be asked now. The default cannot tell, and the message fails "outcome unknown".
+        Must not raise for a provider's answer (raise only for bugs).
+        """
+        return CANNOT_TELL
 
     def throughput(self, channel: Channel, *, to: str, content: dict) -> Throughput | None:
         """The sender's rate limit and this message's cost, or None for no limit."""

@@ -35,7 +35,9 @@ class ChannelConfigForm(forms.Form):
     secret_fields: tuple[str, ...] = ()
     config_fields: tuple[str, ...] = ()
 
-    name = forms.CharField(max_length=120, help_text=_("Shown to agents, e.g. “Support SMS”."))
+    name = forms.CharField(
+        label=_("Name"), max_length=120, help_text=_("Shown to agents, e.g. “Support SMS”.")
+    )
     provider = forms.ChoiceField(
         label=_("Provider endpoint"),
         help_text=_("Switch between the built-in sandbox and the real provider at any time."),
@@ -70,8 +72,75 @@ class ChannelConfigForm(forms.Form):
                 field.help_text = (f"{field.help_text} " if field.help_text else "") + str(
                     _("Leave blank to keep the stored value.")
                 )
+        self._add_customer_language_fields(channel)
         if channel is not None and not self.is_bound:
             self.initial.update(self.initial_from(channel))
+
+    def _add_customer_language_fields(self, channel: Channel | None) -> None:
+        """Every channel's customer language and its consent keywords per language
+        (inbox/services/consent_vocabulary.py), editable beside its provider settings."""
+        from django.conf import settings
+
+        from inbox.services.consent_vocabulary import ACTIONS, channel_keywords
+
+        self.fields["customer_language"] = forms.ChoiceField(
+            label=_("Language of automatic replies"),
+            required=False,
+            choices=[("", _("The workspace's language"))] + list(settings.LANGUAGES),
+            help_text=_(
+                "Out-of-hours replies, consent confirmations and a plain phone's "
+                "“Reply 1 for …” use it, unless a contact has a language of their own."
+            ),
+        )
+        labels = {
+            "opt_out": _("Opt-out keywords (%(language)s)"),
+            "opt_in": _("Opt-in keywords (%(language)s)"),
+            "help": _("Help keywords (%(language)s)"),
+        }
+        table = channel_keywords(channel) if channel is not None else None
+        for language, language_name in settings.LANGUAGES:
+            for action in ACTIONS:
+                name = f"keywords_{language}_{action}"
+                self.fields[name] = forms.CharField(
+                    label=labels[action] % {"language": language_name},
+                    required=False,
+                    max_length=500,
+                    help_text=_(
+                        "Comma-separated; matched ignoring case, accents and punctuation "
+                        "when a message is exactly one of them."
+                    ),
+                )
+                if table is None:
+                    from inbox.services.consent_vocabulary import DEFAULTS
+
+                    words = DEFAULTS.get(language, {}).get(action, ())
+                else:
+                    words = table.get(language, {}).get(action, ())
+                self.fields[name].initial = ", ".join(words)
+        if channel is not None:
+            self.fields["customer_language"].initial = (channel.config or {}).get(
+                "customer_language", ""
+            )
+
+    def customer_language_config(self) -> dict:
+        """The config keys the fields above write (merged into the channel's config)."""
+        from django.conf import settings
+
+        from inbox.services.consent_vocabulary import ACTIONS, parse_keyword_list
+
+        keywords = {
+            language: {
+                action: parse_keyword_list(
+                    self.cleaned_data.get(f"keywords_{language}_{action}", "")
+                )
+                for action in ACTIONS
+            }
+            for language, _name in settings.LANGUAGES
+        }
+        return {
+            "customer_language": self.cleaned_data.get("customer_language", ""),
+            "consent_keywords": keywords,
+        }
 
     def initial_from(self, channel: Channel) -> dict:
         base = (channel.api_base_url or "").rstrip("/")

@@ -12,6 +12,9 @@ from collections.abc import Iterable
 from datetime import datetime, tzinfo
 from zoneinfo import ZoneInfo
 
+from django.utils import dateformat, translation
+from django.utils.translation import gettext
+
 from inbox.phones import pretty
 
 # Reply options are numbered in the order they are rendered: a card's own suggestions
@@ -75,17 +78,17 @@ def _format_time(value: str, tz: tzinfo) -> datetime | None:
 
 
 def _calendar(s: dict, tz: tzinfo) -> str:
-    title = str(s.get("title") or s.get("text") or "Event")
+    title = str(s.get("title") or s.get("text") or gettext("Event"))
     start = _format_time(s.get("start", ""), tz)
     if start is None:
         return title
-    when = f"{start:%a %b} {start.day}, {start:%H:%M}"
+    when = dateformat.format(start, "D M j, H:i")  # "Mon Jan 5, 14:00", in the language
     end = _format_time(s.get("end", ""), tz)
     if end is not None and end != start:
         when += (
             f"-{end:%H:%M}"
             if end.date() == start.date()
-            else f" - {end:%a %b} {end.day}, {end:%H:%M}"
+            else " - " + dateformat.format(end, "D M j, H:i")
         )
     zone = start.tzname() or ""
     return f"{title}: {when} {zone}".rstrip()
@@ -111,10 +114,11 @@ def _suggestion_lines(content: dict, tz: tzinfo) -> list[str]:
     lines = [line for s in suggestions if (line := _action_line(s, tz))]
     options = reply_options(content)
     if options:
-        lines.append("Reply " + ", ".join(f"{o['number']} for {o['text']}" for o in options))
+        each = [gettext("%(number)s for %(text)s") % o for o in options]
+        lines.append(gettext("Reply %(options)s") % {"options": ", ".join(each)})
     if suggestions and all(s.get("type") == "share_location" for s in suggestions):
         # A plain phone cannot share a location; asking for the address keeps the flow going.
-        lines.append("Reply with your address")
+        lines.append(gettext("Reply with your address"))
     return lines
 
 
@@ -153,10 +157,14 @@ def _body_lines(content: dict) -> Iterable[str]:
         yield str(content["text"])
 
 
-def render_text(content: dict, *, tz: str | tzinfo | None = None) -> str:
+def render_text(
+    content: dict, *, tz: str | tzinfo | None = None, language: str | None = None
+) -> str:
     """What a plain phone shows for `content`; `tz` localizes calendar times (UTC default).
 
-    `fallback_text`, when present, wins over everything: the author knows best.
+    `fallback_text`, when present, wins over everything: the author knows best. The
+    words around the author's ("Reply 1 for ...") are in `language`, else the content's
+    `language` (the customer's, stamped when it was queued), else English.
     """
     if not isinstance(content, dict):
         return ""
@@ -164,6 +172,7 @@ def render_text(content: dict, *, tz: str | tzinfo | None = None) -> str:
     if isinstance(fallback, str) and fallback.strip():
         return fallback
     zone = ZoneInfo(tz) if isinstance(tz, str) else (tz or ZoneInfo("UTC"))
-    lines = [line for line in _body_lines(content) if line]
-    lines += _suggestion_lines(content, zone)
+    with translation.override(language or content.get("language") or "en"):
+        lines = [line for line in _body_lines(content) if line]
+        lines += _suggestion_lines(content, zone)
     return "\n".join(lines)

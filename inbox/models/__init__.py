@@ -3,7 +3,16 @@
 from .api_token import ApiToken
 from .audit import AuditEntry
 from .business_hours import BusinessHours, Holiday
-from .campaign import Campaign, CampaignRecipient, CampaignStatus, ExclusionReason
+from .campaign import (
+    Arm,
+    Campaign,
+    CampaignConversion,
+    CampaignRecipient,
+    CampaignReply,
+    CampaignStatus,
+    ExclusionReason,
+    TrackedLink,
+)
 from .canned_response import CannedResponse
 from .channel import Channel
 from .consent import Consent
@@ -29,6 +38,10 @@ __all__ = [
     "BusinessHours",
     "Campaign",
     "CampaignRecipient",
+    "CampaignConversion",
+    "CampaignReply",
+    "TrackedLink",
+    "Arm",
     "CampaignStatus",
     "CannedResponse",
     "Channel",

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from .label import Label
 from .workspace import Workspace
@@ -17,6 +18,9 @@ class Contact(models.Model):
     # ISO 3166 region of the phone number (from phonenumbers), so lists filter by country
     # without parsing numbers in SQL; blank when the contact has no phone number.
     country = models.CharField(max_length=2, blank=True, default="")
+    # The language automatic replies use with this customer (out-of-hours, consent
+    # confirmations, a plain phone's "Reply 1 for ..."); blank: the channel's choice.
+    language = models.CharField(max_length=8, blank=True, default="", db_default="")
     # The contact's own tags (segments and campaigns select by them); the same workspace
     # labels agents put on conversations.
     labels = models.ManyToManyField(Label, blank=True, related_name="contacts")
@@ -43,8 +47,8 @@ class ContactIdentity(models.Model):
     """An address a contact is reached at; a phone number serves SMS and RCS alike."""
 
     class Kind(models.TextChoices):
-        PHONE = "phone", "Phone (E.164)"
-        HANDLE = "handle", "Channel handle"
+        PHONE = "phone", _("Phone (E.164)")
+        HANDLE = "handle", _("Channel handle")
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE)
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="identities")

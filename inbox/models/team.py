@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from .workspace import Workspace
 
@@ -9,8 +10,8 @@ from .workspace import Workspace
 class RoutingMode(models.TextChoices):
     """How a new conversation on one of the team's channels finds an agent."""
 
-    UNASSIGNED = "unassigned", "Leave unassigned (team queue)"
-    ROUND_ROBIN = "round_robin", "Round-robin among online agents"
+    UNASSIGNED = "unassigned", _("Leave unassigned (team queue)")
+    ROUND_ROBIN = "round_robin", _("Round-robin among online agents")
 
 
 class Team(models.Model):

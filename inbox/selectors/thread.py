@@ -14,7 +14,8 @@ def thread_messages(*, conversation: Conversation, limit: int = THREAD_LIMIT) ->
     latest = (
         access.messages(conversation.workspace)
         .filter(conversation=conversation)
-        .select_related("author_user", "channel", "fallback_from")
+        # campaign_reply: the badge on a customer message that answers a campaign.
+        .select_related("author_user", "channel", "fallback_from", "campaign_reply__campaign")
         .order_by("-created_at", "-pk")[:limit]
     )
     return list(reversed(latest))

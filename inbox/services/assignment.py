@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from inbox import realtime, signals
 from inbox.models import Conversation, Membership, Team
 
+from .note_language import notes_language
 from .notes import display_name, system_note
 
 UNCHANGED = object()  # "leave the team as it is" (None means "no team")
@@ -24,28 +27,42 @@ def _check_assignee(conversation: Conversation, assignee) -> None:
     if not Membership.objects.filter(
         workspace_id=conversation.workspace_id, user=assignee, is_active=True
     ).exists():
-        raise ValidationError("The assignee is not an active member of this workspace.")
+        raise ValidationError(_("The assignee is not an active member of this workspace."))
 
 
 def _check_team(conversation: Conversation, team) -> None:
     if team is not None and team.workspace_id != conversation.workspace_id:
-        raise ValidationError("That team belongs to another workspace.")
+        raise ValidationError(_("That team belongs to another workspace."))
 
 
 def _describe(actor, assignee, team, previous_assignee_id, previous_team_id) -> str:
-    who = display_name(actor) if actor is not None else "Routing"
+    who = display_name(actor) if actor is not None else _("Routing")
     parts = []
     if assignee is not None and assignee.pk != previous_assignee_id:
         if actor is not None and assignee.pk == actor.pk:
-            parts.append(f"{who} took this conversation")
+            parts.append(_("%(who)s took this conversation") % {"who": who})
         else:
-            parts.append(f"{who} assigned this to {display_name(assignee)}")
+            parts.append(
+                _("%(who)s assigned this to %(assignee)s")
+                % {"who": who, "assignee": display_name(assignee)}
+            )
     elif assignee is None and previous_assignee_id is not None:
-        parts.append(f"{who} unassigned this conversation")
+        parts.append(_("%(who)s unassigned this conversation") % {"who": who})
     team_id = team.pk if team is not None else None
     if team_id != previous_team_id:
-        lead = "" if parts else f"{who} "
-        parts.append(f"{lead}moved it to team {team.name}" if team else f"{lead}removed the team")
+        if parts:
+            moved = (
+                _("moved it to team %(team)s") % {"team": team.name}
+                if team
+                else _("removed the team")
+            )
+        else:
+            moved = (
+                _("%(who)s moved it to team %(team)s") % {"who": who, "team": team.name}
+                if team
+                else _("%(who)s removed the team") % {"who": who}
+            )
+        parts.append(moved)
     return "; ".join(parts) + "."
 
 
@@ -75,9 +92,11 @@ def assign(
         conv.assignee = assignee
         conv.team = new_team
         conv.save(update_fields=["assignee", "team"])
+        with translation.override(notes_language(conv.workspace_id)):
+            text = _describe(actor, assignee, new_team, previous_assignee_id, previous_team_id)
         system_note(
             conv,
-            _describe(actor, assignee, new_team, previous_assignee_id, previous_team_id),
+            text,
             event="assignment",
             assignee_id=new_assignee_id,
             team_id=new_team_id,

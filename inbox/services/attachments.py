@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
 
 from inbox import media_links
 
@@ -69,7 +70,7 @@ def check(upload: UploadedFile) -> str:
     """The file's type when it may be sent; ValidationError with the reason otherwise."""
     limit = settings.MEDIA_MAX_BYTES
     if not upload.size:
-        raise ValidationError("The file is empty.")
+        raise ValidationError(_("The file is empty."))
     if upload.size > limit:
         raise ValidationError(
             f"The file is too large ({upload.size:,} bytes; the limit is {limit:,} bytes)."

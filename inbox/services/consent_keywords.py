@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from inbox.adapters import ConsentChange
 from inbox.models import Author, Channel

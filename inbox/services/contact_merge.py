@@ -14,11 +14,14 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from inbox import realtime
 from inbox.models import Contact, ContactIdentity, Conversation, ConversationStatus, Message
 
 from . import audit
+from .note_language import notes_language
 from .notes import display_name, system_note
 
 # When both threads exist, the merged one takes the livelier status.
@@ -76,15 +79,15 @@ def _fold_threads(keep: Conversation, gone: Conversation) -> None:
 def merge_contacts(first: Contact, second: Contact, *, actor) -> MergeResult:
     """Merge two contacts of one workspace; the older one survives whichever is `first`."""
     if first.workspace_id != second.workspace_id:
-        raise ValidationError("Contacts from different workspaces cannot be merged.")
+        raise ValidationError(_("Contacts from different workspaces cannot be merged."))
     if first.pk == second.pk:
-        raise ValidationError("A contact cannot be merged with itself.")
+        raise ValidationError(_("A contact cannot be merged with itself."))
     with transaction.atomic():
         locked = list(
             Contact.objects.select_for_update().filter(pk__in=[first.pk, second.pk]).order_by("pk")
         )
         if len(locked) != 2:
-            raise ValidationError("One of the contacts no longer exists.")
+            raise ValidationError(_("One of the contacts no longer exists."))
         keep, gone = sorted(locked, key=lambda c: (c.created_at, c.pk))
         threads = {
             c.contact_id: c
@@ -137,9 +140,14 @@ def merge_contacts(first: Contact, second: Contact, *, actor) -> MergeResult:
                 )
                 keep_thread.last_message_at = latest["at"]
                 keep_thread.save(update_fields=["last_message_at"])
+            with translation.override(notes_language(keep_thread.workspace_id)):
+                text = _("%(actor)s merged %(contact)s into this contact.") % {
+                    "actor": display_name(actor),
+                    "contact": gone_label,
+                }
             system_note(
                 keep_thread,
-                f"{display_name(actor)} merged {gone_label} into this contact.",
+                text,
                 event="merge",
                 merged_contact_id=before["merged"]["id"],
                 actor_id=actor.pk if actor is not None else None,

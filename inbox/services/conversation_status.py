@@ -12,11 +12,13 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import dateformat, timezone, translation
+from django.utils.translation import gettext as _
 
 from inbox import realtime, signals
 from inbox.models import Conversation, ConversationStatus
 
+from .note_language import notes_language
 from .notes import display_name, system_note
 
 WAKE_BATCH = 200
@@ -25,14 +27,17 @@ WAKE_BATCH = 200
 def _describe(status: str, actor, snoozed_until: datetime | None) -> str:
     who = display_name(actor) if actor is not None else None
     if status == ConversationStatus.RESOLVED:
-        return f"Resolved by {who}." if who else "Resolved."
+        return _("Resolved by %(who)s.") % {"who": who} if who else _("Resolved.")
     if status == ConversationStatus.PENDING:
-        return f"Marked pending by {who}." if who else "Marked pending."
+        return _("Marked pending by %(who)s.") % {"who": who} if who else _("Marked pending.")
     if status == ConversationStatus.SNOOZED:
         local = timezone.localtime(snoozed_until)
-        until = f"{local:%a %b} {local.day}, {local:%H:%M} {local.tzname() or ''}".rstrip()
-        return f"Snoozed by {who} until {until}." if who else f"Snoozed until {until}."
-    return f"Reopened by {who}." if who else "Snooze ended: reopened."
+        # "Mon Jan 5, 09:00 CET" in the note's language.
+        until = f"{dateformat.format(local, 'D M j, H:i')} {local.tzname() or ''}".rstrip()
+        if who:
+            return _("Snoozed by %(who)s until %(until)s.") % {"who": who, "until": until}
+        return _("Snoozed until %(until)s.") % {"until": until}
+    return _("Reopened by %(who)s.") % {"who": who} if who else _("Snooze ended: reopened.")
 
 
 def change_status(
@@ -49,11 +54,11 @@ def change_status(
         raise ValidationError(f"Unknown status “{status}”.")
     if status == ConversationStatus.SNOOZED:
         if snoozed_until is None:
-            raise ValidationError("Pick the time the snooze ends.")
+            raise ValidationError(_("Pick the time the snooze ends."))
         if timezone.is_naive(snoozed_until):
-            raise ValidationError("The snooze time needs a time zone.")
+            raise ValidationError(_("The snooze time needs a time zone."))
         if snoozed_until <= now:
-            raise ValidationError("The snooze must end in the future.")
+            raise ValidationError(_("The snooze must end in the future."))
     else:
         snoozed_until = None
     with transaction.atomic():
@@ -65,9 +70,11 @@ def change_status(
         conv.snoozed_until = snoozed_until
         conv.resolved_at = now if status == ConversationStatus.RESOLVED else None
         conv.save(update_fields=["status", "snoozed_until", "resolved_at"])
+        with translation.override(notes_language(conv.workspace_id)):
+            text = _describe(status, actor, snoozed_until)
         system_note(
             conv,
-            _describe(status, actor, snoozed_until),
+            text,
             event="status",
             status=status,
             previous_status=previous,

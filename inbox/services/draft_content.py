@@ -11,13 +11,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 from inbox.adapters import Capabilities
 from inbox.models import Channel
 
 from .preview import MAX_CHIPS, Preview, build_content
 
 MAX_ACTIONS = 4
-ACTION_TYPES = (("reply", "Reply"), ("open_url", "Open link"), ("dial", "Call"))
+ACTION_TYPES = (("reply", _("Reply")), ("open_url", _("Open link")), ("dial", _("Call")))
 
 
 @dataclass(frozen=True)
@@ -109,24 +112,27 @@ def capability_notes(channel: Channel, preview: Preview | None = None) -> Capabi
     label = channel.adapter.label
     rich_reason = ""
     if not (caps.rich_cards or caps.suggestions):
-        rich_reason = (
-            f"{channel.name} is {label}: rich cards and buttons need an RCS channel "
+        rich_reason = gettext(
+            "%(channel)s is %(kind)s: rich cards and buttons need an RCS channel "
             "(they would be sent as SMS text)."
-        )
+        ) % {"channel": channel.name, "kind": label}
     rich_note = ""
     if not rich_reason and preview is not None and preview.fell_back:
         effective = preview.channel
-        rich_note = (
-            f"This number is not {label}-capable: will be sent as "
-            f"{effective.adapter.label} text via {effective.name}."
-        )
+        rich_note = gettext(
+            "This number is not %(kind)s-capable: will be sent as %(other)s text via %(channel)s."
+        ) % {"kind": label, "other": effective.adapter.label, "channel": effective.name}
     # A channel without media still reaches the customer: its text carries the file's
     # public link (every adapter's text rendering includes a media URL).
-    media_note = (
-        ""
-        if caps.media
-        else f"{channel.name} ({label}) cannot send files"
-        + (" (MMS is off for this number)" if channel.kind == "sms" else "")
-        + ": the customer gets a link to it."
-    )
+    if caps.media:
+        media_note = ""
+    elif channel.kind == "sms":
+        media_note = gettext(
+            "%(channel)s (%(kind)s) cannot send files (MMS is off for this number): "
+            "the customer gets a link to it."
+        ) % {"channel": channel.name, "kind": label}
+    else:
+        media_note = gettext(
+            "%(channel)s (%(kind)s) cannot send files: the customer gets a link to it."
+        ) % {"channel": channel.name, "kind": label}
     return CapabilityNotes(rich_reason=rich_reason, rich_note=rich_note, media_note=media_note)

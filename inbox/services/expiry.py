@@ -11,12 +11,13 @@ from __future__ import annotations
 import logging
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from inbox.adapters import Revocation
 from inbox.models import Channel, Message, MessageStatus
 
+from .note_language import notes_language
 from .notes import system_note
 from .outbox.fallback import fall_back
 from .outbox.recipient import recipient_address
@@ -54,14 +55,18 @@ def expire_one(message_id) -> str:
             return "kept"
         if channel.fallback_id and channel.config.get("sms_on_expiry"):
             # A revoked message goes out again under the same id on the fallback channel.
-            fall_back(message, "not delivered before it expired")
+            with translation.override(notes_language(message.workspace_id)):
+                reason = _("not delivered before it expired")
+            fall_back(message, reason)
             return "fell_back"
+        with translation.override(notes_language(message.workspace_id)):
+            reason = _("Expired: not delivered before its time-to-live; withdrawn")
         transition(
             message,
             MessageStatus.FAILED,
             source="expiry",
             error_code="expired",
-            error_message="Expired: not delivered before its time-to-live; withdrawn",
+            error_message=reason,
             force=True,
         )
     return "expired"
@@ -75,6 +80,13 @@ def apply_revocation(channel: Channel, event: Revocation) -> Message | None:
     and stays, with a note in the thread. A replay finds nothing to do: after the
     fallback the message no longer carries this channel's provider id.
     """
+    # A worker has no request language: the note and the reason are stored once, in the
+    # workspace's language, like every other system note.
+    with translation.override(notes_language(channel.workspace_id)):
+        return _apply_revocation(channel, event)
+
+
+def _apply_revocation(channel: Channel, event: Revocation) -> Message | None:
     with transaction.atomic():
         message = (
             Message.objects.select_for_update(of=("self",))

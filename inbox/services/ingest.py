@@ -29,9 +29,12 @@ from inbox.models import (
     MessageStatusEvent,
 )
 from inbox.models.conversation import PREVIEW_LENGTH
+from inbox.selectors.campaign_attribution import campaign_message_nearby
 
+from .campaigns.attribution import attribute_reply
+from .consent_keyword_match import answer_consent_keyword
 from .consent_keywords import apply_consent_change
-from .contacts import find_or_create_contact
+from .contacts import contact_for_address
 from .expiry import apply_revocation
 from .media import needs_fetch
 from .out_of_hours import reply_if_closed
@@ -50,9 +53,12 @@ def ingest(channel: Channel, events: list[Event]) -> list[Message | None]:
     so a 2xx always means committed.
     """
     results: list[Message | None] = []
+    # Senders whose provider classified a keyword itself (and answered it): the inbox's
+    # own keyword lists must not apply the same message twice.
+    classified = {e.sender for e in events if isinstance(e, ConsentChange)}
     for event in events:
         if isinstance(event, InboundMessage):
-            results.append(_ingest_message(channel, event))
+            results.append(_ingest_message(channel, event, keyword_seen=event.sender in classified))
         elif isinstance(event, StatusUpdate):
             results.append(apply_status(channel, event))
         elif isinstance(event, ReadReceipt):
@@ -77,10 +83,12 @@ def ingest(channel: Channel, events: list[Event]) -> list[Message | None]:
     return results
 
 
-def _conversation_for(channel: Channel, contact) -> Conversation:
-    """The customer's one thread in this workspace (created on first contact)."""
+def _conversation_for(channel: Channel, contact, at) -> Conversation:
+    """The customer's one thread in this workspace (created on first contact), annotated
+    with `campaign_nearby` (whether a message at `at` may answer a campaign)."""
     conversation = (
-        Conversation.objects.select_for_update()
+        Conversation.objects.select_for_update(of=("self",))
+        .annotate(campaign_nearby=campaign_message_nearby(at))
         .filter(workspace_id=channel.workspace_id, contact=contact)
         .order_by("-last_message_at", "-pk")
         .first()
@@ -90,13 +98,32 @@ def _conversation_for(channel: Channel, contact) -> Conversation:
             [Conversation(workspace_id=channel.workspace_id, contact=contact, channel=channel)],
             ignore_conflicts=True,  # a concurrent first message created it
         )
-        conversation = Conversation.objects.select_for_update().get(
-            workspace_id=channel.workspace_id, contact=contact
+        conversation = (
+            Conversation.objects.select_for_update(of=("self",))
+            .annotate(campaign_nearby=campaign_message_nearby(at))
+            .get(workspace_id=channel.workspace_id, contact=contact)
         )
     return conversation
 
 
-def _ingest_message(channel: Channel, event: InboundMessage) -> Message:
+def _first_conversation(channel: Channel, contact, event: InboundMessage, at) -> Conversation:
+    """A new customer's thread, inserted as _touch_conversation_inbound would leave it
+    after their first message (one INSERT instead of INSERT, re-read and UPDATE). Only
+    for a contact created in the current transaction: nobody else can see it yet."""
+    return Conversation.objects.create(
+        workspace_id=channel.workspace_id,
+        contact=contact,
+        channel=channel,
+        last_message_at=at,
+        last_inbound_at=at,
+        last_message_preview=event.text[:PREVIEW_LENGTH],
+        waiting_since=at,
+    )
+
+
+def _ingest_message(
+    channel: Channel, event: InboundMessage, *, keyword_seen: bool = False
+) -> Message:
     existing = Message.objects.filter(
         channel=channel, provider_message_id=event.provider_message_id
     ).first()
@@ -104,21 +131,29 @@ def _ingest_message(channel: Channel, event: InboundMessage) -> Message:
         return existing
     try:
         with transaction.atomic():
-            contact = find_or_create_contact(
+            contact, new_customer = contact_for_address(
                 channel.workspace,
                 kind=event.sender_kind,
                 value=event.sender,
                 name=event.sender_name,
             )
-            conversation = _conversation_for(channel, contact)
-            # New (never had a message) or reopened: routing decides team and assignee.
-            needs_routing = conversation.last_message_at is None or conversation.status in (
-                ConversationStatus.RESOLVED,
-                ConversationStatus.SNOOZED,
-            )
-            content = interpret_reply(conversation, event.content)
             now = timezone.now()
             at = event.received_at or now
+            if new_customer:
+                # A contact this transaction created has no thread, no outbound message
+                # and no campaign message: its thread is created already touched, and the
+                # option and campaign lookups (which could match nothing) are skipped.
+                conversation = _first_conversation(channel, contact, event, at)
+                needs_routing = True
+                content = event.content
+            else:
+                conversation = _conversation_for(channel, contact, at)
+                # New (never had a message) or reopened: routing decides team and assignee.
+                needs_routing = conversation.last_message_at is None or conversation.status in (
+                    ConversationStatus.RESOLVED,
+                    ConversationStatus.SNOOZED,
+                )
+                content = interpret_reply(conversation, event.content)
             message = Message.objects.create(
                 workspace_id=channel.workspace_id,
                 conversation=conversation,
@@ -139,7 +174,10 @@ def _ingest_message(channel: Channel, event: InboundMessage) -> Message:
                 raw=event.raw,
             )
             previous_status = conversation.status
-            _touch_conversation_inbound(conversation, channel, message)
+            if not new_customer:
+                if conversation.campaign_nearby:  # else no campaign message could match
+                    attribute_reply(message)  # a campaign's reply: recorded with the message
+                _touch_conversation_inbound(conversation, channel, message)
             if needs_routing:
                 route_conversation(conversation)
             if conversation.status != previous_status:  # the customer reopened it
@@ -156,7 +194,11 @@ def _ingest_message(channel: Channel, event: InboundMessage) -> Message:
         return Message.objects.get(channel=channel, provider_message_id=event.provider_message_id)
     realtime.message_changed(message, created=True)
     realtime.conversation_changed(conversation)
-    reply_if_closed(conversation, message)
+    keyword = not keyword_seen and answer_consent_keyword(
+        channel, conversation, message, sender=event.sender
+    )
+    if not keyword:  # a keyword gets its confirmation, not "we are closed"
+        reply_if_closed(conversation, message)
     if needs_fetch(message.content):
         jobs.enqueue_on_commit(jobs.FETCH_MEDIA, str(message.pk))
     return message

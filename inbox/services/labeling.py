@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from inbox import realtime
 from inbox.models import Conversation, Label
@@ -20,7 +21,7 @@ def set_labels(conversation: Conversation, label_ids: Iterable[int], *, actor) -
     wanted = {int(pk) for pk in label_ids}
     labels = list(Label.objects.filter(workspace_id=conversation.workspace_id, pk__in=wanted))
     if len(labels) != len(wanted):
-        raise ValidationError("Unknown label.")
+        raise ValidationError(_("Unknown label."))
     with transaction.atomic():
         conv = Conversation.objects.select_for_update().get(pk=conversation.pk)
         current = set(conv.labels.values_list("pk", flat=True))

@@ -13,6 +13,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from inbox import realtime
 from inbox.models import (
@@ -63,7 +64,7 @@ def add_note(conversation: Conversation, text: str, *, author) -> Message:
     """A private note by `author`; @mentions of workspace members become Mention rows."""
     text = storable_text(text or "").strip()
     if not text:
-        raise ValidationError("A note cannot be empty.")
+        raise ValidationError(_("A note cannot be empty."))
     if len(text) > MAX_NOTE_LENGTH:
         raise ValidationError(f"A note can be at most {MAX_NOTE_LENGTH} characters.")
     mentioned = _members_named(conversation, mentioned_usernames(text))

@@ -17,6 +17,8 @@ from inbox.models import Author, Conversation, Message
 
 from .business_hours import business_seconds, is_open, schedule_for
 from .canned import render_canned
+from .customer_language import customer_language
+from .customer_texts import customer_text, has_customer_texts
 from .errors import SendRejected
 from .sending import send_message
 
@@ -36,8 +38,7 @@ def reply_if_closed(conversation: Conversation, message: Message) -> Message | N
     swallowed: the customer's message is already stored and must stay so.
     """
     channel = message.channel
-    text = reply_text(channel)
-    if not text:
+    if not reply_text(channel) and not has_customer_texts(channel, "out_of_hours"):
         return None
     schedule = schedule_for(channel.workspace)
     at = message.created_at
@@ -56,6 +57,11 @@ def reply_if_closed(conversation: Conversation, message: Message) -> Message | N
             .first()
         )
         if last is not None and business_seconds(last, at, schedule) == 0:
+            return None
+        # In the customer's language when the channel has a text for it (customer_texts.py).
+        language = customer_language(conversation.contact, channel)
+        text = customer_text(channel, "out_of_hours", language)
+        if not text:
             return None
         body = render_canned(text, conversation.contact, None)
         try:

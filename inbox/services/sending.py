@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -22,6 +22,7 @@ from inbox.models.conversation import PREVIEW_LENGTH
 from inbox.storable import storable
 
 from .consent import opt_out_reason
+from .customer_language import with_customer_language
 from .errors import SendRejected
 from .outbox import enqueue
 from .outbox.recipient import recipient_address
@@ -41,8 +42,13 @@ def send_message(
     author: str = Author.AGENT,
     channel: Channel | None = None,
     ttl_seconds: int | None = None,
+    not_before: datetime | None = None,
+    campaign=None,
 ) -> Message:
-    """Queue a reply. Validation errors raise SendRejected and nothing is written."""
+    """Queue a reply. Validation errors raise SendRejected and nothing is written.
+
+    `not_before` holds it in `queued` until then (the outbox's sweep releases it);
+    `campaign` tags a campaign's message."""
     content = storable(content)  # a NUL from an API client or a form is dropped, not a 500
     channel = channel or conversation.channel
     if channel.workspace_id != conversation.workspace_id:
@@ -51,6 +57,7 @@ def send_message(
         raise SendRejected(["channel: disabled"])
     if is_suspended(conversation.workspace_id):
         raise SendRejected([SUSPENDED])
+    content = with_customer_language(content, conversation.contact, channel)
     adapter = channel.adapter
     errors = (
         validate_content(content)
@@ -78,6 +85,8 @@ def send_message(
             created_at=now,
             queued_at=now,
             expires_at=now + timedelta(seconds=ttl_seconds) if ttl_seconds else None,
+            not_before=not_before if not_before and not_before > now else None,
+            campaign=campaign,
         )
         MessageStatusEvent.objects.create(
             message=message, status=MessageStatus.QUEUED, at=now, source="api"

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from inbox.models import ApiToken, Membership, Role, Workspace
 from inbox.models.api_token import TokenScope, default_scopes, hash_token
@@ -31,7 +32,7 @@ def _clean_scopes(scopes: Iterable[str] | None) -> list[str]:
     if unknown:
         raise TokenError(f"unknown scope(s): {', '.join(sorted(unknown))}")
     if not chosen:
-        raise TokenError("a token needs at least one scope")
+        raise TokenError(_("a token needs at least one scope"))
     # Stored in a fixed order so audits and listings read the same for every token.
     return [scope for scope in TokenScope.values if scope in chosen]
 
@@ -55,9 +56,9 @@ def create_api_token(
         raise TokenError(f"user {user.get_username()!r} is not a member of {workspace.slug!r}")
     chosen = _clean_scopes(scopes)
     if TokenScope.ADMIN in chosen and membership.role != Role.ADMIN:
-        raise TokenError("only a workspace admin can hold a token with the admin scope")
+        raise TokenError(_("only a workspace admin can hold a token with the admin scope"))
     if expires_at is not None and expires_at <= timezone.now():
-        raise TokenError("the expiry must be in the future")
+        raise TokenError(_("the expiry must be in the future"))
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user,

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from inbox import access
@@ -28,7 +29,7 @@ def upload_attachment(request: HttpRequest, slug: str, conversation_id: int) -> 
     upload = request.FILES.get("attachment_file")
     context: dict = {"attachment_url": "", "errors": []}
     if upload is None:
-        context["errors"] = ["Choose a file to attach."]
+        context["errors"] = [_("Choose a file to attach.")]
         return render(request, "inbox/_composer_attachment.html", context, status=UNPROCESSABLE)
     try:
         stored = attachments.store(workspace.pk, upload)

@@ -4,6 +4,7 @@ the first render and every live re-fetch show the same rows, badge and title."""
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from inbox.models import Conversation, Membership, Workspace
 from inbox.selectors import conversation_list
@@ -64,7 +65,7 @@ def page_title(workspace: Workspace, context: dict, selected: Conversation | Non
     """ "(3) Ana García · Acme · Inbox": the page's <title>, re-sent with each list fetch
     so the tab shows the unread count live (htmx applies a fragment's <title>)."""
     parts = [selected.contact.display_name] if selected is not None else []
-    parts += [workspace.name, "Inbox"]
+    parts += [workspace.name, _("Inbox")]
     title = " · ".join(parts)
     count = context.get("unread_total", 0)
     return f"({context['unread_label']}) {title}" if count else title
@@ -72,7 +73,7 @@ def page_title(workspace: Workspace, context: dict, selected: Conversation | Non
 
 def view_tabs(workspace: Workspace, filters: ConversationFilters) -> list[dict]:
     """All / Mine / Unassigned / one per team, each keeping the other filters."""
-    tabs = [("All", ALL), ("Mine", MINE), ("Unassigned", UNASSIGNED)]
+    tabs = [(_("All"), ALL), (_("Mine"), MINE), (_("Unassigned"), UNASSIGNED)]
     teams = workspace_teams(workspace=workspace).values_list("pk", "name")
     tabs += [(name, f"{TEAM_PREFIX}{pk}") for pk, name in teams]
     base = reverse("inbox:workspace", args=[workspace.slug])

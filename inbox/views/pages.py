@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from inbox import access, services
 from inbox.models import ConversationStatus
@@ -55,7 +56,7 @@ def inbox_page(request: HttpRequest, slug: str, conversation_id: int | None = No
         **listing,
         "membership": membership,
         "memberships": access.memberships(request.user),
-        "status_choices": [(ALL, "All"), *ConversationStatus.choices],
+        "status_choices": [(ALL, _("All")), *ConversationStatus.choices],
         "channels": access.channels(workspace).order_by("name"),
         "members": access.members(workspace),
         "labels": workspace_labels(workspace=workspace),

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -80,7 +81,7 @@ def update_labels(request: HttpRequest, slug: str, conversation_id: int) -> Http
     membership, conversation = load_conversation(request, slug, conversation_id)
     raw = request.POST.getlist("label")
     if not all(value.isdigit() for value in raw):
-        return _panel_response(request, membership, conversation, ["Unknown label."], 400)
+        return _panel_response(request, membership, conversation, [_("Unknown label.")], 400)
     try:
         set_labels(conversation, [int(v) for v in raw], actor=request.user)
     except ValidationError as exc:
@@ -126,5 +127,5 @@ def merge_contact(request: HttpRequest, slug: str, conversation_id: int) -> Http
     if request.htmx:
         # The thread may now be another conversation: load it as a page.
         return HttpResponseClientRedirect(url, status=204)
-    flash.success(request, "Contacts merged.")
+    flash.success(request, _("Contacts merged."))
     return redirect(url)

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from inbox import access
@@ -29,9 +30,9 @@ from .conversation_request import (
 )
 
 SNOOZE_PRESETS = (
-    ("1h", "In 1 hour"),
-    ("tomorrow", "Tomorrow 09:00"),
-    ("next_week", "Monday 09:00"),
+    ("1h", _("In 1 hour")),
+    ("tomorrow", _("Tomorrow 09:00")),
+    ("next_week", _("Monday 09:00")),
 )
 
 

@@ -10,7 +10,8 @@ from django.contrib.auth import get_user_model, password_validation
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from inbox.models import Membership, Role, Workspace
 from inbox.services import audit
@@ -43,7 +44,7 @@ def create_invitation(workspace: Workspace, actor, email: str, role: str) -> tup
     """
     email = email.strip().lower()
     if role not in Role.values:
-        raise InvitationError("Choose a role: admin, manager or agent.")
+        raise InvitationError(_("Choose a role: admin, manager or agent."))
     if Membership.objects.filter(
         workspace=workspace, is_active=True, user__email__iexact=email
     ).exists():
@@ -77,12 +78,11 @@ def create_invitation(workspace: Workspace, actor, email: str, role: str) -> tup
 
 def _send(invitation: Invitation, actor, url: str) -> None:
     context = {"invitation": invitation, "inviter": actor, "url": url}
-    send_mail(
-        subject=f"You're invited to {invitation.workspace.name}",
-        message=render_to_string("members/email/invitation.txt", context),
-        from_email=None,
-        recipient_list=[invitation.email],
-    )
+    # The invitee has no account, hence no language yet: the workspace's is the best guess.
+    with translation.override(invitation.workspace.language or None):
+        subject = _("You're invited to %(workspace)s") % {"workspace": invitation.workspace.name}
+        message = render_to_string("members/email/invitation.txt", context)
+    send_mail(subject=subject, message=message, from_email=None, recipient_list=[invitation.email])
 
 
 def revoke_invitation(invitation: Invitation, actor) -> None:
@@ -125,7 +125,7 @@ def accept(raw: str, user) -> Membership:
             .first()
         )
         if invitation is None or not invitation.is_pending:
-            raise InvitationError("This invitation link is invalid, already used or expired.")
+            raise InvitationError(_("This invitation link is invalid, already used or expired."))
         membership = Membership.objects.filter(workspace=invitation.workspace, user=user).first()
         before = None
         if membership is None:
@@ -133,7 +133,7 @@ def accept(raw: str, user) -> Membership:
                 workspace=invitation.workspace, user=user, role=invitation.role
             )
         elif membership.is_active:
-            raise InvitationError("You are already a member of this workspace.")
+            raise InvitationError(_("You are already a member of this workspace."))
         else:
             before = audit.snapshot(membership, ["role", "is_active"])
             membership.role = invitation.role
@@ -164,7 +164,7 @@ def create_user_and_accept(raw: str, username: str, password: str) -> Membership
     with transaction.atomic():
         invitation = find_pending(raw)
         if invitation is None:
-            raise InvitationError("This invitation link is invalid, already used or expired.")
+            raise InvitationError(_("This invitation link is invalid, already used or expired."))
         User = get_user_model()
         password_validation.validate_password(
             password, User(username=username, email=invitation.email)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from inbox.models import ApiToken, Membership, Role
 from inbox.services import audit
@@ -41,13 +42,13 @@ def _locked(membership: Membership) -> Membership:
 
 def set_role(membership: Membership, role: str, actor) -> Membership:
     if role not in Role.values:
-        raise MembershipError("Choose a role: admin, manager or agent.")
+        raise MembershipError(_("Choose a role: admin, manager or agent."))
     with transaction.atomic():
         membership = _locked(membership)
         if membership.role == role:
             return membership
         if membership.role == Role.ADMIN and not _other_active_admins(membership):
-            raise MembershipError("A workspace needs at least one admin; promote someone first.")
+            raise MembershipError(_("A workspace needs at least one admin; promote someone first."))
         before = audit.snapshot(membership, ["role"])
         membership.role = role
         membership.save(update_fields=["role"])
@@ -74,9 +75,9 @@ def set_active(membership: Membership, active: bool, actor) -> Membership:
             return membership
         if not active:
             if membership.user_id == getattr(actor, "pk", None):
-                raise MembershipError("You cannot deactivate yourself; ask another admin.")
+                raise MembershipError(_("You cannot deactivate yourself; ask another admin."))
             if membership.role == Role.ADMIN and not _other_active_admins(membership):
-                raise MembershipError("A workspace needs at least one active admin.")
+                raise MembershipError(_("A workspace needs at least one active admin."))
             ApiToken.objects.filter(
                 user_id=membership.user_id,
                 workspace_id=membership.workspace_id,

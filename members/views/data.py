@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from inbox.models import Contact, Message
@@ -51,7 +52,7 @@ def retention(request: HttpRequest, slug: str) -> HttpResponse:
     form = RetentionForm(request.POST)
     if form.is_valid():
         policies.set_retention_days(workspace, form.cleaned_data["retention_days"], request.user)
-        messages.success(request, "Retention saved.")
+        messages.success(request, _("Retention saved."))
         return redirect("members:data", slug=slug)
     context = page_context(request, membership, "data", retention_form=form, query="", contacts=[])
     return render(request, "members/data.html", context, status=422)

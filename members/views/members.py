@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from inbox.models import Membership, Role
@@ -126,7 +127,9 @@ def change_role(request: HttpRequest, slug: str, member_id: int) -> HttpResponse
     member = _member_for(membership.workspace, member_id)
     form = RoleForm(request.POST)
     if not form.is_valid():
-        return _row_response(request, membership, member, "Choose a role: admin, manager or agent.")
+        return _row_response(
+            request, membership, member, gettext("Choose a role: admin, manager or agent.")
+        )
     try:
         member = memberships.set_role(member, form.cleaned_data["role"], request.user)
     except memberships.MembershipError as error:

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from members.forms import SecurityForm
@@ -31,7 +32,7 @@ def security_page(request: HttpRequest, slug: str) -> HttpResponse:
             except ValueError as error:
                 form.add_error("require_two_factor", str(error))
             else:
-                messages.success(request, "Security settings saved.")
+                messages.success(request, _("Security settings saved."))
                 return redirect("members:security", slug=slug)
         status = 422
     else:

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp import match_token
@@ -50,10 +51,12 @@ def setup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid() and two_factor.confirm(user, device, form.cleaned_data["code"]):
             otp_login(request, device)
-            messages.success(request, "Two-factor authentication is on.")
+            messages.success(request, _("Two-factor authentication is on."))
             return redirect(_next(request))
         if not form.errors:
-            form.add_error("code", "That code is not current. Check your phone's clock and retry.")
+            form.add_error(
+                "code", _("That code is not current. Check your phone's clock and retry.")
+            )
         status = 422
     context = {
         "form": form,
@@ -80,7 +83,7 @@ def verify(request: HttpRequest) -> HttpResponse:
             otp_login(request, device)
             return redirect(_next(request))
         if not form.errors:
-            form.add_error("code", "That code is not right or has expired. Try the current one.")
+            form.add_error("code", _("That code is not right or has expired. Try the current one."))
         status = 422
     return render(
         request,
@@ -97,10 +100,10 @@ def disable(request: HttpRequest) -> HttpResponse:
     form = TokenCodeForm(request.POST)
     if form.is_valid() and match_token(request.user, form.cleaned_data["code"]) is not None:
         two_factor.disable(request.user)
-        messages.success(request, "Two-factor authentication is off.")
+        messages.success(request, _("Two-factor authentication is off."))
         return redirect("members:two_factor_setup")
     if not form.errors:
-        form.add_error("code", "That code is not right or has expired. Try the current one.")
+        form.add_error("code", _("That code is not right or has expired. Try the current one."))
     return render(
         request,
         "registration/two_factor_enabled.html",

@@ -17,7 +17,7 @@ from operators.services import first_run
 @require_http_methods(["GET", "POST"])
 def setup(request: HttpRequest) -> HttpResponse:
     if not first_run.setup_pending():
-        raise Http404("The installation is set up")
+        raise Http404(_("The installation is set up"))
     if request.method == "GET":
         form = FirstRunForm(initial={"setup_token": request.GET.get("token", "")})
         return render(request, "operators/setup.html", {"form": form})

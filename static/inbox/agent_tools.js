@@ -10,6 +10,9 @@
  */
 (function () {
   "use strict";
+  // Strings through Django's JavaScriptCatalog (templates/base.html loads it first).
+  var gettext = window.gettext || function (s) { return s; };
+  var fmt = window.interpolate || function (s, o) { return s.replace(/%\((\w+)\)s/g, function (_m, k) { return o[k]; }); };
 
   var body = document.body;
   var workspace = body.dataset.workspace;
@@ -417,8 +420,8 @@
       renderMentionBadge();
     }
     notify({
-      title: (data.author || "A teammate") + " mentioned you",
-      body: who ? "In the conversation with " + who : "In a private note",
+      title: fmt(gettext("%(author)s mentioned you"), { author: data.author || gettext("A teammate") }, true),
+      body: who ? fmt(gettext("In the conversation with %(who)s"), { who: who }, true) : gettext("In a private note"),
       url: conversationUrl(data.conversation_id),
     });
   }
@@ -427,8 +430,8 @@
     if (!userId || data.assignee_id !== userId) return;
     var who = contactName(data.conversation_id);
     notify({
-      title: "New message from " + (who || "a customer"),
-      body: "In a conversation assigned to you",
+      title: fmt(gettext("New message from %(who)s"), { who: who || gettext("a customer") }, true),
+      body: gettext("In a conversation assigned to you"),
       url: conversationUrl(data.conversation_id),
     });
   }
@@ -462,11 +465,11 @@
     var sound = $("[data-sound-toggle]");
     if (sound) sound.checked = !soundMuted();
     if (!state) return;
-    if (!("Notification" in window)) state.textContent = "This browser cannot show notifications.";
-    else if (Notification.permission === "granted") state.textContent = "Desktop notifications are on.";
+    if (!("Notification" in window)) state.textContent = gettext("This browser cannot show notifications.");
+    else if (Notification.permission === "granted") state.textContent = gettext("Desktop notifications are on.");
     else if (Notification.permission === "denied")
-      state.textContent = "Notifications are blocked in this browser's site settings.";
-    else state.textContent = "Desktop notifications are off.";
+      state.textContent = gettext("Notifications are blocked in this browser's site settings.");
+    else state.textContent = gettext("Desktop notifications are off.");
   }
 
   renderPermission();

@@ -12,6 +12,7 @@ from inbox.api.app import api as inbox_api
 from inbox.models import (
     ApiToken,
     Campaign,
+    CampaignRecipient,
     ContactImport,
     Membership,
     Message,
@@ -56,6 +57,12 @@ OPERATIONS = {
     ("post", "/api/v1/campaigns/{campaign_id}/pause"): TokenScope.SEND,
     ("post", "/api/v1/campaigns/{campaign_id}/resume"): TokenScope.SEND,
     ("post", "/api/v1/campaigns/{campaign_id}/cancel"): TokenScope.SEND,
+    ("post", "/api/v1/campaigns/{campaign_id}/conversions"): TokenScope.SEND,
+    # Automation rules answer customers and call the workspace's systems: admins only.
+    ("get", "/api/v1/automations"): TokenScope.ADMIN,
+    ("post", "/api/v1/automations"): TokenScope.ADMIN,
+    ("patch", "/api/v1/automations/{rule_id}"): TokenScope.ADMIN,
+    ("delete", "/api/v1/automations/{rule_id}"): TokenScope.ADMIN,
 }
 # The status a campaign needs for each control to be allowed.
 CONTROL_FROM = {"launch": "draft", "pause": "running", "resume": "paused", "cancel": "draft"}
@@ -100,6 +107,15 @@ def _call(client, method, path, conversation, message):
                 status=CONTROL_FROM.get(action, "draft"),
             )
             url = url.replace("{campaign_id}", str(campaign.pk))
+            if action == "conversions":  # the conversation's contact got its message
+                CampaignRecipient.objects.filter(message=message).update(message=None)
+                CampaignRecipient.objects.create(
+                    campaign=campaign, contact_id=conversation.contact_id, message=message
+                )
+                body = {"contact_id": conversation.contact_id}
+                return client.post(url, body, content_type="application/json")
+    if path.startswith("/api/v1/automations"):
+        return _call_automations(client, method, url, conversation)
     if path == "/api/v1/templates/gallery":
         return client.post(url, {"use_case": "one_time_code"}, content_type="application/json")
     if (method, path) == ("post", "/api/v1/templates"):
@@ -122,6 +138,28 @@ def _call(client, method, path, conversation, message):
         return client.post(url, body, content_type="application/json")
     if method == "post":
         return client.post(url, SEND_BODY, content_type="application/json")
+    return client.get(url)
+
+
+def _call_automations(client, method, url, conversation):
+    from automations.models import AutomationRule
+
+    body = {"name": "r", "trigger": "keyword", "trigger_value": "hola",
+            "actions": [{"type": "resolve"}]}  # fmt: skip
+    if "{rule_id}" in url:
+        rule = AutomationRule.objects.create(
+            workspace_id=conversation.workspace_id,
+            name=f"r{AutomationRule.objects.count()}",
+            trigger="keyword",
+            trigger_value="x", actions=[{"type": "resolve"}],
+        )  # fmt: skip
+        url = url.replace("{rule_id}", str(rule.pk))
+    if method == "post":
+        return client.post(url, body, content_type="application/json")
+    if method == "patch":
+        return client.patch(url, {"is_enabled": False}, content_type="application/json")
+    if method == "delete":
+        return client.delete(url)
     return client.get(url)
 
 

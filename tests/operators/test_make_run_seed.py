@@ -24,7 +24,9 @@ def test_demo_is_seeded_by_default(monkeypatch, tmp_path):
     (tmp_path / "staticfiles").mkdir()
     (tmp_path / "staticfiles" / ".fingerprint").write_text("same")
     seed = run.prepare_database(tmp_path)
-    assert calls == ["migrate", "seed_demo"] and seed["users"][0]["username"] == "admin"
+    # The English demo, then the Spanish-speaking one beside it (its logins join the list).
+    assert calls == ["migrate", "seed_demo", "seed_demo_spanish"]
+    assert seed["users"][0]["username"] == "admin"
 
 
 def test_seed_demo_false_skips_the_demo_and_the_banner_points_to_setup(

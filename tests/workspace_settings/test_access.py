@@ -25,8 +25,10 @@ def _urls(items) -> tuple[list[str], list[str]]:
         f"{b}hours/",
         f"{b}webhooks/",
         f"{b}webhooks/{items['webhook'].pk}/",
+        f"{b}inbound-events/",
     ]
     posts = gets + [
+        f"{b}inbound-events/replay/",
         f"{b}channels/{items['channel'].pk}/active/",
         f"{b}channels/{items['channel'].pk}/test/",
         f"{b}teams/{items['team'].pk}/delete/",

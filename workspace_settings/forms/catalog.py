@@ -6,6 +6,8 @@ import re
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from inbox.models import CannedResponse, Channel, Label, Team, Workspace
 from inbox.services.canned import VARIABLES, unknown_variables
@@ -44,29 +46,36 @@ class WorkspaceModelForm(forms.ModelForm):
 class TeamForm(WorkspaceModelForm):
     unique_field = "name"
     members = forms.ModelMultipleChoiceField(
-        queryset=None, required=False, widget=forms.CheckboxSelectMultiple, label="Agents"
+        queryset=None, required=False, widget=forms.CheckboxSelectMultiple, label=_("Agents")
     )
     channels = forms.ModelMultipleChoiceField(
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Channels",
-        help_text="New conversations on these channels go to this team. "
-        "A channel belongs to one team; ticking it here moves it.",
+        label=_("Channels"),
+        help_text=_(
+            "New conversations on these channels go to this team. "
+            "A channel belongs to one team; ticking it here moves it."
+        ),
     )
 
     class Meta:
         model = Team
         fields = ["name", "routing", "max_open_per_agent", "reassign_when_offline"]
         labels = {
-            "max_open_per_agent": "Most open conversations per agent",
-            "reassign_when_offline": "Reassign an offline agent's open conversations",
+            "name": _("Name"),
+            "routing": _("Routing"),
+            "max_open_per_agent": _("Most open conversations per agent"),
+            "reassign_when_offline": _("Reassign an offline agent's open conversations"),
         }
         help_texts = {
-            "max_open_per_agent": "Round-robin skips agents at this many open conversations "
-            "(0 = no limit).",
-            "reassign_when_offline": "Round-robin only: after a short grace period, their "
-            "conversations go to online teammates.",
+            "max_open_per_agent": _(
+                "Round-robin skips agents at this many open conversations (0 = no limit)."
+            ),
+            "reassign_when_offline": _(
+                "Round-robin only: after a short grace period, their "
+                "conversations go to online teammates."
+            ),
         }
 
     def __init__(self, *args, **kwargs):
@@ -92,10 +101,13 @@ class CannedResponseForm(WorkspaceModelForm):
     class Meta:
         model = CannedResponse
         fields = ["shortcut", "title", "body"]
+        labels = {"shortcut": _("Shortcut"), "title": _("Title"), "body": _("Text")}
         widgets = {"body": forms.Textarea(attrs={"rows": 5})}
         help_texts = {
-            "shortcut": "Agents type /shortcut in the composer. Letters, digits, - and _.",
-            "body": "Variables: " + ", ".join("{{" + v + "}}" for v in VARIABLES) + ".",
+            "shortcut": _("Agents type /shortcut in the composer. Letters, digits, - and _."),
+            "body": format_lazy(
+                "{}{}.", _("Variables: "), ", ".join("{{" + v + "}}" for v in VARIABLES)
+            ),
         }
 
     def clean_body(self) -> str:
@@ -117,13 +129,16 @@ class LabelForm(WorkspaceModelForm):
     class Meta:
         model = Label
         fields = ["name", "colour"]
+        labels = {"name": _("Name"), "colour": _("Colour")}
         widgets = {"colour": forms.TextInput(attrs={"type": "color"})}
-        help_texts = {"colour": "Labels always show their name too; colour is never the only cue."}
+        help_texts = {
+            "colour": _("Labels always show their name too; colour is never the only cue.")
+        }
 
     def clean_colour(self) -> str:
         colour = self.cleaned_data["colour"].strip()
         if not HEX_COLOUR.match(colour):
-            raise forms.ValidationError("Enter a colour as #RRGGBB, e.g. #2563eb.")
+            raise forms.ValidationError(_("Enter a colour as #RRGGBB, e.g. #2563eb."))
         return colour.lower()
 
 
@@ -132,15 +147,18 @@ class AttributeForm(WorkspaceModelForm):
     # A plain CharField: the model's SlugField would answer "Plan Tier" with a message that
     # allows hyphens, which clean_key then refuses; one rule, one message.
     key = forms.CharField(
-        label="Key",
+        label=_("Key"),
         max_length=40,
-        help_text="Lower-case letters, digits and _, starting with a letter; fixed once "
-        "created (stored values are kept under it).",
+        help_text=_(
+            "Lower-case letters, digits and _, starting with a letter; fixed once "
+            "created (stored values are kept under it)."
+        ),
     )
 
     class Meta:
         model = ContactAttributeDefinition
         fields = ["key", "label", "type"]
+        labels = {"key": _("Key"), "label": _("Label"), "type": _("Type")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -151,6 +169,6 @@ class AttributeForm(WorkspaceModelForm):
         key = self.cleaned_data["key"]
         if not ATTRIBUTE_KEY.match(key or ""):
             raise forms.ValidationError(
-                "Use lower-case letters, digits and _, starting with a letter (e.g. plan_tier)."
+                _("Use lower-case letters, digits and _, starting with a letter (e.g. plan_tier).")
             )
         return key

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from inbox.models import Contact
 
@@ -16,12 +18,18 @@ class ContactEditForm(forms.Form):
     """Built per request from the workspace's definitions, in their settings order."""
 
     name = forms.CharField(
-        label="Name",
+        label=_("Name"),
         max_length=contact_attributes.NAME_MAX,
         required=False,
         widget=forms.TextInput(attrs={"autofocus": True}),
     )
-    email = forms.EmailField(label="Email", required=False)
+    email = forms.EmailField(label=_("Email"), required=False)
+    # The language automatic replies use with this customer (inbox/services/customer_language).
+    language = forms.ChoiceField(
+        label=_("Language of automatic replies"),
+        required=False,
+        choices=[("", _("The channel's language"))] + list(settings.LANGUAGES),
+    )
 
     def __init__(
         self, *args, contact: Contact, known: list[ContactAttributeDefinition], **kwargs
@@ -32,6 +40,7 @@ class ContactEditForm(forms.Form):
             {
                 "name": contact.name,
                 "email": contact.email,
+                "language": contact.language,
                 **{PREFIX + d.key: contact_attributes.initial(d, stored.get(d.key)) for d in known},
             },
         )

@@ -5,10 +5,20 @@ from __future__ import annotations
 import zoneinfo
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from inbox.models import Holiday, Workspace
 
-DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+DAYS = [
+    _("Monday"),
+    _("Tuesday"),
+    _("Wednesday"),
+    _("Thursday"),
+    _("Friday"),
+    _("Saturday"),
+    _("Sunday"),
+]
 INTERVALS = 2
 
 
@@ -23,11 +33,11 @@ def _time_field() -> forms.TimeField:
 
 
 class HoursForm(forms.Form):
-    timezone = forms.ChoiceField(label="Time zone")
+    timezone = forms.ChoiceField(label=_("Time zone"))
     enabled = forms.BooleanField(
-        label="Keep business hours",
+        label=_("Keep business hours"),
         required=False,
-        help_text="Off: always open (no out-of-hours replies; dashboards count every hour).",
+        help_text=_("Off: always open (no out-of-hours replies; dashboards count every hour)."),
     )
 
     def __init__(self, *args, **kwargs):
@@ -72,7 +82,9 @@ class HoursForm(forms.Form):
                 if start is None or end is None:
                     self.add_error(
                         f"d{day}_start{i}" if start is None else f"d{day}_end{i}",
-                        f"{DAYS[day]}: give both an opening and a closing time.",
+                        gettext("{day}: give both an opening and a closing time.").format(
+                            day=DAYS[day]
+                        ),
                     )
                     continue
                 s, e = start.strftime("%H:%M"), end.strftime("%H:%M")
@@ -80,13 +92,18 @@ class HoursForm(forms.Form):
                     e = "24:00"  # closing at midnight
                 if e <= s:
                     self.add_error(
-                        f"d{day}_end{i}", f"{DAYS[day]}: closing time must be after opening time."
+                        f"d{day}_end{i}",
+                        gettext("{day}: closing time must be after opening time.").format(
+                            day=DAYS[day]
+                        ),
                     )
                     continue
                 if intervals and s < intervals[-1][1]:
                     self.add_error(
                         f"d{day}_start{i}",
-                        f"{DAYS[day]}: the second interval must start after the first ends.",
+                        gettext(
+                            "{day}: the second interval must start after the first ends."
+                        ).format(day=DAYS[day]),
                     )
                     continue
                 intervals.append([s, e])
@@ -101,7 +118,7 @@ class HolidayForm(forms.ModelForm):
         model = Holiday
         fields = ["date", "name"]
         widgets = {"date": forms.DateInput(attrs={"type": "date"})}
-        labels = {"name": "Name (optional)"}
+        labels = {"name": _("Name (optional)")}
 
     def __init__(self, *args, workspace: Workspace, **kwargs):
         super().__init__(*args, **kwargs)

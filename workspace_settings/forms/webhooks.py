@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from inbox.address_guard import UnsafeTarget, validate
 
@@ -9,19 +10,19 @@ from ..models import OutboundWebhook, WebhookEvent
 
 class WebhookForm(forms.Form):
     url = forms.URLField(
-        label="Endpoint URL",
+        label=_("Endpoint URL"),
         max_length=500,
         assume_scheme="https",
-        help_text="Receives a POST with a JSON body for each event.",
+        help_text=_("Receives a POST with a JSON body for each event."),
     )
     events = forms.MultipleChoiceField(
-        choices=WebhookEvent.choices, widget=forms.CheckboxSelectMultiple, label="Events"
+        choices=WebhookEvent.choices, widget=forms.CheckboxSelectMultiple, label=_("Events")
     )
-    is_active = forms.BooleanField(label="Active", required=False, initial=True)
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
 
     def __init__(self, *args, webhook: OutboundWebhook | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["events"].error_messages["required"] = "Pick at least one event."
+        self.fields["events"].error_messages["required"] = _("Pick at least one event.")
         if webhook is not None and not self.is_bound:
             self.initial.update(
                 {"url": webhook.url, "events": webhook.events, "is_active": webhook.is_active}
@@ -30,7 +31,7 @@ class WebhookForm(forms.Form):
     def clean_url(self) -> str:
         url = self.cleaned_data["url"]
         if not url.lower().startswith(("http://", "https://")):
-            raise forms.ValidationError("Use an http:// or https:// URL.")
+            raise forms.ValidationError(_("Use an http:// or https:// URL."))
         try:
             validate(url)
         except UnsafeTarget as exc:

@@ -18,6 +18,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from inbox import realtime
 from inbox.models import Contact, Workspace
@@ -44,7 +45,7 @@ def form_field(definition: ContactAttributeDefinition) -> forms.Field:
         return forms.DateField(
             input_formats=["%Y-%m-%d"],
             widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            error_messages={"invalid": "Enter a date as YYYY-MM-DD."},
+            error_messages={"invalid": _("Enter a date as YYYY-MM-DD.")},
             **common,
         )
     if definition.type == AttributeType.BOOL:

@@ -4,6 +4,7 @@ message retention), each audited."""
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from inbox.models import Workspace
 from inbox.services import audit
@@ -16,7 +17,7 @@ def set_require_two_factor(workspace: Workspace, required: bool, actor) -> Works
     """Turn enforcement on or off. Turning it on needs the acting admin's own device,
     so the admin who flips it is never the first to be sent away by it."""
     if required and not two_factor.requirement(actor).has_device:
-        raise ValueError("Set up two-factor for your own account before requiring it.")
+        raise ValueError(_("Set up two-factor for your own account before requiring it."))
     with transaction.atomic():
         workspace = Workspace.objects.select_for_update().get(pk=workspace.pk)
         if workspace.require_two_factor == required:

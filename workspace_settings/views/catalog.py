@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from inbox.models import CannedResponse, Label, Membership, Team
@@ -76,10 +77,12 @@ CATALOGS = {
         key="teams",
         model=Team,
         form=TeamForm,
-        noun="team",
-        title="Teams & routing",
-        intro="A team owns the channels ticked on it. New conversations on those channels go "
-        "to the team's queue, or round-robin to its online agents.",
+        noun=_("team"),
+        title=_("Teams & routing"),
+        intro=_(
+            "A team owns the channels ticked on it. New conversations on those channels go "
+            "to the team's queue, or round-robin to its online agents."
+        ),
         fields=["name", "routing", "max_open_per_agent", "reassign_when_offline"],
         action="team",
         row_template="workspace_settings/catalog/_team_row.html",
@@ -90,9 +93,9 @@ CATALOGS = {
         key="canned",
         model=CannedResponse,
         form=CannedResponseForm,
-        noun="canned response",
-        title="Canned responses",
-        intro="Saved replies agents insert with /shortcut in the composer.",
+        noun=_("canned response"),
+        title=_("Canned responses"),
+        intro=_("Saved replies agents insert with /shortcut in the composer."),
         fields=["shortcut", "title", "body"],
         action="canned_response",
         row_template="workspace_settings/catalog/_canned_row.html",
@@ -101,9 +104,9 @@ CATALOGS = {
         key="labels",
         model=Label,
         form=LabelForm,
-        noun="label",
-        title="Labels",
-        intro="Tags agents put on conversations; the list filters by them.",
+        noun=_("label"),
+        title=_("Labels"),
+        intro=_("Tags agents put on conversations; the list filters by them."),
         fields=["name", "colour"],
         action="label",
         row_template="workspace_settings/catalog/_label_row.html",
@@ -112,9 +115,9 @@ CATALOGS = {
         key="attributes",
         model=ContactAttributeDefinition,
         form=AttributeForm,
-        noun="contact attribute",
-        title="Contact attributes",
-        intro="Custom fields every contact can carry (plan, customer number, birthday...).",
+        noun=_("contact attribute"),
+        title=_("Contact attributes"),
+        intro=_("Custom fields every contact can carry (plan, customer number, birthday...)."),
         fields=["key", "label", "type"],
         action="contact_attribute",
         row_template="workspace_settings/catalog/_attribute_row.html",

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from inbox import access
@@ -15,6 +17,18 @@ from inbox.models import Channel, Membership
 from ..forms.errors import add_service_errors
 from ..services import channels as service
 from .admin_pages import admin_view, page
+
+# What each adapter's webhook URL is for, in the reader's language (the keys stay ids).
+_URL_NAMES = {
+    "inbound": gettext_lazy("Inbound"),
+    "status": gettext_lazy("Status"),
+    "webhook": gettext_lazy("Webhook"),
+    "callback_url": gettext_lazy("Callback URL"),
+}
+
+
+def _named_urls(urls: dict[str, str]) -> dict[str, str]:
+    return {str(_URL_NAMES.get(key, key)): url for key, url in urls.items()}
 
 
 def _config_forms() -> dict[str, type[ChannelConfigForm]]:
@@ -41,7 +55,7 @@ def channel_list(request: HttpRequest, membership: Membership) -> HttpResponse:
         {
             "channel": channel,
             "secrets": service.masked_secrets(channel),
-            "webhook_urls": channel.adapter.webhook_urls(channel),
+            "webhook_urls": _named_urls(channel.adapter.webhook_urls(channel)),
         }
         for channel in access.channels(membership.workspace)
         .filter(kind__in=list(forms))
@@ -63,7 +77,7 @@ def _form_page(request, membership, form, channel, status=200) -> HttpResponse:
         channel=channel,
         kind=form.kind,
         secrets=service.masked_secrets(channel) if channel else {},
-        webhook_urls=channel.adapter.webhook_urls(channel) if channel else {},
+        webhook_urls=_named_urls(channel.adapter.webhook_urls(channel)) if channel else {},
         channel_links=channel.adapter.settings_links(channel) if channel else [],
     )
 
@@ -100,7 +114,7 @@ def _saved(request: HttpRequest, form, save):
     try:
         channel = save(
             name=form.cleaned_data["name"],
-            config=form.config(),
+            config={**form.config(), **form.customer_language_config()},
             secrets=form.secrets(),
             api_base_url=form.api_base_url(),
             fallback=form.fallback(),
@@ -124,7 +138,7 @@ def channel_edit(request: HttpRequest, membership: Membership, channel_id: int) 
             request, form, lambda **fields: service.update_channel(channel, request.user, **fields)
         )
         if saved:
-            messages.success(request, "Channel saved.")
+            messages.success(request, _("Channel saved."))
             return redirect("wsettings:channel_edit", slug=workspace.slug, channel_id=saved.pk)
         return _form_page(request, membership, form, channel, status=422)
     return _form_page(

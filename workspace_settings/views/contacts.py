@@ -13,11 +13,13 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import reswap, retarget
 
 from inbox import access
 from inbox.models import Contact, Conversation, Membership
+from inbox.services.customer_language import contact_language_set
 from inbox.views.side_panel import panel_context
 from inbox.views.workspace_timezone import activate_workspace_timezone
 
@@ -48,7 +50,7 @@ def _form_response(request, membership, contact, form, *, status=200) -> HttpRes
 def _saved_response(request, membership, contact, known) -> HttpResponse:
     conversation = _conversation(membership, contact)
     if not request.htmx:
-        flash.success(request, "Contact saved.")
+        flash.success(request, _("Contact saved."))
         if conversation is None:
             return redirect(
                 reverse("wsettings:contact_edit", args=[membership.workspace.slug, contact.pk])
@@ -97,4 +99,5 @@ def contact_edit(request: HttpRequest, slug: str, contact_id: int) -> HttpRespon
     except ValidationError as exc:
         form.add_error(None, exc)
         return _form_response(request, membership, contact, form, status=UNPROCESSABLE)
+    contact_language_set(contact, form.cleaned_data["language"])
     return _saved_response(request, membership, contact, known)

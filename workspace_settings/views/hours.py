@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from inbox import access
 from inbox.models import Holiday, Membership
+from inbox.models.workspace import Language
+from inbox.services.customer_texts import CONFIG_KEY as TEXTS_KEY
 from inbox.services.out_of_hours import reply_text
 
 from ..forms.hours import HolidayForm, HoursForm
@@ -16,6 +20,17 @@ from ..services import hours as service
 from .admin_pages import admin_view, page
 
 MAX_REPLY = 1000
+
+
+def _language_replies(channel) -> list[tuple[str, str, str]]:
+    """(code, language name, text) per language: the reply a customer of that language
+    gets instead of the channel's single text (inbox/services/customer_texts.py)."""
+    stored = (channel.config or {}).get(TEXTS_KEY) or {}
+    names = dict(Language.choices)  # "Spanish" / "Español" in the reader's language
+    return [
+        (code, names.get(code, name), str((stored.get(code) or {}).get("out_of_hours") or ""))
+        for code, name in settings.LANGUAGES
+    ]
 
 
 def _page(request, membership, *, form=None, holiday_form=None, reply_errors=None, status=200):
@@ -31,7 +46,7 @@ def _page(request, membership, *, form=None, holiday_form=None, reply_errors=Non
         form=form or HoursForm(initial=HoursForm.initial_for(workspace, hours)),
         holiday_form=holiday_form or HolidayForm(workspace=workspace),
         holidays=workspace.holidays.all(),
-        replies=[(c, reply_text(c)) for c in channels],
+        replies=[(c, reply_text(c), _language_replies(c)) for c in channels],
         reply_errors=reply_errors or {},
         max_reply=MAX_REPLY,
     )
@@ -50,7 +65,7 @@ def hours(request: HttpRequest, membership: Membership) -> HttpResponse:
                 enabled=form.cleaned_data["enabled"],
                 weekly=form.cleaned_data["weekly"],
             )
-            messages.success(request, "Business hours saved.")
+            messages.success(request, _("Business hours saved."))
             return redirect("wsettings:hours", slug=membership.workspace.slug)
         return _page(request, membership, form=form, status=422)
     return _page(request, membership)
@@ -68,7 +83,7 @@ def holiday_add(request: HttpRequest, membership: Membership) -> HttpResponse:
         date=form.cleaned_data["date"],
         name=form.cleaned_data["name"],
     )
-    messages.success(request, "Holiday added.")
+    messages.success(request, _("Holiday added."))
     return redirect("wsettings:hours", slug=membership.workspace.slug)
 
 
@@ -79,7 +94,7 @@ def holiday_remove(request: HttpRequest, membership: Membership, holiday_id: int
     if holiday is None:
         raise Http404("No such holiday")
     service.remove_holiday(holiday, request.user)
-    messages.success(request, "Holiday removed.")
+    messages.success(request, _("Holiday removed."))
     return redirect("wsettings:hours", slug=membership.workspace.slug)
 
 
@@ -88,14 +103,25 @@ def holiday_remove(request: HttpRequest, membership: Membership, holiday_id: int
 def replies(request: HttpRequest, membership: Membership) -> HttpResponse:
     """Every channel's out-of-hours reply in one form; all saved or none."""
     channels = list(access.channels(membership.workspace))
-    texts, errors = {}, {}
+    texts, errors, per_language = {}, {}, {}
     for channel in channels:
         text = request.POST.get(f"reply_{channel.pk}", "").strip()
-        if len(text) > MAX_REPLY:
-            errors[channel.pk] = f"At most {MAX_REPLY} characters ({len(text)} now)."
+        own = {
+            code: request.POST[f"reply_{channel.pk}_{code}"].strip()
+            for code, _name in settings.LANGUAGES
+            if f"reply_{channel.pk}_{code}" in request.POST
+        }
+        longest = max([len(text), *(len(t) for t in own.values())])
+        if longest > MAX_REPLY:
+            errors[channel.pk] = _("At most %(max)s characters (%(n)s now).") % {
+                "max": MAX_REPLY,
+                "n": longest,
+            }
         texts[channel.pk] = text
+        if own:
+            per_language[channel.pk] = own
     if errors:
         return _page(request, membership, reply_errors=errors, status=422)
-    service.set_out_of_hours_replies(channels, request.user, texts)
-    messages.success(request, "Out-of-hours replies saved.")
+    service.set_out_of_hours_replies(channels, request.user, texts, per_language)
+    messages.success(request, _("Out-of-hours replies saved."))
     return redirect("wsettings:hours", slug=membership.workspace.slug)

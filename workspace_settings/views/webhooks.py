@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from inbox.models import Membership
@@ -83,7 +84,7 @@ def webhook_edit(request: HttpRequest, membership: Membership, webhook_id: int) 
                 events=form.cleaned_data["events"],
                 is_active=form.cleaned_data["is_active"],
             )
-            messages.success(request, "Webhook saved.")
+            messages.success(request, _("Webhook saved."))
             return redirect(
                 "wsettings:webhook_edit", slug=membership.workspace.slug, webhook_id=webhook.pk
             )
@@ -121,7 +122,7 @@ def webhook_rotate(request: HttpRequest, membership: Membership, webhook_id: int
 def webhook_delete(request: HttpRequest, membership: Membership, webhook_id: int) -> HttpResponse:
     webhook = _webhook(membership, webhook_id)
     service.delete_webhook(webhook, request.user)
-    messages.success(request, "Webhook deleted.")
+    messages.success(request, _("Webhook deleted."))
     return redirect("wsettings:webhooks", slug=membership.workspace.slug)
 
 
@@ -136,5 +137,5 @@ def delivery_retry(
         raise Http404("No such delivery")
     if delivery.status == DeliveryStatus.FAILED:
         dispatch.redeliver(delivery, request.user)
-        messages.success(request, "Delivery queued again.")
+        messages.success(request, _("Delivery queued again."))
     return redirect("wsettings:webhook_edit", slug=membership.workspace.slug, webhook_id=webhook.pk)
