@@ -290,3 +290,16 @@ def test_agents_are_refused_and_other_workspaces_do_not_exist(
 
     Membership.objects.filter(user=outsider).update(role=Role.MANAGER)
     assert client.get(f"/w/globex/templates/{template.pk}/build/").status_code == 404
+
+
+def test_coordinates_stay_machine_readable_on_a_spanish_page(managing):
+    """A Spanish page writes 19,43 for a decimal; posted back, that is not a number."""
+    posted = {"name": "Tienda", "type": "text", "text": "Hola", "action": "save", **_chips("")}
+    managing.post(NEW, posted)
+    template = MessageTemplate.objects.get(name="Tienda")
+    page = managing.get(
+        f"/w/acme/templates/{template.pk}/build/", HTTP_ACCEPT_LANGUAGE="es"
+    ).content.decode()
+    assert 'lang="es"' in page
+    assert 'value="19.43"' in page and 'value="-99.13"' in page
+    assert "19,43" not in page
