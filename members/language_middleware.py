@@ -6,7 +6,7 @@ person's saved choice nor their workspace's default.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
@@ -22,12 +22,23 @@ def activate_member_language(
         language = request_language(request)
         translation.activate(language)
         request.LANGUAGE_CODE = language
-        # Not deactivated afterwards (as Django's LocaleMiddleware): a streamed response,
-        # the CSV export, renders its rows after this returns; every request through
-        # here activates its own language first anyway.
-        response = get_response(request)
+        try:
+            response = get_response(request)
+        finally:
+            # The thread is reused (ASGI's sync executor, Celery-free test clients):
+            # code that reaches it without this middleware (webhooks, tasks run
+            # eagerly, the next test) must not inherit a reader's language.
+            translation.deactivate()
+        if response.streaming:
+            # A streamed response (the CSV export) renders its rows after this returns.
+            response.streaming_content = _in_language(response.streaming_content, language)
         patch_vary_headers(response, ("Accept-Language", "Cookie"))
         response.headers.setdefault("Content-Language", language)
         return response
 
     return middleware
+
+
+def _in_language(chunks: Iterable, language: str) -> Iterator:
+    with translation.override(language):
+        yield from chunks

@@ -91,3 +91,14 @@ def test_javascript_catalog_serves_spanish(client):
     response = client.get("/jsi18n/", headers={"accept-language": "es"})
     assert response.status_code == 200
     assert "Reconectando" in response.text
+
+
+@pytest.mark.django_db
+def test_a_spanish_page_leaves_its_thread_in_the_default_language(client):
+    """Threads are reused (ASGI's executor): a reader's language must not reach the next
+    piece of code that runs there without the middleware (a webhook, the next test)."""
+    from django.utils import translation
+
+    page = client.get(reverse("login"), headers={"accept-language": "es-MX,es;q=0.9"})
+    assert page.headers["Content-Language"] == "es"
+    assert translation.get_language() == "en"
