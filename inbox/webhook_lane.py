@@ -79,6 +79,10 @@ async def _pool_for_loop() -> AsyncConnectionPool:
             kwargs=params,
             min_size=1,
             max_size=settings.WEBHOOK_LANE_POOL_SIZE,
+            # After a PostgreSQL restart every pooled connection is dead: checked when
+            # handed out (one round trip on loopback), a dead one is replaced instead of
+            # failing the provider's webhook with a 500 once the server is back.
+            check=AsyncConnectionPool.check_connection,
             open=False,
         )
         await pool.open()
