@@ -259,6 +259,7 @@ INBOUND_APPLY_BATCH = env.int("INBOUND_APPLY_BATCH", default=200)
 INBOUND_APPLY_PARTITIONS = env.int("INBOUND_APPLY_PARTITIONS", default=2)
 # Connections the async webhook lane (inbox/webhook_lane.py) keeps per web process.
 WEBHOOK_LANE_POOL_SIZE = env.int("WEBHOOK_LANE_POOL_SIZE", default=8)
+WEBHOOK_LANE_DB_WAIT_SECONDS = env.float("WEBHOOK_LANE_DB_WAIT_SECONDS", default=5.0)
 
 # /readyz (monitoring/readiness.py): not ready past these ages, or a probe past its timeout.
 READY_WORKER_HEARTBEAT_SECONDS = env.int("READY_WORKER_HEARTBEAT_SECONDS", default=60)

@@ -17,13 +17,14 @@ import asyncio
 import logging
 from urllib.parse import parse_qs, parse_qsl
 
+import psycopg
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import close_old_connections, connection
 from django.http.request import split_domain_port, validate_host
 from django.urls import Resolver404, resolve
 from django.utils.datastructures import CaseInsensitiveMapping
-from psycopg_pool import AsyncConnectionPool
+from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from inbox import metrics, webhooks
 from inbox.adapters import WebhookError, WebhookRequest, get_adapter
@@ -83,6 +84,10 @@ async def _pool_for_loop() -> AsyncConnectionPool:
             # handed out (one round trip on loopback), a dead one is replaced instead of
             # failing the provider's webhook with a 500 once the server is back.
             check=AsyncConnectionPool.check_connection,
+            # While the server is down no connection passes that check: give up after a
+            # few seconds and answer 503 (the provider retries) rather than hold the
+            # webhook until the provider's own timeout cuts it off unanswered.
+            timeout=settings.WEBHOOK_LANE_DB_WAIT_SECONDS,
             open=False,
         )
         await pool.open()
@@ -200,8 +205,13 @@ async def handle(scope, receive, send) -> None:
         await _off_loop(typing_from_customer, channel, event)
     if row is not None:
         pool = await _pool_for_loop()
-        async with pool.connection() as conn:  # commits when the block ends
-            await conn.execute(inbound_queue.INSERT_SQL, row.params())
+        try:
+            async with pool.connection() as conn:  # commits when the block ends
+                await conn.execute(inbound_queue.INSERT_SQL, row.params())
+        except (PoolTimeout, psycopg.OperationalError):
+            log.warning("database unavailable: %s webhook refused with 503", kind)
+            metrics.WEBHOOKS.labels(kind, "unavailable").inc()
+            return await _answer(send, 503, "text/plain", "try again\n")
         try:
             await _off_loop(inbound_queue.kick)
         except Exception:  # committed: beat's sweep applies it (INBOUND_SWEEP_SECONDS)
