@@ -29,13 +29,12 @@ def customer_language(contact: Contact | None, channel: Channel) -> str:
     return channel_language(channel)
 
 
-def contact_language_set(contact: Contact, language: str) -> None:
-    """Remember the customer's language ("" hands it back to the channel's setting)."""
+def checked_language(language: str) -> str:
+    """A customer's language as a contact stores it ("" hands it back to the channel's
+    setting); anything else the product does not speak is refused."""
     if language and language not in SPOKEN:
         raise ValueError(f"unsupported language {language!r}")
-    if contact.language != language:
-        contact.language = language
-        contact.save(update_fields=["language"])
+    return language
 
 
 def _has_suggestions(value) -> bool:

@@ -9,7 +9,7 @@ from django.urls import reverse
 from channels_sms import sandbox
 from inbox import services
 from inbox.content.render import render_text
-from inbox.models import Contact
+from inbox.models import AuditEntry, Contact
 from inbox.services.consent_vocabulary import match_keyword
 from inbox.services.customer_language import with_customer_language
 
@@ -61,6 +61,10 @@ def test_agent_sets_a_contacts_language(client, agent, workspace, sms):
     assert response.status_code in (200, 302)
     contact.refresh_from_db()
     assert contact.language == "es"
+    # Personal data: the change is in the audit log, with the language before and after.
+    entry = AuditEntry.objects.filter(action="contact.updated", target_id=str(contact.pk)).get()
+    assert (entry.before["language"], entry.after["language"]) == ("", "es")
+    assert entry.actor == agent
 
 
 @pytest.mark.django_db

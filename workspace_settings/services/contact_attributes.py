@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from inbox import realtime
 from inbox.models import Contact, Workspace
 from inbox.services.audit import record
+from inbox.services.customer_language import checked_language
 
 from ..models import AttributeType, ContactAttributeDefinition
 
@@ -106,9 +107,10 @@ def update_contact(
     values: Mapping[str, Any],
     known: list[ContactAttributeDefinition],
     actor,
+    language: str | None = None,
 ) -> Contact:
-    """Save name, email and typed attributes at once (values already stored-typed, as
-    `to_json` returns them).
+    """Save name, email, typed attributes and (when given) the customer's language at
+    once (values already stored-typed, as `to_json` returns them).
 
     The row is locked so two agents saving different fields do not lose each other's
     keys; the change is audited (it is personal data) and announced on every thread of
@@ -118,14 +120,17 @@ def update_contact(
         raise ValidationError(f"Name: at most {NAME_MAX} characters.")
     with transaction.atomic():
         locked = Contact.objects.select_for_update().get(pk=contact.pk)
-        before = {"name": locked.name, "email": locked.email, "attributes": locked.attributes}
+        fields = ["name", "email", "attributes", "language"]
+        before = {field: getattr(locked, field) for field in fields}
         locked.name = name
         locked.email = email
         locked.attributes = merged(locked.attributes, values, known)
-        after = {"name": locked.name, "email": locked.email, "attributes": locked.attributes}
+        if language is not None:
+            locked.language = checked_language(language)
+        after = {field: getattr(locked, field) for field in fields}
         if after == before:
             return locked
-        locked.save(update_fields=["name", "email", "attributes"])
+        locked.save(update_fields=fields)
         record(locked.workspace, actor, "contact.updated", locked, before=before, after=after)
         for conversation in locked.conversations.all():
             realtime.conversation_changed(conversation)

@@ -19,7 +19,6 @@ from django_htmx.http import reswap, retarget
 
 from inbox import access
 from inbox.models import Contact, Conversation, Membership
-from inbox.services.customer_language import contact_language_set
 from inbox.views.side_panel import panel_context
 from inbox.views.workspace_timezone import activate_workspace_timezone
 
@@ -95,9 +94,9 @@ def contact_edit(request: HttpRequest, slug: str, contact_id: int) -> HttpRespon
             values=form.attribute_values(),
             known=known,
             actor=request.user,
+            language=form.cleaned_data["language"],
         )
     except ValidationError as exc:
         form.add_error(None, exc)
         return _form_response(request, membership, contact, form, status=UNPROCESSABLE)
-    contact_language_set(contact, form.cleaned_data["language"])
     return _saved_response(request, membership, contact, known)
