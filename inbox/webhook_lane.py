@@ -18,9 +18,8 @@ import logging
 from urllib.parse import parse_qs, parse_qsl
 
 import psycopg
-from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.db import close_old_connections, connection
+from django.db import connection
 from django.http.request import split_domain_port, validate_host
 from django.urls import Resolver404, resolve
 from django.utils.datastructures import CaseInsensitiveMapping
@@ -28,6 +27,7 @@ from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from inbox import metrics, webhooks
 from inbox.adapters import WebhookError, WebhookRequest, get_adapter
+from inbox.lean_asgi import ClientGone, off_loop, read_body
 from inbox.services import inbound_queue
 from inbox.services.ingest import typing_from_customer
 
@@ -106,19 +106,11 @@ async def close_pool() -> None:
 
 
 async def _body(receive) -> bytes | None:
-    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-    chunks, size = [], 0
-    while True:
-        event = await receive()
-        if event["type"] == "http.disconnect":
-            return None
-        chunk = event.get("body", b"")
-        size += len(chunk)
-        if limit is not None and size > limit:
-            return None
-        chunks.append(chunk)
-        if not event.get("more_body"):
-            return b"".join(chunks)
+    """The body, or None if it is past DATA_UPLOAD_MAX_MEMORY_SIZE or the caller hung up."""
+    try:
+        return await read_body(receive)
+    except ClientGone:
+        return None
 
 
 async def _answer(send, status: int, content_type: str, text: str | bytes) -> None:
@@ -134,16 +126,6 @@ async def _answer(send, status: int, content_type: str, text: str | bytes) -> No
         }
     )
     await send({"type": "http.response.body", "body": body})
-
-
-def _off_loop(fn, *args):
-    def call():
-        try:
-            return fn(*args)
-        finally:
-            close_old_connections()
-
-    return sync_to_async(call, thread_sensitive=False)()
 
 
 def _request(scope, body: bytes) -> WebhookRequest | None:
@@ -184,7 +166,7 @@ async def handle(scope, receive, send) -> None:
         return await _answer(send, 400, "text/plain", "request body too large\n")
     channel = webhooks.cached_channel(kind, token)
     if channel is webhooks.NOT_CACHED:
-        channel = await _off_loop(webhooks.active_channel, kind, token)
+        channel = await off_loop(webhooks.active_channel, kind, token)
     if channel is None:
         metrics.WEBHOOKS.labels(kind, "unknown_channel").inc()
         return await _answer(send, 404, "text/plain", "unknown channel\n")
@@ -202,7 +184,7 @@ async def handle(scope, receive, send) -> None:
         return await _answer(send, 400, "text/plain", f"{exc}\n")
     row, typing = inbound_queue.accepted_row(channel, events)
     for event in typing:
-        await _off_loop(typing_from_customer, channel, event)
+        await off_loop(typing_from_customer, channel, event)
     if row is not None:
         pool = await _pool_for_loop()
         try:
@@ -213,7 +195,7 @@ async def handle(scope, receive, send) -> None:
             metrics.WEBHOOKS.labels(kind, "unavailable").inc()
             return await _answer(send, 503, "text/plain", "try again\n")
         try:
-            await _off_loop(inbound_queue.kick)
+            await off_loop(inbound_queue.kick)
         except Exception:  # committed: beat's sweep applies it (INBOUND_SWEEP_SECONDS)
             log.exception("could not wake a worker for an accepted %s webhook", kind)
     metrics.WEBHOOKS.labels(kind, "accepted").inc()

@@ -24,11 +24,10 @@ import json
 import re
 from urllib.parse import parse_qs
 
-from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.db import close_old_connections
 
 from inbox.bare_routes import BareHandler
+from inbox.lean_asgi import ClientGone, off_loop, read_body
 
 from . import api
 
@@ -39,40 +38,6 @@ _FORM = b"application/x-www-form-urlencoded"
 
 # Django's ASGI handler with no middleware (the URLconf and views are the app's).
 ProviderApiHandler = BareHandler
-
-
-def _off_loop(fn, *args):
-    """Run `fn` on a pool thread; the auth lookup behind a cache miss reads the database,
-    so that thread's connection is handed back as a request's would be."""
-
-    def call():
-        try:
-            return fn(*args)
-        finally:
-            close_old_connections()
-
-    return sync_to_async(call, thread_sensitive=False)()
-
-
-class ClientGone(Exception):
-    """The caller hung up before its request was read: nothing to answer."""
-
-
-async def _read_body(receive) -> bytes | None:
-    """The request body, or None past Django's upload limit."""
-    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-    chunks, size = [], 0
-    while True:
-        event = await receive()
-        if event["type"] == "http.disconnect":
-            raise ClientGone
-        chunk = event.get("body", b"")
-        size += len(chunk)
-        if limit is not None and size > limit:
-            return None
-        chunks.append(chunk)
-        if not event.get("more_body"):
-            return b"".join(chunks)
 
 
 async def _write(send, answer: api.Answer) -> None:
@@ -89,7 +54,7 @@ async def _write(send, answer: api.Answer) -> None:
 async def create_message(receive, send, account_sid: str, headers: dict[bytes, bytes]) -> None:
     """POST Messages.json: the same two steps as api.create_message, latency on the loop."""
     try:
-        raw = await _read_body(receive)
+        raw = await read_body(receive)
     except ClientGone:
         return
     if raw is None:
@@ -97,11 +62,11 @@ async def create_message(receive, send, account_sid: str, headers: dict[bytes, b
         return await _write(send, api.Answer(413, too_large))
     form = parse_qs(raw.decode("utf-8", errors="replace"), keep_blank_values=True)
     authorization = headers.get(b"authorization", b"").decode("latin-1")
-    step = await _off_loop(api.begin, account_sid, authorization, api.field_value(form, "To"))
+    step = await off_loop(api.begin, account_sid, authorization, api.field_value(form, "To"))
     if isinstance(step, api.Send):
         if step.latency:
             await asyncio.sleep(step.latency)
-        step = await _off_loop(api.finish, step, form)
+        step = await off_loop(api.finish, step, form)
     await _write(send, step)
 
 

@@ -26,29 +26,20 @@
   var userId = Number(body.dataset.userId);
   var messageUrlTemplate = body.dataset.messageUrl;
   var ZERO = "00000000-0000-0000-0000-000000000000";
-  var statusEl = document.querySelector("[data-testid=connection-status]");
   var typingEl = document.querySelector("[data-testid=typing-indicator]");
   var viewersEl = document.querySelector("[data-testid=viewer-presence]");
   var HEARTBEAT_MS = 20000;
   var PONG_WAIT_MS = 10000;
   var AGENT_TYPING_MS = 6000;
 
-  var socket = null;
-  var attempt = 0;
+  var live = null; // the shared reconnecting socket (static/inbox/socket.js)
   var typingHideTimer = null;
   var lastTypingSent = 0;
-  var reconnectTimer = null;
   var heartbeatTimer = null;
   var pongTimer = null;
   var viewers = []; // other agents with this conversation open: [{user_id, name}]
   var agentsTyping = {}; // user_id -> {name, until}
   var agentTypingTimer = null;
-
-  function setConnection(state, text) {
-    if (!statusEl) return;
-    statusEl.dataset.state = state;
-    statusEl.textContent = text;
-  }
 
   function fire(name) {
     body.dispatchEvent(new CustomEvent(name, { bubbles: true }));
@@ -214,20 +205,16 @@
     fire("inbox:list-changed");
   }
 
-  function send(payload) {
-    if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(payload));
-  }
-
   /* Every HEARTBEAT_MS: keep presence and "viewing" alive; no pong in time means the link
    * is dead even if the browser has not noticed, so drop it and reconnect. */
   function startHeartbeat(ws) {
     stopHeartbeat();
     heartbeatTimer = setInterval(function () {
-      if (ws !== socket || ws.readyState !== WebSocket.OPEN) return;
+      if (ws !== live.socket() || ws.readyState !== WebSocket.OPEN) return;
       ws.send(JSON.stringify({ heartbeat: true }));
       clearTimeout(pongTimer);
       pongTimer = setTimeout(function () {
-        if (ws === socket) ws.close();
+        if (ws === live.socket()) ws.close();
       }, PONG_WAIT_MS);
     }, HEARTBEAT_MS);
   }
@@ -237,88 +224,43 @@
     clearTimeout(pongTimer);
   }
 
-  function scheduleReconnect(delay) {
-    clearTimeout(reconnectTimer);
-    reconnectTimer = setTimeout(connect, delay);
+  function onFrame(data) {
+    if (data.type === "pong") clearTimeout(pongTimer);
+    else if (data.type === "event") onEvent(data);
+    else if (data.type === "events" && Array.isArray(data.events)) data.events.forEach(onEvent);
+    // Catch up once the last subscription is in place: nothing falls between the two.
+    else if (data.type === "subscribed" && (conversationId ? data.conversation : data.workspace))
+      fire("inbox:resync");
+    else if (data.type === "error" && window.console) console.warn("inbox socket:", data);
   }
 
+  /* Backoff, refused sockets, sign-out and the connection label: static/inbox/socket.js. */
   function connect() {
-    clearTimeout(reconnectTimer);
-    if (socket) return;
-    var scheme = location.protocol === "https:" ? "wss://" : "ws://";
-    var ws;
-    try {
-      ws = new WebSocket(scheme + location.host + (body.dataset.wsPath || "/ws/inbox/"));
-    } catch (e) {
-      // A refused URL (a proxy's port, a policy) throws instead of closing: keep trying.
-      retryLater();
-      return;
-    }
-    socket = ws;
-    ws.addEventListener("open", function () {
-      if (ws !== socket) return;
-      attempt = 0;
-      setConnection("live", gettext("Live"));
-      send({ subscribe: { workspace: workspace } });
-      if (conversationId) send({ subscribe: { conversation: conversationId } });
-      startHeartbeat(ws);
-    });
-    ws.addEventListener("message", function (raw) {
-      if (ws !== socket) return;
-      var data;
-      try {
-        data = JSON.parse(raw.data);
-      } catch (e) {
-        return;
-      }
-      if (data.type === "pong") clearTimeout(pongTimer);
-      else if (data.type === "event") onEvent(data);
-      else if (data.type === "events" && Array.isArray(data.events)) data.events.forEach(onEvent);
-      // Catch up once the last subscription is in place: nothing falls between the two.
-      else if (data.type === "subscribed" && (conversationId ? data.conversation : data.workspace))
-        fire("inbox:resync");
-      else if (data.type === "error" && window.console) console.warn("inbox socket:", data);
-    });
-    ws.addEventListener("close", function (event) {
-      if (ws !== socket) return;
-      socket = null;
-      stopHeartbeat();
-      // Who is viewing or typing is unknown until the socket is back: show nothing stale.
-      viewers = [];
-      agentsTyping = {};
-      renderViewers();
-      hideCustomerTyping();
-      if (event.code === 4401) {
-        setConnection("offline", gettext("Signed out — reload to sign in"));
-        return;
-      }
-      retryLater();
+    return window.liveSocket({
+      status: "[data-testid=connection-status]",
+      onOpen: function (send, ws) {
+        send({ subscribe: { workspace: workspace } });
+        if (conversationId) send({ subscribe: { conversation: conversationId } });
+        startHeartbeat(ws);
+      },
+      onMessage: onFrame,
+      onClose: function () {
+        stopHeartbeat();
+        // Who is viewing or typing is unknown until the socket is back: show nothing stale.
+        viewers = [];
+        agentsTyping = {};
+        renderViewers();
+        hideCustomerTyping();
+      },
     });
   }
-
-  /* Exponential backoff with jitter, so a restarted server is not hit by every tab at once. */
-  function retryLater() {
-    setConnection("reconnecting", gettext("Reconnecting…"));
-    var delay = Math.min(30000, 500 * Math.pow(2, attempt)) * (0.5 + Math.random() / 2);
-    attempt += 1;
-    scheduleReconnect(delay);
-  }
-
-  /* The browser knows the network is back before any backoff timer does. */
-  window.addEventListener("online", function () {
-    attempt = 0;
-    if (!socket) connect();
-  });
-  window.addEventListener("offline", function () {
-    if (socket) socket.close();
-  });
 
   /* Typing: tell the server at most every 3 s while the agent types; an emptied box or a
    * sent reply stops it at once, so teammates do not see a stale "typing a reply…". */
   function stopTyping() {
     if (!conversationId || !lastTypingSent) return;
     lastTypingSent = 0;
-    send({ typing: conversationId, is_typing: false });
+    live.send({ typing: conversationId, is_typing: false });
   }
 
   document.addEventListener("input", function (event) {
@@ -330,7 +272,7 @@
     var now = Date.now();
     if (now - lastTypingSent < 3000) return;
     lastTypingSent = now;
-    send({ typing: conversationId });
+    live.send({ typing: conversationId });
   });
 
   body.addEventListener("htmx:beforeRequest", function (event) {
@@ -380,5 +322,5 @@
   });
 
   scrollToEnd();
-  connect();
+  live = connect();
 })();

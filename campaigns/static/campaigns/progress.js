@@ -13,18 +13,10 @@
   // gettext by name: makemessages (xgettext) finds only the calls it knows.
   var gettext = window.gettext || function (s) { return s; };
   var body = document.body;
-  var socket = null;
-  var attempt = 0;
+  var live = null; // the shared reconnecting socket (static/inbox/socket.js)
 
   function section() {
     return document.querySelector("[data-campaign-progress]");
-  }
-
-  function setConnection(state, text) {
-    var el = document.querySelector("[data-testid=progress-connection]");
-    if (!el) return;
-    el.dataset.state = state;
-    el.textContent = text;
   }
 
   var STATUS = {
@@ -49,60 +41,34 @@
     }
   }
 
+  /* Backoff, refused sockets, sign-out and "Reconnecting…": static/inbox/socket.js. The
+   * label says "Live" only once the campaign's subscription is accepted. */
   function connect() {
-    var root = section();
-    if (!root || !window.WebSocket) return;
-    var scheme = location.protocol === "https:" ? "wss://" : "ws://";
-    try {
-      socket = new WebSocket(scheme + location.host + "/ws/inbox/");
-    } catch (e) {
-      socket = null;
-      retryLater();
-      return;
-    }
-    socket.addEventListener("open", function () {
-      attempt = 0;
-      socket.send(JSON.stringify({ subscribe: { campaign: Number(root.dataset.campaignProgress) } }));
+    if (!section() || !window.WebSocket) return;
+    live = window.liveSocket({
+      path: "/ws/inbox/",
+      status: "[data-testid=progress-connection]",
+      liveOnOpen: false,
+      onOpen: function (send) {
+        var root = section();
+        if (root) send({ subscribe: { campaign: Number(root.dataset.campaignProgress) } });
+      },
+      onMessage: function (data) {
+        if (data.type === "subscribed" && data.campaign) {
+          live.setStatus("live", gettext("Live"));
+          body.dispatchEvent(new CustomEvent("campaign:refresh", { bubbles: true }));
+        } else if (data.type === "event" && data.event === "campaign.progress") {
+          apply(data);
+        } else if (data.type === "error") {
+          live.setStatus("offline", gettext("Not live"));
+        }
+      },
     });
-    socket.addEventListener("message", function (raw) {
-      var data;
-      try {
-        data = JSON.parse(raw.data);
-      } catch (e) {
-        return;
-      }
-      if (data.type === "subscribed" && data.campaign) {
-        setConnection("live", gettext("Live"));
-        body.dispatchEvent(new CustomEvent("campaign:refresh", { bubbles: true }));
-      } else if (data.type === "event" && data.event === "campaign.progress") {
-        apply(data);
-      } else if (data.type === "error") {
-        setConnection("offline", gettext("Not live"));
-      }
-    });
-    socket.addEventListener("close", function (event) {
-      socket = null;
-      if (event.code === 4401) {
-        setConnection("offline", gettext("Signed out — reload to sign in"));
-        return;
-      }
-      retryLater();
-    });
-  }
-
-  function retryLater() {
-    setConnection("reconnecting", gettext("Reconnecting…"));
-    var delay = Math.min(30000, 500 * Math.pow(2, attempt)) * (0.5 + Math.random() / 2);
-    attempt += 1;
-    setTimeout(connect, delay);
   }
 
   // The fragment is swapped on refresh: the connection label lives inside it.
   body.addEventListener("htmx:afterSwap", function () {
-    if (socket && socket.readyState === 1) setConnection("live", gettext("Live"));
-  });
-  window.addEventListener("online", function () {
-    if (!socket) connect();
+    if (live && live.isOpen()) live.setStatus("live", gettext("Live"));
   });
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", connect);
   else connect();
