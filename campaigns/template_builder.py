@@ -14,6 +14,8 @@ from __future__ import annotations
 import mimetypes
 from urllib.parse import urlsplit
 
+from django.utils.translation import gettext as _
+
 TYPES = ("text", "media", "card", "carousel")
 # The fields each suggestion type carries besides text and postback.
 SUGGESTION_FIELDS = {
@@ -129,30 +131,32 @@ def content_from_form(post) -> dict:
 # Back from a document to the form's rows.
 
 
-def _suggestion_row(s: dict) -> dict:
+def _suggestion_row(s: dict, conversions: frozenset[str] = frozenset()) -> dict:
     row = {name: "" for name in ALL_SUGGESTION_FIELDS}
     row.update({k: "" if v is None else str(v) for k, v in s.items() if k in row})
+    row["conversion"] = bool(row["postback"]) and row["postback"] in conversions
     return row
 
 
-def _card_row(card: dict) -> dict:
+def _card_row(card: dict, conversions: frozenset[str] = frozenset()) -> dict:
     media = card.get("media") or {}
     return {
         "title": card.get("title", ""),
         "description": card.get("description", ""),
         "media_url": media.get("url", ""),
         "media_height": media.get("height", "medium"),
-        "suggestions": [_suggestion_row(s) for s in card.get("suggestions") or []],
+        "suggestions": [_suggestion_row(s, conversions) for s in card.get("suggestions") or []],
     }
 
 
-def form_from_content(content: dict) -> dict:
-    """What the editor's rows show for a stored document."""
+def form_from_content(content: dict, conversions: frozenset[str] = frozenset()) -> dict:
+    """What the editor's rows show for a stored document; a chip whose postback is in
+    `conversions` shows ticked as a conversion."""
     kind = content.get("type") if content.get("type") in TYPES else "text"
     if kind == "card":
-        cards = [_card_row(content.get("card") or {})]
+        cards = [_card_row(content.get("card") or {}, conversions)]
     elif kind == "carousel":
-        cards = [_card_row(c) for c in content.get("cards") or [{}]]
+        cards = [_card_row(c, conversions) for c in content.get("cards") or [{}]]
     else:
         cards = [_card_row({})]
     return {
@@ -164,8 +168,29 @@ def form_from_content(content: dict) -> dict:
         "thumbnail_alignment": content.get("thumbnail_alignment", "left"),
         "card_width": content.get("card_width", "medium"),
         "cards": cards,
-        "suggestions": [_suggestion_row(s) for s in content.get("suggestions") or []],
+        "suggestions": [_suggestion_row(s, conversions) for s in content.get("suggestions") or []],
     }
+
+
+def conversion_postbacks(post) -> tuple[list[str], list[str]]:
+    """The postbacks of the chips ticked "counts as a conversion", and the problems: a
+    tap is recognised by its postback, so a ticked chip without one cannot count."""
+    marked: list[str] = []
+    problems: list[str] = []
+    for key in post:
+        if not key.endswith("-conversion"):
+            continue
+        prefix = key[: -len("conversion")]
+        postback = post.get(f"{prefix}postback", "").strip()
+        if not postback:
+            label = post.get(f"{prefix}text", "").strip()
+            problems.append(
+                _("The chip “%(label)s” counts as a conversion: give it a postback.")
+                % {"label": label}
+            )
+        elif postback not in marked:
+            marked.append(postback)
+    return marked, problems
 
 
 def apply_action(form: dict, action: str) -> dict:

@@ -54,7 +54,8 @@ def _context(request, membership, template, *, post=None, errors=(), action: str
     channels = _channels(workspace)
     if post is not None:
         content = builder.content_from_form(post)
-        rows = builder.apply_action(builder.form_from_content(content), action)
+        marked, _problems = builder.conversion_postbacks(post)
+        rows = builder.apply_action(builder.form_from_content(content, frozenset(marked)), action)
         fields = {
             "name": post.get("name", ""),
             "use_case": post.get("use_case", MessageTemplate.UseCase.OTHER),
@@ -63,7 +64,8 @@ def _context(request, membership, template, *, post=None, errors=(), action: str
         }
     else:
         content = template.content if template else {"type": "text", "text": ""}
-        rows = builder.form_from_content(content)
+        marked = template.conversion_postbacks if template else []
+        rows = builder.form_from_content(content, frozenset(marked))
         fields = {
             "name": template.name if template else "",
             "use_case": template.use_case if template else MessageTemplate.UseCase.OTHER,
@@ -108,7 +110,10 @@ def editor(request: HttpRequest, slug: str, template_id: int | None = None) -> H
         context = _context(request, membership, template, post=request.POST, action=action)
         return render(request, "campaigns/_template_editor_form.html", context)
     checked = {int(pk) for pk in request.POST.getlist("check") if pk.isdigit()}
+    marked, problems = builder.conversion_postbacks(request.POST)
     try:
+        if problems:
+            raise TemplateRejected(problems)
         saved = save_template_for_channels(
             channels=[c for c in _channels(membership.workspace) if c.pk in checked],
             workspace=membership.workspace,
@@ -118,6 +123,7 @@ def editor(request: HttpRequest, slug: str, template_id: int | None = None) -> H
             use_case=request.POST.get("use_case", ""),
             content=builder.content_from_form(request.POST),
             sms_text=request.POST.get("sms_text", ""),
+            conversion_postbacks=marked,
         )
     except TemplateRejected as exc:
         template = _template(membership, template_id)  # as stored: the save rolled back

@@ -20,6 +20,11 @@ urlpatterns = [
         name="funnel_csv",
     ),
     path(
+        "w/<slug:slug>/campaigns/<int:campaign_id>/recipients.csv",
+        views.campaign_recipients_export,
+        name="recipients_csv",
+    ),
+    path(
         "w/<slug:slug>/campaigns/<int:campaign_id>/<slug:action>/",
         views.campaign_control,
         name="control",

@@ -28,6 +28,7 @@ from inbox.views.workspace_timezone import activate_workspace_timezone
 
 from .funnel import funnel_context, funnel_csv
 from .progress_views import progress_context
+from .recipients_export import recipients_csv
 
 MANAGING = (Role.MANAGER, Role.ADMIN)
 CONTROLS = {
@@ -166,6 +167,14 @@ def campaign_funnel_export(request: HttpRequest, slug: str, campaign_id: int) ->
     """The funnel table (and the experiment's) as CSV, headers in the reader's language."""
     membership = _member(request, slug)
     return funnel_csv(_campaign(membership, campaign_id))
+
+
+@require_GET
+@login_required
+def campaign_recipients_export(request: HttpRequest, slug: str, campaign_id: int):
+    """Each recipient's line (excluded why, channel, reply, click, conversion) as CSV."""
+    membership = _member(request, slug)
+    return recipients_csv(_campaign(membership, campaign_id))
 
 
 @require_POST

@@ -118,9 +118,10 @@ KIND = (
 )
 
 
-def _funnel_sql() -> str:
-    """One statement: a narrow row per recipient (materialized once), the counts over it
-    by hash for every grouping set, and the median reply time over those who replied.
+def per_recipient_sql() -> str:
+    """One narrow row per recipient of %(campaign)s with an id above %(after)s: what
+    happened to it, as flags and times. The funnel counts these rows; the recipients'
+    CSV lists them, so the two cannot disagree.
 
     Messages are read through their campaign tag (the partial index msg_campaign), never
     by scanning the whole message table; what happened after the send (replies, clicks,
@@ -129,10 +130,11 @@ def _funnel_sql() -> str:
     campaign was created) to the recipient by its unique key.
     """
     t = _tables()
-    steps = ", ".join(f"count(*) FILTER (WHERE {s}) AS {s}" for s in _FLAGS)
     return f"""
-WITH per AS MATERIALIZED (
-    SELECT cr.arm, cr.excluded, {KIND} AS kind,
+    SELECT cr.id AS recipient_id, cr.contact_id, cr.arm, cr.excluded, cr.detail,
+           {KIND} AS kind,
+           m.status AS message_status, m.sent_at, m.delivered_at, m.read_at,
+           ev.first_reply_at,
            m.id IS NOT NULL AS recipients,
            cr.excluded <> '' AS excluded_flag,
            m.status IN ('queued', 'sending') AS queued,
@@ -178,8 +180,30 @@ WITH per AS MATERIALIZED (
           ) happened
          GROUP BY recipient_id
       ) ev ON ev.recipient_id = cr.id
-     WHERE cr.campaign_id = %(campaign)s
-), counts AS (
+     WHERE cr.campaign_id = %(campaign)s AND cr.id > %(after)s
+"""
+
+
+def per_recipient_params(campaign: Campaign, *, after: int = 0) -> dict:
+    """The parameters of per_recipient_sql for one campaign."""
+    return {
+        "campaign": campaign.pk,
+        "workspace": campaign.workspace_id,
+        "channel": campaign.channel_id,
+        "rich": _rich_channel_ids(campaign),
+        "window": timedelta(hours=campaign.attribution_hours),
+        "since": campaign.created_at,
+        "phone": ContactIdentity.Kind.PHONE,
+        "after": after,
+    }
+
+
+def _funnel_sql() -> str:
+    """One statement: the narrow row per recipient (materialized once), the counts over
+    it by hash for every grouping set, and the median reply time over those who replied."""
+    steps = ", ".join(f"count(*) FILTER (WHERE {s}) AS {s}" for s in _FLAGS)
+    return f"""
+WITH per AS MATERIALIZED ({per_recipient_sql()}), counts AS (
     SELECT GROUPING(kind) AS g_kind, GROUPING(arm) AS g_arm, GROUPING(excluded) AS g_excl,
            kind, arm, excluded AS reason, {steps}
       FROM per GROUP BY GROUPING SETS ((kind), (arm), (excluded), ())
@@ -212,15 +236,7 @@ def _rows(sql: str, params: dict) -> list[dict]:
 def campaign_funnel(campaign: Campaign) -> Funnel:
     """The funnel of one campaign, in one statement whatever its size (plus the
     workspace's channels, to know which are RCS, and the transaction's work_mem)."""
-    params = {
-        "campaign": campaign.pk,
-        "workspace": campaign.workspace_id,
-        "channel": campaign.channel_id,
-        "rich": _rich_channel_ids(campaign),
-        "window": timedelta(hours=campaign.attribution_hours),
-        "since": campaign.created_at,
-        "phone": ContactIdentity.Kind.PHONE,
-    }
+    params = per_recipient_params(campaign)
     overall = FunnelCounts()
     by_channel = {kind: FunnelCounts() for kind in CHANNELS}
     by_arm: dict[str, FunnelCounts] = {}

@@ -144,6 +144,9 @@ def test_manager_builds_previews_launches_and_watches_a_campaign(
     expect(progress.get_by_test_id("progress-fell-back")).to_have_text("2")
     expect(progress.get_by_test_id("progress-excluded")).to_have_text("2")
     expect(progress.get_by_test_id("progress-status")).to_have_text("Completed", timeout=LIVE)
+    # The buttons follow the status on the same document: nothing left to pause or cancel.
+    expect(page.get_by_test_id("cancel")).to_have_count(0, timeout=LIVE)
+    expect(page.get_by_test_id("pause")).to_have_count(0)
     expect(progress.get_by_test_id("progress-delivered")).to_have_text("0")
 
     # The networks report deliveries: the figures follow on this same document.

@@ -303,3 +303,49 @@ def test_coordinates_stay_machine_readable_on_a_spanish_page(managing):
     assert 'lang="es"' in page
     assert 'value="19.43"' in page and 'value="-99.13"' in page
     assert "19,43" not in page
+
+
+def test_a_chip_ticked_as_a_conversion_marks_its_postback(managing, workspace):
+    posted = {
+        "name": "Reminder",
+        "type": "text",
+        "text": "You owe {{balance}}",
+        "suggestions": "2",
+        "s-0-type": "reply",
+        "s-0-text": "I paid",
+        "s-0-postback": "paid",
+        "s-0-conversion": "1",
+        "s-1-type": "reply",
+        "s-1-text": "My balance",
+        "s-1-postback": "balance",
+        "action": "save",
+    }
+    answer = managing.post(NEW, posted)
+    assert answer.status_code == 302
+    template = MessageTemplate.objects.get(workspace=workspace, name="Reminder")
+    assert template.conversion_postbacks == ["paid"]
+    page = managing.get(answer["Location"]).content.decode()
+    assert 'value="1" checked data-testid="s-0-conversion"' in page
+    assert 'value="1" data-testid="s-1-conversion"' in page
+    # Unticked on a later save: no longer a conversion.
+    del posted["s-0-conversion"]
+    assert managing.post(answer["Location"], posted).status_code == 302
+    template.refresh_from_db()
+    assert template.conversion_postbacks == []
+
+
+def test_a_conversion_chip_without_a_postback_is_refused(managing, workspace):
+    posted = {
+        "name": "No postback",
+        "type": "text",
+        "text": "Pay",
+        "suggestions": "1",
+        "s-0-type": "reply",
+        "s-0-text": "I paid",
+        "s-0-conversion": "1",
+        "action": "save",
+    }
+    answer = managing.post(NEW, posted)
+    assert answer.status_code == 422
+    assert "give it a postback" in answer.content.decode()
+    assert not MessageTemplate.objects.filter(name="No postback").exists()

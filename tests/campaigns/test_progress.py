@@ -76,6 +76,24 @@ def test_many_changes_in_a_window_request_one_frame(campaign, admin_user, publis
 
 
 @pytest.mark.django_db(transaction=True)
+def test_the_fragment_carries_the_buttons_the_status_allows(
+    campaign, admin_user, manager, published, client
+):
+    client.force_login(manager)
+    url = f"/w/acme/campaigns/{campaign.pk}/progress/"
+    draft = client.get(url).content.decode()
+    assert 'data-testid="launch"' in draft and 'data-testid="pause"' not in draft
+    launch_campaign(campaign=campaign, actor=admin_user)
+    running = client.get(url).content.decode()
+    assert 'data-testid="pause"' in running and 'data-testid="cancel"' in running
+    assert 'data-testid="launch"' not in running
+    while expansion.expand_chunk(campaign.pk) == expansion.MORE:
+        pass
+    done = client.get(url).content.decode()
+    assert 'data-testid="pause"' not in done and 'data-testid="cancel"' not in done
+
+
+@pytest.mark.django_db(transaction=True)
 def test_the_fragment_shows_the_counts_to_managers_only(
     campaign, admin_user, manager, agent, outsider, published, client
 ):
