@@ -105,6 +105,23 @@ def test_rich_content_renders_as_the_customer_sees_it(agent_client, agent, rich_
     assert 'aria-label="Carousel of 3 cards"' in html
 
 
+def test_a_numbered_option_shows_the_option_and_what_was_typed(agent_client, rich_channel, agent):
+    conversation = customer_sends(rich_channel, {"type": "text", "text": "hi"}).conversation
+    customer_sends(
+        rich_channel,
+        {
+            "type": "suggestion_response",
+            "text": "Pay now",
+            "postback": "pay",
+            "original_text": "2",
+        },
+    )
+    html = agent_client.get(f"/w/acme/fragments/c/{conversation.pk}/thread/").text
+    assert text_of(html, "chosen-option") == "Pay now"
+    assert text_of(html, "typed-text") == "typed “2”"
+    assert not find(html, "tapped-chip")  # not shown as a tap it was not
+
+
 def test_rich_content_on_a_text_channel_shows_the_text_it_became(agent_client, agent, channel):
     conversation = inbound(channel, "+15551230001", "hi").conversation
     reply = services.send_message(
