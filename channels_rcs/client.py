@@ -26,7 +26,7 @@ from inbox.adapters import (
     TransientSendError,
 )
 from inbox.address_guard import UnsafeTarget
-from inbox.http import shared_client
+from inbox.http import DEFAULT_TIMEOUT, shared_client
 
 from . import auth
 
@@ -38,7 +38,6 @@ def regional_base_url(region: str) -> str:
     return f"https://{region}-rcsbusinessmessaging.googleapis.com"
 
 
-DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
 # Fields of an error answer quoted to people are cut here: whatever answered may not be
 # RBM, and only its status and error fields are reported, never its body.
 FIELD_LIMIT = 200

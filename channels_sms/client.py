@@ -21,12 +21,11 @@ from django.utils.translation import gettext as _
 
 from inbox.adapters import OutcomeUnknown, PermanentSendError, TransientSendError
 from inbox.address_guard import UnsafeTarget
-from inbox.http import basic_auth, shared_async_session, shared_client
+from inbox.http import DEFAULT_TIMEOUT, basic_auth, shared_async_session, shared_client
 
 from .errors import is_retryable, reason_for
 
 API_VERSION = "2010-04-01"
-DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
 # A provider field quoted to an admin or agent is cut here: whatever answered may not be
 # the provider, and its words are reported, never its whole body.
 FIELD_LIMIT = 200

@@ -17,13 +17,12 @@ from django.utils.translation import gettext as _
 
 from inbox.adapters import NotReachable, PermanentSendError, SendError, TransientSendError
 from inbox.address_guard import UnsafeTarget
-from inbox.http import shared_client
+from inbox.http import DEFAULT_TIMEOUT, shared_client
 
 from . import errors
 
 DEFAULT_API_BASE_URL = "https://graph.facebook.com"
 DEFAULT_GRAPH_VERSION = "v21.0"
-DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
 MAX_TEMPLATE_PAGES = 20  # 20 x 100 templates: well over an account's limit (250)
 
 

@@ -260,6 +260,10 @@ INBOUND_APPLY_PARTITIONS = env.int("INBOUND_APPLY_PARTITIONS", default=2)
 # Connections the async webhook lane (inbox/webhook_lane.py) keeps per web process.
 WEBHOOK_LANE_POOL_SIZE = env.int("WEBHOOK_LANE_POOL_SIZE", default=8)
 WEBHOOK_LANE_DB_WAIT_SECONDS = env.float("WEBHOOK_LANE_DB_WAIT_SECONDS", default=5.0)
+# How long a call to a provider (send, lookup, capability) waits for its answer. A send
+# that times out after the request left is settled with the provider later, not resent
+# (inbox/services/outbox/reconcile.py): keep it well under OUTBOX_RECONCILE_AFTER_SECONDS.
+PROVIDER_TIMEOUT_SECONDS = env.float("PROVIDER_TIMEOUT_SECONDS", default=15.0)
 
 # /readyz (monitoring/readiness.py): not ready past these ages, or a probe past its timeout.
 READY_WORKER_HEARTBEAT_SECONDS = env.int("READY_WORKER_HEARTBEAT_SECONDS", default=60)

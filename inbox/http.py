@@ -42,7 +42,18 @@ import httpx
 
 from inbox import address_guard
 
-DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
+
+def _read_seconds() -> float:
+    """PROVIDER_TIMEOUT_SECONDS: how long a provider call may wait for its answer. Read
+    at import; a script that imports this before Django is set up gets the default."""
+    from django.conf import settings
+
+    if not settings.configured:
+        return 15.0
+    return float(getattr(settings, "PROVIDER_TIMEOUT_SECONDS", 15.0))
+
+
+DEFAULT_TIMEOUT = httpx.Timeout(_read_seconds(), connect=5.0)
 _local = threading.local()
 _context_lock = threading.Lock()
 _context: ssl.SSLContext | None = None
@@ -158,7 +169,7 @@ def shared_async_session() -> aiohttp.ClientSession:
                 # is 5 s) could close one under a new request, whose outcome is then unknown.
                 keepalive_timeout=4.0,
             ),
-            timeout=aiohttp.ClientTimeout(total=None, connect=5.0, sock_read=15.0),
+            timeout=aiohttp.ClientTimeout(total=None, connect=5.0, sock_read=DEFAULT_TIMEOUT.read),
         )
         _sessions[loop] = session
     return session

@@ -185,6 +185,9 @@ class Send:
     pending: dict[str, int]
     blocked: bool
     latency: float  # seconds
+    # When the request arrived: its date_created, as a provider's rate limit sees it,
+    # however long the answer is then held (latency_ms).
+    arrived: str = ""
 
 
 def field_value(form: Mapping[str, list[str]], name: str) -> str:
@@ -199,7 +202,7 @@ def begin(account_sid: str, authorization: str, to: str) -> Send | Answer:
         return _unauthorized()
     controls, pending, blocked = store.send_state(account_sid, to)
     latency = int(controls.get("latency_ms") or 0) / 1000
-    return Send(account_sid, controls, pending, blocked, latency)
+    return Send(account_sid, controls, pending, blocked, latency, arrived=_now())
 
 
 def finish(send: Send, form: Mapping[str, list[str]]) -> Answer:
@@ -250,7 +253,7 @@ def finish(send: Send, form: Mapping[str, list[str]]) -> Answer:
         "num_segments": "0" if service else _segments(body),
         "direction": "outbound-api",
         "status_callback": field_value(form, "StatusCallback"),
-        "date_created": now,
+        "date_created": send.arrived or now,
         "date_updated": now,
         "date_sent": None,
     }

@@ -1,11 +1,16 @@
-"""The provider answers 500 and 429 for a while, then recovers (issue 21).
+"""The provider answers 500 and 429 for a while, then holds its answers past the
+client's timeout, then recovers (issue 21).
 
 Replies to RBM and SMS sandboxes (real uvicorn), delivered by a real Celery worker. For
 the window every call is refused (SMS: 500 for the first half, 429 with Retry-After for
-the second; RBM: 500 and 429 alternating), then the providers answer again. Everything
-must be delivered, nobody may give up, each message's retries back off (no retry storm:
-the calls refused during the window are counted), and the SMS sender stays within its
-rate once the backlog drains."""
+the second; RBM: 500 and 429 alternating). Then, for a while, both providers take every
+call but answer only after the worker's client has given up (PROVIDER_TIMEOUT_SECONDS),
+and fresh replies are sent into that: the provider has the message, the worker does not
+know. Then the providers answer again. Everything must be delivered, nobody may give
+up, nothing may be sent twice (RBM: the retry repeats the messageId; SMS: the call that
+timed out is looked up in the Messages list by the sweep, not resent), each message's
+retries back off (no retry storm: the calls refused during the window are counted), and
+the SMS sender stays within its rate once the backlog drains."""
 
 from __future__ import annotations
 
@@ -39,12 +44,14 @@ pytestmark = [pytest.mark.chaos, pytest.mark.worker, pytest.mark.timeout(size(17
 
 MPS = 10
 REFUSALS = 100_000
+CLIENT_TIMEOUT = 2  # the worker's PROVIDER_TIMEOUT_SECONDS here (15 by default)
+HELD_MS = 3_000  # the providers' answers while they hang: past the client's timeout
 
 
 def test_provider_500_429_then_recovery(
     asgi_server, chaos_settings, workspace, rcs_channel, transactional_db
 ):
-    total, window = size(60, 600), size(6, 30)
+    total, window, hang = size(60, 600), size(6, 30), size(6, 20)
     sms = services.create_channel(
         workspace,
         kind="sms",
@@ -56,7 +63,10 @@ def test_provider_500_429_then_recovery(
     rbm_store.set_controls(agent, events="off")
     conversations = sms_customers(sms, 5) + rcs_customers(rcs_channel, 5)
 
-    env = processes.child_env(PUBLIC_BASE_URL=chaos_settings.PUBLIC_BASE_URL)
+    env = processes.child_env(
+        PUBLIC_BASE_URL=chaos_settings.PUBLIC_BASE_URL,
+        PROVIDER_TIMEOUT_SECONDS=str(CLIENT_TIMEOUT),
+    )
     worker = processes.start_worker(env, name="outage")
     sweeps = Sweeps()
     try:
@@ -81,7 +91,20 @@ def test_provider_500_429_then_recovery(
         sms_store.fail_next(account, "429", 0)
         rbm_refused = 20_000 - len(rbm_store.pending_errors(agent))
         rbm_store.reset(agent)
-        rbm_store.set_controls(agent, events="off")
+        # The providers take every call now, but answer after the client gave up.
+        rbm_store.set_controls(agent, events="off", latency_ms=HELD_MS)
+        sms_sandbox.set_controls(account, latency_ms=HELD_MS)
+        held = [
+            services.send_message(
+                conversations[n % len(conversations)],
+                {"type": "text", "text": f"outage held {n} {uuid.uuid4().hex[:6]}"},
+            ).pk
+            for n in range(len(conversations))
+        ]
+        ids += held
+        time.sleep(hang)
+        rbm_store.set_controls(agent, latency_ms=0)
+        sms_sandbox.set_controls(account, latency_ms=0)
         recovered = time.monotonic()
         sweeps.settle_all(ids, timeout=size(120, 600))
         drained = time.monotonic()
@@ -91,14 +114,18 @@ def test_provider_500_429_then_recovery(
 
     rows = Message.objects.filter(pk__in=ids)
     attempts = rows.aggregate(total=Sum("attempts"), most=Max("attempts"))
-    per_second = _sms_sends_per_second(sms, conversations)
+    bodies = {m.content["text"] for m in rows}
+    per_second = _sms_sends_per_second(sms, conversations, bodies)
     sms_twice = sum(1 for body, n in sms_deliveries(conversations).items() if n > 1)
     rbm_twice = sum(1 for n in rbm_deliveries(conversations, agent).values() if n > 1)
     figures = report(
         "provider_outage",
         {
-            "messages": total,
+            "messages": len(ids),
             "outage_seconds": window,
+            "held_answers_seconds": hang,
+            "client_timeout_seconds": CLIENT_TIMEOUT,
+            "sent_while_answers_were_held": len(held),
             "refused_calls": {
                 "sms_500": sms_refused_500,
                 "sms_429": sms_refused_429,
@@ -118,25 +145,27 @@ def test_provider_500_429_then_recovery(
             "seconds": round(drained - started, 1),
         },
     )
-    assert figures["statuses"] == {"sent": total}
+    assert figures["statuses"] == {"sent": len(ids)}
     assert attempts["most"] < chaos_settings.OUTBOX_MAX_ATTEMPTS  # nobody gave up
-    # The sandbox stamps arrivals to the second, after its own processing on the same
-    # cores: jitter there can put the 9th send of one second into the next. A retry storm
+    # The sandbox stamps each arrival to the second (however long it then holds the
+    # answer), on the same cores: jitter there can put the 9th send of one second into
+    # the next. A retry storm
     # would show many times the rate; a sender within it shows at most a send or two more.
     assert figures["sms_busiest_second"] <= MPS + 2
     assert sms_twice == rbm_twice == 0
+    # The SMS calls that timed out were settled by looking them up, not by sending again.
+    assert sweeps.totals["reconciled_found"] >= 1, dict(sweeps.totals)
 
 
-def _sms_sends_per_second(channel, conversations) -> Counter:
-    """How many messages the sandbox accepted from the sender in each second."""
+def _sms_sends_per_second(channel, conversations, bodies: set[str]) -> Counter:
+    """How many of this run's messages (`bodies`: the sandbox's handsets keep earlier
+    runs' too) the sandbox accepted from the sender in each second."""
     seconds: Counter = Counter()
     for conversation in conversations:
         if conversation.channel_id != channel.pk:
             continue
         phone = conversation.contact.identities.first().value
         for m in sms_sandbox.handset_messages(phone):
-            if m.get("from") == channel.config["from_number"] and m.get("body", "").startswith(
-                "outage"
-            ):
+            if m.get("from") == channel.config["from_number"] and m.get("body") in bodies:
                 seconds[parsedate_to_datetime(m["date_created"]).timestamp()] += 1
     return seconds
