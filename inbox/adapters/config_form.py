@@ -117,10 +117,41 @@ class ChannelConfigForm(forms.Form):
                 else:
                     words = table.get(language, {}).get(action, ())
                 self.fields[name].initial = ", ".join(words)
+        self._add_customer_text_fields(channel)
         if channel is not None:
             self.fields["customer_language"].initial = (channel.config or {}).get(
                 "customer_language", ""
             )
+
+    def _add_customer_text_fields(self, channel: Channel | None) -> None:
+        """The consent confirmations and the help reply per language
+        (inbox/services/customer_texts.py); blank keeps the default wording."""
+        from django.conf import settings
+
+        from inbox.services.customer_texts import CONFIG_KEY, FORM_KINDS
+
+        labels = {
+            "opt_out": _("Opt-out confirmation (%(language)s)"),
+            "opt_in": _("Opt-in confirmation (%(language)s)"),
+            "help": _("Reply to a help keyword (%(language)s)"),
+        }
+        helps = {
+            "opt_out": _("Blank: the standard wording, naming this channel and the opt-in word."),
+            "opt_in": _("Blank: the standard wording, naming this channel and the opt-out word."),
+            "help": _("Blank: no reply to a help keyword in this language."),
+        }
+        own = ((channel.config or {}).get(CONFIG_KEY) or {}) if channel is not None else {}
+        for language, language_name in settings.LANGUAGES:
+            for kind in FORM_KINDS:
+                name = f"texts_{language}_{kind}"
+                self.fields[name] = forms.CharField(
+                    label=labels[kind] % {"language": language_name},
+                    required=False,
+                    max_length=480,
+                    widget=forms.Textarea(attrs={"rows": 2}),
+                    help_text=helps[kind],
+                )
+                self.fields[name].initial = str((own.get(language) or {}).get(kind) or "")
 
     def customer_language_config(self) -> dict:
         """The config keys the fields above write (merged into the channel's config)."""
@@ -140,7 +171,31 @@ class ChannelConfigForm(forms.Form):
         return {
             "customer_language": self.cleaned_data.get("customer_language", ""),
             "consent_keywords": keywords,
+            "customer_texts": self._customer_texts(),
         }
+
+    def _customer_texts(self) -> dict:
+        """The channel's texts per language with this form's kinds replaced; the kinds
+        other pages edit (the out-of-hours reply, on the hours page) are kept."""
+        from django.conf import settings
+
+        from inbox.services.customer_texts import CONFIG_KEY, FORM_KINDS
+
+        stored = (self.channel.config or {}).get(CONFIG_KEY) if self.channel else None
+        texts = {
+            language: dict(values)
+            for language, values in (stored or {}).items()
+            if isinstance(values, dict)
+        }
+        for language, _name in settings.LANGUAGES:
+            entry = texts.setdefault(language, {})
+            for kind in FORM_KINDS:
+                value = self.cleaned_data.get(f"texts_{language}_{kind}", "").strip()
+                if value:
+                    entry[kind] = value
+                else:
+                    entry.pop(kind, None)
+        return {language: entry for language, entry in texts.items() if entry}
 
     def initial_from(self, channel: Channel) -> dict:
         base = (channel.api_base_url or "").rstrip("/")

@@ -16,6 +16,9 @@ from inbox.models import Channel
 from .consent_vocabulary import channel_keywords
 
 CONFIG_KEY = "customer_texts"
+# The kinds the channel's settings page edits per language (the out-of-hours reply is
+# the hours page's).
+FORM_KINDS = ("opt_out", "opt_in", "help")
 # The single texts channels had before languages: written in the channel's language.
 LEGACY_KEYS = {"out_of_hours": "out_of_hours_reply", "help": "help_reply"}
 

@@ -12,6 +12,7 @@ from inbox.content.render import render_text
 from inbox.models import AuditEntry, Contact
 from inbox.services.consent_vocabulary import match_keyword
 from inbox.services.customer_language import with_customer_language
+from inbox.services.customer_texts import customer_text
 
 
 @pytest.fixture
@@ -50,6 +51,39 @@ def test_admin_sets_customer_language_and_spanish_keywords(client, admin_user, w
     assert match_keyword(sms, "¡párale!").action == "opt_out"
     assert match_keyword(sms, "ALTO") is None
     assert sms.config["account_sid"]  # the provider settings are kept
+
+
+@pytest.mark.django_db
+def test_admin_writes_the_confirmations_and_help_reply_per_language(
+    client, admin_user, workspace, sms
+):
+    sms.config["customer_texts"] = {"es": {"out_of_hours": "Volvemos a las 9."}}
+    sms.save(update_fields=["config"])
+    client.force_login(admin_user)
+    url, data = _form(client, workspace, sms)
+    assert data.get("texts_es_opt_out", "") == ""
+    data.update(texts_es_opt_out="Listo, ya no te escribiremos.", texts_es_help="Llama al 800")
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    sms.refresh_from_db()
+    texts = sms.config["customer_texts"]
+    assert texts["es"] == {
+        "out_of_hours": "Volvemos a las 9.",  # the hours page's text is kept
+        "opt_out": "Listo, ya no te escribiremos.",
+        "help": "Llama al 800",
+    }
+    assert customer_text(sms, "opt_out", "es") == "Listo, ya no te escribiremos."
+    assert customer_text(sms, "help", "es") == "Llama al 800"
+    # English was left blank: the catalog's wording, naming the channel.
+    assert "Soporte" in customer_text(sms, "opt_out", "en")
+    # Cleared again: back to the standard wording.
+    url, data = _form(client, workspace, sms)
+    assert data["texts_es_opt_out"] == "Listo, ya no te escribiremos."
+    data["texts_es_opt_out"] = ""
+    assert client.post(url, data).status_code == 302
+    sms.refresh_from_db()
+    assert "opt_out" not in sms.config["customer_texts"]["es"]
+    assert "Soporte" in customer_text(sms, "opt_out", "es")
 
 
 @pytest.mark.django_db
