@@ -74,8 +74,8 @@ def test_small_pages_give_the_same_rows(history):
 
 def test_headers_and_labels_in_the_readers_language(history, manager):
     lines = _lines(history, manager, HTTP_ACCEPT_LANGUAGE="es")
-    assert "ID de contacto" in lines[0] and "Respondió por primera vez" in lines[0]
-    assert {line["Convirtió"] for line in lines} == {"sí", "no"}
+    assert "ID de contacto" in lines[0] and "Respondió por primera vez el" in lines[0]
+    assert {line["Convirtieron"] for line in lines} == {"sí", "no"}
 
 
 def test_scoped_and_role_checked(history, agent, outsider):
