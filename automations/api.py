@@ -33,7 +33,8 @@ ACTIONS_DOC = (
     "In order. Each is an object with `type`: reply {template_id}, set_attribute {key, "
     "value}, add_label {label_id}, assign {team_id and/or user_id}, resolve, snooze "
     "{minutes}, hand_off, webhook {url, attributes: {attribute key: field of the JSON "
-    "answer}, fallback_text}, record_conversion {value}."
+    "answer}, fallback_text, auth_header (the header webhook_secret goes in)}, "
+    "record_conversion {value}."
 )
 CONDITIONS_DOC = (
     "Optional: channel_ids, label_ids (the conversation's or the contact's), attribute "
@@ -51,6 +52,14 @@ class RuleIn(Schema):
     conditions: dict[str, Any] = Field(default_factory=dict, description=CONDITIONS_DOC)
     actions: list[dict[str, Any]] = Field(..., description=ACTIONS_DOC)
     is_enabled: bool = True
+    webhook_secret: str | None = Field(
+        None,
+        max_length=2000,
+        description=(
+            "Write-only: the webhook action's credential, sent in its auth_header (default "
+            'Authorization) to its URL only; "" removes it, left out keeps it'
+        ),
+    )
 
 
 class RulePatch(Schema):
@@ -62,6 +71,14 @@ class RulePatch(Schema):
     actions: list[dict[str, Any]] | None = Field(None, description=ACTIONS_DOC)
     is_enabled: bool | None = None
     position: int | None = Field(None, ge=0, le=1_000_000, description="Lower runs first")
+    webhook_secret: str | None = Field(
+        None,
+        max_length=2000,
+        description=(
+            "Write-only: the webhook action's credential, sent in its auth_header (default "
+            'Authorization) to its URL only; "" removes it, left out keeps it'
+        ),
+    )
 
 
 class RuleOut(Schema):
@@ -74,6 +91,7 @@ class RuleOut(Schema):
     match_prefix: bool
     conditions: dict[str, Any]
     actions: list[dict[str, Any]]
+    has_webhook_secret: bool = Field(..., description="A webhook credential is stored")
     hit_count: int
     error_count: int
     last_hit_at: datetime | None
@@ -92,7 +110,11 @@ def _rule(request: HttpRequest, rule_id: int) -> AutomationRule:
 
 
 def _out(rule: AutomationRule) -> dict:
-    return {field: getattr(rule, field) for field in RuleOut.model_fields} | {"id": rule.pk}
+    fields = [f for f in RuleOut.model_fields if f != "has_webhook_secret"]
+    return {field: getattr(rule, field) for field in fields} | {
+        "id": rule.pk,
+        "has_webhook_secret": bool(rule.webhook_secret_encrypted),
+    }
 
 
 @router.get(

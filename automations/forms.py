@@ -16,7 +16,7 @@ ROW_FIELDS = {
     "resolve": (),
     "snooze": ("minutes",),
     "hand_off": (),
-    "webhook": ("url", "attributes", "fallback_text"),
+    "webhook": ("url", "attributes", "fallback_text", "auth_header"),
     "record_conversion": ("value",),
 }
 INT_FIELDS = {"template_id", "label_id", "team_id", "user_id", "minutes"}
@@ -92,10 +92,25 @@ def rule_data(post: QueryDict) -> dict:
         "conditions": conditions,
         "actions": [action_from_row(post, k) for k in post.getlist("action") if k.strip()],
     }
+    data.update(_webhook_secret(post))
     position = post.get("position", "").strip()
     if position.isdigit():
         data["position"] = min(int(position), 1_000_000)  # order among the rules
     return data
+
+
+def _webhook_secret(post: QueryDict) -> dict:
+    """The webhook row's secret: typed, it replaces the stored one; "remove" ticked, it
+    goes; left blank (the page never shows it back), the stored one is kept."""
+    for key in post.getlist("action"):
+        if post.get(f"{key}-type") != "webhook":
+            continue
+        if post.get(f"{key}-clear_secret") == "on":
+            return {"webhook_secret": ""}
+        typed = post.get(f"{key}-secret", "")
+        if typed.strip():
+            return {"webhook_secret": typed}
+    return {}
 
 
 def rows_from_rule(actions: list[dict]) -> list[dict]:

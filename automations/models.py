@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from inbox.crypto import EncryptedTextField, decrypt_json, encrypt_json
 from inbox.models import Conversation, Message, Workspace
 
 
@@ -38,6 +39,9 @@ class AutomationRule(models.Model):
     match_prefix = models.BooleanField(default=False)
     conditions = models.JSONField(default=dict, blank=True)
     actions = models.JSONField(default=list, blank=True)
+    # The webhook action's credential (e.g. "Bearer …" for the billing API), sent as its
+    # header only to the action's URL; encrypted at rest, never shown back.
+    webhook_secret_encrypted = EncryptedTextField(blank=True, default="")
     hit_count = models.PositiveIntegerField(default=0)
     error_count = models.PositiveIntegerField(default=0)
     last_hit_at = models.DateTimeField(null=True, blank=True)
@@ -58,6 +62,16 @@ class AutomationRule(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def webhook_secret(self) -> str:
+        if not self.webhook_secret_encrypted:
+            return ""
+        return decrypt_json(self.webhook_secret_encrypted)["secret"]
+
+    @webhook_secret.setter
+    def webhook_secret(self, value: str) -> None:
+        self.webhook_secret_encrypted = encrypt_json({"secret": value}) if value else ""
 
 
 class RunOutcome(models.TextChoices):

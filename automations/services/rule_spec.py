@@ -8,6 +8,7 @@ as unknown, never used.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -224,6 +225,21 @@ def _action(workspace: Workspace, kind: str, raw: dict, where: str, errors: list
     return {"type": kind}  # resolve, hand_off
 
 
+DEFAULT_AUTH_HEADER = "Authorization"
+HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # RFC 9110's token
+SECRET_MAX = 2000
+
+
+def checked_secret(value: str) -> str:
+    """The webhook credential as it will be sent, or RuleRejected: one header line."""
+    value = value.strip()
+    if len(value) > SECRET_MAX or any(c in value for c in "\r\n\0"):
+        raise RuleRejected(
+            [_("webhook_secret: one line, at most %(max)d characters") % {"max": SECRET_MAX}]
+        )
+    return value
+
+
 def _webhook(raw: dict, where: str, errors: list[str]) -> dict:
     url = str(raw.get("url") or "").strip()
     parts = urlsplit(url)
@@ -244,9 +260,14 @@ def _webhook(raw: dict, where: str, errors: list[str]) -> dict:
         )
         attributes = {}
     fallback = _text(raw.get("fallback_text"), f"{where}.fallback_text", errors, required=False)
+    header = str(raw.get("auth_header") or "").strip() or DEFAULT_AUTH_HEADER
+    if len(header) > 100 or not HEADER_NAME.fullmatch(header):
+        errors.append(_("%(where)s.auth_header: an HTTP header name") % {"where": where})
     return {
         "type": "webhook",
         "url": url,
+        # The header the rule's secret (AutomationRule.webhook_secret) is sent in, if any.
+        "auth_header": header,
         "attributes": {k.strip(): v.strip() for k, v in attributes.items()},
         "fallback_text": fallback,
     }

@@ -14,7 +14,7 @@ from inbox.models import Workspace
 from inbox.services.audit import record, snapshot
 
 from ..models import AutomationPolicy, AutomationRule
-from .rule_spec import RuleRejected, checked
+from .rule_spec import RuleRejected, checked, checked_secret
 
 FIELDS = [
     "name",
@@ -29,11 +29,26 @@ FIELDS = [
 MAX_REPLIES_LIMIT = 100
 
 
+def _snapshot(rule: AutomationRule) -> dict:
+    """What the audit log keeps of a rule: its fields, and whether it holds a webhook
+    secret (never the secret)."""
+    return {**snapshot(rule, FIELDS), "webhook_secret": "set" if rule.webhook_secret else ""}
+
+
+def _apply_secret(rule: AutomationRule, data: dict[str, Any]) -> None:
+    """`webhook_secret` in `data` replaces the rule's ("" removes it); left out, it is
+    kept. A rule without a webhook action keeps none: it has nowhere to send it."""
+    if "webhook_secret" in data and data["webhook_secret"] is not None:
+        rule.webhook_secret = checked_secret(str(data["webhook_secret"]))
+    if not any(a.get("type") == "webhook" for a in rule.actions):
+        rule.webhook_secret = ""
+
+
 def _save(rule: AutomationRule, action: str, actor, before: dict | None) -> AutomationRule:
     try:
         with transaction.atomic():
             rule.save()
-            after = snapshot(rule, FIELDS)
+            after = _snapshot(rule)
             if after != before:
                 record(
                     rule.workspace, actor, action, rule, before=before, after=after,
@@ -54,12 +69,13 @@ def create_rule(*, workspace: Workspace, actor, data: dict[str, Any]) -> Automat
         position=(last or 0) + 1,
         **vars(spec),
     )
+    _apply_secret(rule, data)
     return _save(rule, "automation.created", actor, None)
 
 
 def update_rule(*, rule: AutomationRule, actor, data: dict[str, Any]) -> AutomationRule:
     """Change a rule; fields left out of `data` stay as they are."""
-    before = snapshot(rule, FIELDS)
+    before = _snapshot(rule)
     merged = {key: before[key] for key in FIELDS if key != "position"}
     merged.update({k: v for k, v in data.items() if k in merged})
     spec = checked(rule.workspace, merged)
@@ -67,11 +83,12 @@ def update_rule(*, rule: AutomationRule, actor, data: dict[str, Any]) -> Automat
         setattr(rule, key, value)
     if "position" in data:
         rule.position = max(0, int(data["position"]))
+    _apply_secret(rule, data)
     return _save(rule, "automation.updated", actor, before)
 
 
 def set_enabled(*, rule: AutomationRule, actor, enabled: bool) -> AutomationRule:
-    before = snapshot(rule, FIELDS)
+    before = _snapshot(rule)
     rule.is_enabled = enabled
     return _save(rule, "automation.enabled" if enabled else "automation.disabled", actor, before)
 
@@ -80,7 +97,7 @@ def delete_rule(*, rule: AutomationRule, actor) -> None:
     with transaction.atomic():
         record(
             rule.workspace, actor, "automation.deleted", rule,
-            before=snapshot(rule, FIELDS), target_label=rule.name,
+            before=_snapshot(rule), target_label=rule.name,
         )  # fmt: skip
         rule.delete()
 

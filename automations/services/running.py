@@ -94,7 +94,9 @@ def execute(rule: AutomationRule, message: Message, context: dict) -> str:
             body = webhook_call.request_body(
                 rule.name, message, message.conversation.contact, _phone(message)
             )
-            answer = webhook_call.call(webhook["url"], body)
+            secret = rule.webhook_secret
+            header = webhook.get("auth_header") or "Authorization"
+            answer = webhook_call.call(webhook["url"], body, {header: secret} if secret else None)
             context["webhook_values"] = webhook_call.pick(answer, webhook.get("attributes") or {})
         except webhook_call.WebhookFailed as exc:
             return _webhook_fallback(rule, message, webhook, f"webhook: {exc}")

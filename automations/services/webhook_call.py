@@ -46,11 +46,12 @@ def request_body(rule_name: str, message: Message, contact: Contact, phone: str)
     }
 
 
-def call(url: str, body: dict) -> dict:
-    """The webhook's JSON object answer, or WebhookFailed."""
+def call(url: str, body: dict, headers: dict[str, str] | None = None) -> dict:
+    """The webhook's JSON object answer, or WebhookFailed. `headers` (the rule's
+    credential) go with this request only, to this URL only."""
     timeout = settings.AUTOMATION_WEBHOOK_TIMEOUT_SECONDS
     try:
-        response = shared_client().post(url, json=body, timeout=timeout)
+        response = shared_client().post(url, json=body, headers=headers, timeout=timeout)
     except httpx.TimeoutException:
         raise WebhookFailed(f"no answer within {timeout:g} s") from None
     except (httpx.HTTPError, UnsafeTarget) as exc:

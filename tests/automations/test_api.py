@@ -121,3 +121,21 @@ def test_read_and_send_tokens_are_refused(manager, workspace, dialog_templates):
     )
     assert refused.status_code == 403
     assert not AutomationRule.objects.exists()
+
+
+def test_a_webhook_credential_is_write_only(api, dialog_templates):
+    webhook = {"type": "webhook", "url": "http://127.0.0.1:9/balance"}  # allowed in tests
+    body = _body(dialog_templates, webhook_secret="Bearer t0ken")
+    body["actions"] = [webhook, *body["actions"]]
+    created = api.post("/api/v1/automations", body, content_type="application/json")
+    assert created.status_code == 201, created.content
+    rule_id = created.json()["id"]
+    listed = api.get("/api/v1/automations")
+    assert "t0ken" not in listed.content.decode()
+    (rule,) = listed.json()
+    assert rule["has_webhook_secret"] is True
+    assert rule["actions"][0]["auth_header"] == "Authorization"
+    cleared = api.patch(
+        f"/api/v1/automations/{rule_id}", {"webhook_secret": ""}, content_type="application/json"
+    )
+    assert cleared.status_code == 200 and cleared.json()["has_webhook_secret"] is False

@@ -176,3 +176,23 @@ def test_reorder_on_the_page(admin, dialog_rules):
     assert pay.position == 0 and pay.actions == [{"type": "resolve"}]
     first = admin.post(f"{BASE}{dialog_rules[0].pk}/try/", {"text": "saldo y pagar"})
     assert "“Pay” comes first".encode() in first.content
+
+
+def test_the_webhook_credential_is_typed_never_shown_and_removable(admin, workspace):
+    fields = {
+        "name": "Balance", "is_enabled": "on", "trigger": "keyword", "trigger_value": "saldo",
+        "action": ["k1"], "k1-type": "webhook", "k1-url": "http://127.0.0.1:9/balance",
+        "k1-fallback_text": "Sorry", "k1-auth_header": "Authorization",
+    }  # fmt: skip
+    assert admin.post(f"{BASE}new/", {**fields, "k1-secret": "Bearer zz9"}).status_code == 302
+    rule = AutomationRule.objects.get(name="Balance")
+    assert rule.webhook_secret == "Bearer zz9"
+    edit = admin.get(f"{BASE}{rule.pk}/").content.decode()
+    assert "zz9" not in edit and 'data-testid="webhook-secret-clear"' in edit
+    assert admin.post(f"{BASE}{rule.pk}/", fields).status_code == 302  # blank: kept
+    rule.refresh_from_db()
+    assert rule.webhook_secret == "Bearer zz9"
+    cleared = {**fields, "k1-clear_secret": "on"}
+    assert admin.post(f"{BASE}{rule.pk}/", cleared).status_code == 302
+    rule.refresh_from_db()
+    assert rule.webhook_secret == ""

@@ -11,7 +11,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from automations.models import AutomationHold, AutomationRun
+from automations.services import rules as rule_service
 from automations.services.rule_spec import RuleRejected
+from inbox.models import AuditEntry
 
 from .conftest import PHONE, bot_messages, inbound, make_rule
 
@@ -30,7 +32,9 @@ class Billing:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):  # noqa: N802 - http.server's naming
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                billing.requests.append({"path": self.path, "body": body})
+                billing.requests.append(
+                    {"path": self.path, "body": body, "headers": dict(self.headers)}
+                )
                 if self.path == "/balance":
                     phone = body["contact"]["phone"]
                     answer = {"account": {"balance": 87.25 if phone == PHONE else 0}}
@@ -69,15 +73,16 @@ def billing():
     server.server.server_close()
 
 
-def webhook_rule(workspace, admin_user, dialog_templates, url):
+def webhook_rule(workspace, admin_user, dialog_templates, url, **extra):
     return make_rule(
         workspace, admin_user, name="Balance from billing", trigger="keyword",
         trigger_value="saldo",
         actions=[
             {"type": "webhook", "url": url, "attributes": {"balance": "account.balance"},
-             "fallback_text": FALLBACK},
+             "fallback_text": FALLBACK, **extra.pop("webhook", {})},
             {"type": "reply", "template_id": dialog_templates["balance"].pk},
         ],
+        **extra,
     )  # fmt: skip
 
 
@@ -161,3 +166,49 @@ def test_an_internal_address_is_refused_when_saved(
     with pytest.raises(RuleRejected) as refused:
         webhook_rule(workspace, admin_user, dialog_templates, f"{billing.url}/balance")
     assert "internal address" in refused.value.errors[0]
+
+
+def test_the_rules_credential_goes_to_its_url_in_its_header_and_nowhere_else(
+    billing, sms_channel, customer, workspace, admin_user, dialog_templates
+):
+    rule = webhook_rule(
+        workspace, admin_user, dialog_templates, f"{billing.url}/balance",
+        webhook={"auth_header": "X-Api-Key"}, webhook_secret="s3cret-key",
+    )  # fmt: skip
+    assert "s3cret" not in rule.webhook_secret_encrypted  # encrypted at rest
+    message, outcome = inbound(sms_channel, "mi saldo")
+    assert outcome == "done"
+    (request,) = billing.requests
+    assert request["headers"]["X-Api-Key"] == "s3cret-key"
+    assert "Authorization" not in request["headers"]
+    entry = AuditEntry.objects.filter(action="automation.created", target_id=str(rule.pk)).get()
+    assert entry.after["webhook_secret"] == "set" and "s3cret" not in json.dumps(entry.after)
+
+
+def test_a_credential_is_kept_replaced_or_removed_and_never_two_lines(
+    workspace, admin_user, dialog_templates
+):
+    rule = webhook_rule(
+        workspace, admin_user, dialog_templates, "http://127.0.0.1:9/x", webhook_secret="Bearer a"
+    )
+    rule = rule_service.update_rule(rule=rule, actor=admin_user, data={"name": "Renamed"})
+    assert rule.webhook_secret == "Bearer a"  # left out: kept
+    rule = rule_service.update_rule(
+        rule=rule, actor=admin_user, data={"webhook_secret": "Bearer b"}
+    )
+    assert rule.webhook_secret == "Bearer b"
+    with pytest.raises(RuleRejected) as refused:
+        rule_service.update_rule(
+            rule=rule, actor=admin_user, data={"webhook_secret": "Bearer c\r\nX-Evil: 1"}
+        )
+    assert "webhook_secret" in refused.value.errors[0]
+    rule.refresh_from_db()
+    assert rule.webhook_secret == "Bearer b"
+    rule = rule_service.update_rule(rule=rule, actor=admin_user, data={"webhook_secret": ""})
+    assert rule.webhook_secret == "" and rule.webhook_secret_encrypted == ""
+    # Without a webhook action a rule keeps no credential: it has nowhere to send it.
+    rule = rule_service.update_rule(
+        rule=rule, actor=admin_user,
+        data={"webhook_secret": "Bearer d", "actions": [{"type": "hand_off"}]},
+    )  # fmt: skip
+    assert rule.webhook_secret == ""
