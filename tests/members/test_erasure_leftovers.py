@@ -90,6 +90,7 @@ def test_after_erasure_the_audit_log_no_longer_shows_the_contacts_values(
         "name": audit.ERASED,
         "email": audit.ERASED,
         "attributes": {"plan": audit.ERASED},
+        "language": audit.ERASED,  # the customer's language is theirs too
     }
     erased = AuditEntry.objects.get(action="contact.erased")
     assert erased.after["audit_entries_redacted"] == 1
