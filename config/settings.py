@@ -161,7 +161,8 @@ CHANNEL_LAYERS = {
 }
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Django's Redis cache, as an empty cache while Redis is unreachable (pages go on).
+        "BACKEND": "inbox.fail_soft_cache.FailSoftRedisCache",
         "LOCATION": REDIS_URL,
     }
 }

@@ -8,8 +8,14 @@ Celery app sends it, the same message `task.delay()` would send
 
 from __future__ import annotations
 
+import logging
+
 from celery import current_app
 from django.db import transaction
+
+from inbox import redis_client
+
+log = logging.getLogger(__name__)
 
 APPLY_INBOUND_EVENTS = "inbox.tasks.apply_inbound_events"
 HELP_APPLY_INBOUND_EVENTS = "inbox.tasks.help_apply_inbound_events"
@@ -30,5 +36,17 @@ def enqueue(task: str, *args: object, countdown: float | None = None) -> None:
 
 def enqueue_on_commit(task: str, *args: object, countdown: float | None = None) -> None:
     """Send `task` once the current transaction commits, so it never runs on a row that
-    could still roll back (at once outside a transaction)."""
-    transaction.on_commit(lambda: enqueue(task, *args, countdown=countdown))
+    could still roll back (at once outside a transaction).
+
+    After the commit the change stands: a broker outage is logged, never raised into the
+    request that committed it, whose client would read the error as "not saved" and do it
+    again (a reply sent twice). Beat's sweeps re-request from the database what has one.
+    """
+    transaction.on_commit(lambda: _enqueue_committed(task, args, countdown))
+
+
+def _enqueue_committed(task: str, args: tuple, countdown: float | None) -> None:
+    try:
+        enqueue(task, *args, countdown=countdown)
+    except redis_client.UNAVAILABLE:
+        log.warning("broker unavailable: %s%r not requested after its commit", task, args)

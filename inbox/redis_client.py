@@ -11,6 +11,11 @@ from functools import lru_cache
 
 import redis
 from django.conf import settings
+from kombu.exceptions import OperationalError
+
+# What a call to Redis, or a task sent through it (the broker), raises while Redis is
+# unreachable: callers that can do without it for a while catch these.
+UNAVAILABLE = (redis.RedisError, OperationalError)
 
 
 @lru_cache(maxsize=1)

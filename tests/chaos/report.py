@@ -46,6 +46,18 @@ CASES = {
         "PostgreSQL is stopped (fast shutdown: every connection cut) and started again; "
         "what was not answered 2xx is posted again afterwards, as the provider retries.",
     ),
+    "redis_restart": (
+        "Redis killed and restarted mid-ingest and mid-send",
+        "Signed SMS webhooks and API replies posted to uvicorn from 32 threads while the "
+        "suite's Redis (Celery's broker, the cache, the channel layer, the wake-up keys, "
+        "the send throttle) is killed with SIGKILL and started again on its own config "
+        "and socket: what it held since its last snapshot is gone. The last replies are "
+        "queued while it is down, so only beat's sweep (run by the test) can request "
+        "them. The provider is the SMS sandbox on a uvicorn and Redis of its own. What "
+        "was not answered 2xx is posted again; an agent's socket open before the outage "
+        "is checked after it, a new one is opened, and the pages a reconnecting tab "
+        "re-reads are fetched.",
+    ),
     "callbacks_duplicate_reordered_late": (
         "Duplicate, reordered and late delivery reports at volume",
         "Each SMS's status callbacks posted twice, `delivered` before `sent`, from 8 "
@@ -127,6 +139,18 @@ process exits; an *unhealthy* one is only marked so (an orchestrator or autoheal
 (`inbox/services/inbound_queue.py`) before answering; a worker applies it. If
 PostgreSQL is down the insert fails and the provider gets a 5xx and retries.
 
+**Redis is a messenger and a cache, never the record.** Anything in Redis may be lost:
+Celery's queue, the wake-up keys, the send throttle's slots, live events, cached values.
+A webhook or a reply committed while Redis is down is answered 2xx all the same: the
+wake-up that fails after the commit is logged, not raised into the request
+(`inbox/jobs.py`, the kicks in `inbox/services/inbound_queue.py` and
+`inbox/services/outbox/enqueue.py`), and beat's sweeps apply the events and request the
+replies a lost wake-up left behind. Pages are served from the database meanwhile:
+Django's cache reads as empty while Redis is unreachable (`inbox/fail_soft_cache.py`).
+A Celery worker reconnects once Redis is back (`config/broker_reconnect.py`), sockets'
+subscriptions are renewed by channels_redis, and a tab that reconnects re-reads its
+list and thread from the database.
+
 **An event that cannot be applied is set aside, not lost.** After 5 failed applications
 it stops blocking the queue (`gave_up_at`), keeps its payload, and admins see
 "N inbound events could not be applied" in the header; Settings > Inbound events shows
@@ -178,10 +202,25 @@ every media file; the restore replaces the database in one transaction.
   checkout (psycopg_pool's `check`) would avoid those 500s at one round trip per
   checkout; wired through Django's pool it stopped retries from succeeding in a first
   try, so it is not switched on.
-- The chaos suite does not yet kill Redis mid-ingest and mid-send (the issue's second
-  case), nor hold provider calls past the client's timeout. An SMS call that times out
-  after the request left is no longer failed at once: it stays `sending` and the
-  sweep's lookup settles it (`OutcomeUnknown`, tests/integration/test_reconcile.py).
+- Found by the Redis case and fixed: a Celery worker exited when Redis restarted
+  ("Unrecoverable error: AttributeError ... 'hostname'": while putting back the tasks
+  it held, kombu rebuilt a Redis client from a connection Celery had already
+  collected); `make run`'s supervisor restarts it, a worker on its own stayed dead
+  (`config/broker_reconnect.py`). A reply posted through the API while Redis was down
+  was committed but answered 500 (the drain's wake-up raised after the commit): the
+  client would send it again and the customer get it twice; Django's webhook view did
+  the same to providers (the async lane already caught it). Pages depended on Redis
+  too: the language and two-factor middlewares read Django's Redis cache on every
+  request, and the stock backend raises while Redis is unreachable; a miss now reads
+  the database (the case reads an agent's pages during the outage).
+- While Redis is down each Redis call in a request waits out redis-py's default retries
+  (10 attempts, backoff up to 1 s) before giving up, so webhooks and replies are slower
+  during an outage; the same retries let a request that began near the end of a short
+  outage succeed. A lost `fetch_media` or read-receipt task has no sweep behind it yet.
+- The chaos suite does not yet hold provider calls past the client's timeout. An SMS
+  call that times out after the request left is no longer failed at once: it stays
+  `sending` and the sweep's lookup settles it (`OutcomeUnknown`,
+  tests/integration/test_reconcile.py).
 - `make run` supervises web, worker and beat, not the embedded PostgreSQL and Redis.
 - The outage case's busiest SMS second is one over the sender's limit. Either the
   sandbox stamps arrivals after its own processing on the same cores, or a single-path
