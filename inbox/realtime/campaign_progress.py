@@ -16,6 +16,7 @@ re-fetches its progress fragment from the database.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 
@@ -32,6 +33,8 @@ MARGIN_SECONDS = 0.2
 _open_until: dict[int, float] = {}  # campaign id -> monotonic end of a window seen open
 _lock = threading.Lock()
 
+log = logging.getLogger(__name__)
+
 
 def campaign_group(campaign_id: int) -> str:
     return f"campaign-{campaign_id}"
@@ -42,23 +45,35 @@ def window_key(campaign_id: int) -> str:
 
 
 def touch(campaign_id: int) -> None:
-    """Something about the campaign changed (and committed): publish within a second."""
+    """Something about the campaign changed (and committed): publish within a second.
+
+    Runs after a commit: while Redis is unreachable the frame is skipped (logged), never
+    raised into the change that committed; the page re-reads the counts when its socket
+    comes back."""
     now = time.monotonic()
     with _lock:
         if _open_until.get(campaign_id, 0.0) > now:
             return
-    client = redis_client.client()
-    opened = client.set(window_key(campaign_id), 1, nx=True, px=int(WINDOW_SECONDS * 1000))
-    if opened:
-        jobs.enqueue(jobs.PUBLISH_CAMPAIGN_PROGRESS, campaign_id, countdown=WINDOW_SECONDS)
-        remaining = WINDOW_SECONDS
-    else:
-        remaining = max(0.0, client.pttl(window_key(campaign_id)) / 1000)
+    try:
+        remaining = _open_window(campaign_id)
+    except redis_client.UNAVAILABLE:
+        log.warning("redis unavailable: campaign %s progress frame skipped", campaign_id)
+        return
     with _lock:
         _open_until[campaign_id] = now + remaining - MARGIN_SECONDS
         if len(_open_until) > 1000:  # finished campaigns: drop the stale entries
             for pk in [pk for pk, until in _open_until.items() if until <= now]:
                 _open_until.pop(pk, None)
+
+
+def _open_window(campaign_id: int) -> float:
+    """Seconds until the frame for `campaign_id` goes out, opening its window if none is."""
+    client = redis_client.client()
+    opened = client.set(window_key(campaign_id), 1, nx=True, px=int(WINDOW_SECONDS * 1000))
+    if opened:
+        jobs.enqueue(jobs.PUBLISH_CAMPAIGN_PROGRESS, campaign_id, countdown=WINDOW_SECONDS)
+        return WINDOW_SECONDS
+    return max(0.0, client.pttl(window_key(campaign_id)) / 1000)
 
 
 def close_window(campaign_id: int) -> None:

@@ -140,3 +140,11 @@ def test_a_broker_channel_closed_after_its_connection_was_collected_raises_a_con
         assert isinstance(raised.value, channel.connection_errors)
     finally:
         connection.release()
+
+
+def test_a_campaign_progress_touch_after_a_commit_skips_the_frame(redis_down, caplog):
+    from inbox.realtime import campaign_progress
+
+    campaign_progress._open_until.pop(424242, None)
+    campaign_progress.touch(424242)  # raised into the committed change before
+    assert "progress frame skipped" in caplog.text
