@@ -6,6 +6,8 @@ import datetime as dt
 import os
 import platform
 import subprocess
+import threading
+import time
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -64,3 +66,53 @@ def machine_busy() -> float:
 
     t = psutil.cpu_times()
     return t.user + t.nice + t.system + t.irq + t.softirq + getattr(t, "steal", 0.0)
+
+
+class CpuMeter:
+    """CPU cores each named group of process trees used between `start` and `stop`, and
+    the whole machine's (others' work included: the machine is shared). One
+    implementation for every end-to-end bench (sms_outbound, campaign)."""
+
+    def __init__(self, groups: dict[str, list[int]]):
+        self.groups = groups
+        self.elapsed = 0.0
+
+    def start(self) -> None:
+        self._before = {k: tree_cpu(v) for k, v in self.groups.items()}
+        self._busy, self._t0 = machine_busy(), time.monotonic()
+
+    def stop(self) -> dict[str, float]:
+        """{group: cores busy on average, ..., "machine": cores}; sets `elapsed`."""
+        after = {k: tree_cpu(v) for k, v in self.groups.items()}
+        busy = machine_busy() - self._busy
+        self.elapsed = time.monotonic() - self._t0
+        cores = {
+            k: sum(after[k][p] - self._before[k].get(p, 0.0) for p in after[k]) / self.elapsed
+            for k in self.groups
+        }
+        cores["machine"] = busy / self.elapsed
+        return cores
+
+
+class RssSampler(threading.Thread):
+    """Resident memory (MiB) of process trees, every `every` seconds: (seconds, MiB)."""
+
+    def __init__(self, pids: list[int], every: float = 5.0):
+        super().__init__(daemon=True)
+        self.pids, self.every, self.samples = pids, every, []
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        import psutil
+
+        start = time.monotonic()
+        while not self.stopped.wait(self.every):
+            total = 0
+            for pid in self.pids:
+                try:
+                    proc = psutil.Process(pid)
+                    total += proc.memory_info().rss
+                    total += sum(c.memory_info().rss for c in proc.children(recursive=True))
+                except psutil.Error:
+                    continue
+            self.samples.append((time.monotonic() - start, total / 2**20))

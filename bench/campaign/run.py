@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -26,7 +25,7 @@ if str(BASE_DIR) not in sys.path:
     sys.path.insert(0, str(BASE_DIR))
 
 from bench import fresh_world  # noqa: E402
-from bench.machine import describe, machine_busy, tree_cpu  # noqa: E402
+from bench.machine import CpuMeter, RssSampler, describe  # noqa: E402
 from bench.sms_outbound import metrics  # noqa: E402
 from bench.sms_outbound.run import (  # noqa: E402
     service_pids,
@@ -62,30 +61,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--no-write", action="store_true")
     p.add_argument("--append", action="store_true")
     return p.parse_args(argv)
-
-
-class RssSampler(threading.Thread):
-    """Resident memory of the worker process trees, every `every` seconds."""
-
-    def __init__(self, pids: list[int], every: float = 5.0):
-        super().__init__(daemon=True)
-        self.pids, self.every, self.samples = pids, every, []
-        self.stopped = threading.Event()
-
-    def run(self) -> None:
-        import psutil
-
-        start = time.monotonic()
-        while not self.stopped.wait(self.every):
-            total = 0
-            for pid in self.pids:
-                try:
-                    proc = psutil.Process(pid)
-                    total += proc.memory_info().rss
-                    total += sum(c.memory_info().rss for c in proc.children(recursive=True))
-                except psutil.Error:
-                    continue
-            self.samples.append((time.monotonic() - start, total / 2**20))
 
 
 def wait_done(args, campaign_id: int, total: int, children: list[Child]) -> dict:
@@ -238,6 +213,8 @@ def report(args, r: dict, cpu: dict, rss, page: list[float], profile, info: dict
         f"| CPU cores busy: machine / workers / web+sandboxes / postgres / redis | "
         f"{cpu['machine']:.2f} / {cpu['workers']:.2f} / {cpu['web']:.2f} / "
         f"{cpu['postgres']:.2f} / {cpu['redis']:.2f} |",
+        f"| worker CPU per recipient (workers' cores x run time / recipients) | "
+        f"{cpu.get('worker_ms', float('nan')):.1f} ms |",
         "",
         f"Targets (rate within 5% of {limit:g}/s, 0 lost, 0 duplicated, memory flat, page p95 "
         f"<= 300 ms): **{'met' if ok else 'NOT met'}**.",
@@ -293,8 +270,8 @@ def main(argv: list[str] | None = None) -> int:
         campaign_id = fixture.create_campaign(info, send_rate=args.send_rate or None)
         args.campaign_id = campaign_id
         pids = {"workers": [w.pid for w in workers], "web": [web.pid], **service_pids(data)}
-        cpu_before = {k: tree_cpu(v) for k, v in pids.items()}
-        busy_before, t0 = machine_busy(), time.monotonic()
+        meter = CpuMeter(pids)
+        meter.start()
         rss = RssSampler([w.pid for w in workers])
         rss.start()
         profiler = (
@@ -305,9 +282,8 @@ def main(argv: list[str] | None = None) -> int:
         print("launching ...", flush=True)
         launched = fixture.launch(campaign_id)
         counts = wait_done(args, campaign_id, args.recipients, children)
-        elapsed = time.monotonic() - t0
-        cpu_after = {k: tree_cpu(v) for k, v in pids.items()}
-        busy = machine_busy() - busy_before
+        cpu = meter.stop()
+        cpu["worker_ms"] = cpu["workers"] * meter.elapsed / args.recipients * 1000
         rss.stopped.set()
         if profiler is not None:
             profiler.wait(timeout=args.profile + 60)
@@ -320,11 +296,6 @@ def main(argv: list[str] | None = None) -> int:
         for child in reversed(children):
             child.stop()
         embedded_services.stop()
-    cpu = {
-        k: sum(cpu_after[k][p] - cpu_before[k].get(p, 0.0) for p in cpu_after[k]) / elapsed
-        for k in pids
-    }
-    cpu["machine"] = busy / elapsed
     profile = {"worker 0": summarize_profile(data / "profile-worker.txt")} if args.profile else {}
     info = {**describe(), "load": load}
     text = report(args, result, cpu, rss.samples, page, profile, info)

@@ -26,7 +26,7 @@ if str(BASE_DIR) not in sys.path:
     sys.path.insert(0, str(BASE_DIR))
 
 from bench import fresh_world  # noqa: E402
-from bench.machine import describe, machine_busy, tree_cpu  # noqa: E402
+from bench.machine import CpuMeter, describe  # noqa: E402
 from bench.sms_outbound import metrics  # noqa: E402
 from scripts import embedded_services  # noqa: E402
 from scripts.processes import Child, wait_listening  # noqa: E402
@@ -469,8 +469,8 @@ def main(argv: list[str] | None = None) -> int:
             "web": [web.pid],
             **service_pids(data),
         }
-        cpu_before = {k: tree_cpu(v) for k, v in pids.items()}
-        busy_before, t0 = machine_busy(), time.monotonic()
+        meter = CpuMeter(pids)
+        meter.start()
         enqueuers = []
         if not args.preload:
             print(f"queueing {args.messages} replies ...", flush=True)
@@ -486,9 +486,8 @@ def main(argv: list[str] | None = None) -> int:
                     start_profiler(args.profile, enqueuers[0].pid, data / "profile-enqueuer.txt")
                 )
         counts = wait_done(args, ws, fixture.MARKER, args.messages, children)
-        elapsed = time.monotonic() - t0
-        cpu_after = {k: tree_cpu(v) for k, v in pids.items()}
-        busy = machine_busy() - busy_before
+        cpu = meter.stop()
+        elapsed = meter.elapsed
         if enqueuers:
             enq_out = collect_enqueuers(enqueuers, logs)
         for profiler in profilers:
@@ -506,13 +505,8 @@ def main(argv: list[str] | None = None) -> int:
     result = analyse(args, info, rows, provider, accepted)
     enq_wall = max(e["finished"] for e in enq_out) - min(e["started"] for e in enq_out)
     enq = {"wall": enq_wall, "rate": sum(e["queued"] for e in enq_out) / enq_wall}
-    cpu = {
-        k: sum(cpu_after[k][p] - cpu_before[k].get(p, 0.0) for p in cpu_after[k]) / elapsed
-        for k in pids
-    }
     # Preloaded, the enqueuers ran before the clock: their CPU is not part of sending.
     cpu["enqueuers"] = 0.0 if args.preload else sum(e["cpu_seconds"] for e in enq_out) / elapsed
-    cpu["machine"] = busy / elapsed
     ours = ("workers", "web", "postgres", "redis", "enqueuers")
     cpu["ms_per_message"] = sum(cpu[k] for k in ours) * elapsed / args.messages * 1000
     cpu["ms_inbox_per_message"] = (

@@ -2,36 +2,37 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
 
 from inbox import realtime
-from inbox.content import validate
 from inbox.models import (
     Author,
     Channel,
     Conversation,
-    Direction,
     Message,
     MessageStatus,
-    MessageStatusEvent,
 )
 from inbox.models.conversation import PREVIEW_LENGTH
-from inbox.storable import storable
 
-from .consent import opt_out_reason
-from .customer_language import with_customer_language
+from .consent import opt_out_reasons
 from .errors import SendRejected
 from .outbox import enqueue
-from .outbox.recipient import recipient_address
+from .outbox.recipient import recipient_addresses
+from .outbox.rows import new_message, queued_event
+from .send_checks import (
+    SUSPENDED,
+    channel_problems,
+    prepare,
+    recipient_problems,
+    validate_content,
+)
 from .statuses import transition
 from .workspaces import is_suspended
 
-# Replies already queued when an operator suspends the workspace wait for the resume
-# (delivery skips them); new ones are refused here, with this reason, and nothing written.
-SUSPENDED = "workspace: suspended by the operator; nothing can be sent until it is resumed"
+__all__ = ["SUSPENDED", "retry_message", "send_message", "validate_content"]
 
 
 def send_message(
@@ -48,52 +49,37 @@ def send_message(
     """Queue a reply. Validation errors raise SendRejected and nothing is written.
 
     `not_before` holds it in `queued` until then (the outbox's sweep releases it);
-    `campaign` tags a campaign's message."""
-    content = storable(content)  # a NUL from an API client or a form is dropped, not a 500
+    `campaign` tags a campaign's message. The checks are send_checks.py's, shared with
+    the bulk writer (outbox/bulk_enqueue.py) a campaign's chunk goes through."""
     channel = channel or conversation.channel
-    if channel.workspace_id != conversation.workspace_id:
-        raise SendRejected(["channel: not in this workspace"])
-    if not channel.is_active:
-        raise SendRejected(["channel: disabled"])
-    if is_suspended(conversation.workspace_id):
-        raise SendRejected([SUSPENDED])
-    content = with_customer_language(content, conversation.contact, channel)
-    adapter = channel.adapter
-    errors = (
-        validate_content(content)
-        or adapter.validate(channel, content)
-        or adapter.validate_for_conversation(channel, conversation=conversation, content=content)
-    )
+    errors = channel_problems(channel, conversation.workspace_id)
     if errors:
         raise SendRejected(errors)
-    refusal = opt_out_reason(channel, recipient_address(conversation, channel))
-    if refusal:
-        raise SendRejected([refusal])
-    text = adapter.render_text(content)
+    prepared = prepare(conversation, content, channel)
+    address = recipient_addresses({conversation.contact_id}).get(conversation.contact_id)
+    refused = opt_out_reasons(channel, [address]) if address is not None else {}
+    errors = recipient_problems(address, refused)
+    if errors:
+        raise SendRejected(errors)
     now = timezone.now()
     with transaction.atomic():
-        message = Message.objects.create(
-            workspace_id=conversation.workspace_id,
-            conversation=conversation,
-            channel=channel,
-            direction=Direction.OUTBOUND,
+        message = new_message(
+            conversation,
+            channel,
+            content=prepared.content,
+            text=prepared.text,
             author=author,
-            author_user=user,
-            content=content,
-            text=text,
-            status=MessageStatus.QUEUED,
-            created_at=now,
-            queued_at=now,
-            expires_at=now + timedelta(seconds=ttl_seconds) if ttl_seconds else None,
-            not_before=not_before if not_before and not_before > now else None,
+            user=user,
+            now=now,
+            ttl_seconds=ttl_seconds,
+            not_before=not_before,
             campaign=campaign,
         )
-        MessageStatusEvent.objects.create(
-            message=message, status=MessageStatus.QUEUED, at=now, source="api"
-        )
+        message.save(force_insert=True)
+        queued_event(message).save(force_insert=True)
         conv = Conversation.objects.select_for_update().get(pk=conversation.pk)
         conv.last_message_at = now
-        conv.last_message_preview = text[:PREVIEW_LENGTH]
+        conv.last_message_preview = prepared.text[:PREVIEW_LENGTH]
         if author == Author.AGENT and conv.waiting_since is not None:
             conv.waiting_since = None
             if conv.first_response_at is None:
@@ -103,14 +89,6 @@ def send_message(
     realtime.message_changed(message, created=True)
     realtime.conversation_changed(conv)
     return message
-
-
-def validate_content(content: dict) -> list[str]:
-    """Schema checks common to every channel (channel limits are the adapter's)."""
-    if isinstance(content, dict) and content.get("type") == "text":
-        if not str(content.get("text", "")).strip():
-            return ["content.text: must not be empty"]
-    return validate(content)
 
 
 def retry_message(message: Message, *, user=None) -> Message:

@@ -2,14 +2,15 @@
 
 Each chunk is one transaction holding the campaign's row lock: it re-reads the status
 and the cursor (contacts are walked in id order), judges the next CAMPAIGN_CHUNK_SIZE
-contacts, writes each verdict as a CampaignRecipient row and, for those not excluded,
-the message through `send_message` (the outbox's own way in), then moves the cursor. A
-worker that dies mid-chunk rolls the whole chunk back and the next run redoes it; two
+contacts, writes the verdicts as sets (bulk_write.py: the recipients' threads, their
+messages through send_message's own checks and rows, the CampaignRecipient rows and
+the tracked links, each in one statement for the whole chunk), then moves the cursor.
+A worker that dies mid-chunk rolls the whole chunk back and the next run redoes it; two
 runs at once take turns on the lock and the second starts where the first stopped; a
 contact already judged (a rerun from an earlier cursor) is skipped, read once per chunk;
-and whatever gets past all that meets the unique (campaign, contact): the row insert
-fails and the whole chunk rolls back (no savepoint per recipient), so no message is
-written twice.
+and whatever gets past all that meets the unique (campaign, contact): the rows' insert
+fails and the whole chunk rolls back, so no message is written twice. A recipient the
+channel refuses is an excluded row with the reason; the rest of the chunk still goes.
 """
 
 from __future__ import annotations
@@ -22,17 +23,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from inbox import jobs
-from inbox.models import Author, Campaign, CampaignRecipient, CampaignStatus, ExclusionReason
+from inbox.models import Campaign, CampaignRecipient, CampaignStatus
 from inbox.selectors.campaigns import AudienceInvalid, audience_contacts
-from inbox.services.errors import SendRejected
-from inbox.services.new_conversation import customer_thread
-from inbox.services.sending import send_message
 from inbox.services.workspaces import is_suspended
 
+from .bulk_write import write_chunk
 from .progress import progress_changed
-from .recipients import Judge, Verdict
-from .tracked_links import track_content
-from .window import hold_until
+from .recipients import Judge
 
 MORE, DONE, STOPPED, HELD = "more", "done", "stopped", "held"
 
@@ -73,8 +70,7 @@ def expand_chunk(campaign_id: int) -> str:
             ).values_list("contact_id", flat=True)
         )
         fresh = [c for c in contacts if c.pk not in judged]  # judged before: never twice
-        for verdict in Judge(campaign).verdicts(fresh):
-            _write(campaign, verdict, now=now)
+        write_chunk(campaign, Judge(campaign).verdicts(fresh), now=now)
         campaign.cursor = contacts[-1].pk
         campaign.progressed_at = now
         campaign.save(update_fields=["cursor", "progressed_at"])
@@ -94,45 +90,6 @@ def run_expansion(campaign_id: int, *, budget_seconds: float | None = None) -> s
         if time.monotonic() >= deadline:
             jobs.enqueue(jobs.EXPAND_CAMPAIGN, campaign_id)
             return MORE
-
-
-def _write(campaign: Campaign, verdict: Verdict, *, now) -> None:
-    row = CampaignRecipient.objects.create(
-        campaign=campaign,
-        contact=verdict.contact,
-        excluded=verdict.excluded,
-        detail=verdict.detail[:300],
-        arm=verdict.arm,
-    )
-    if verdict.excluded:
-        return
-    try:
-        with transaction.atomic():
-            conversation = customer_thread(
-                campaign.workspace, verdict.contact, campaign.channel, None, team=campaign.team
-            )
-            message = send_message(
-                conversation,
-                track_content(row, verdict.content),  # the text version's links via /r/
-                author=Author.BOT,
-                channel=verdict.channel or campaign.channel,  # the control arm: its SMS
-                campaign=campaign,
-                # Outside the recipient's local window: written now, held until it opens.
-                not_before=hold_until(
-                    verdict.phone,
-                    start=campaign.window_start,
-                    end=campaign.window_end,
-                    now=now,
-                    default_zone=campaign.workspace.timezone,
-                ),
-            )
-    except SendRejected as exc:  # one recipient the channel refuses never stops the rest
-        row.excluded = ExclusionReason.REJECTED
-        row.detail = "; ".join(exc.errors)[:300]
-        row.save(update_fields=["excluded", "detail"])
-        return
-    row.message = message
-    row.save(update_fields=["message"])
 
 
 def sweep_campaigns(now=None) -> dict[str, int]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import secrets
 import string
+from collections.abc import Callable
 
 import regex
 from django.conf import settings
@@ -49,20 +50,54 @@ def _link_for(recipient: CampaignRecipient, url: str) -> TrackedLink:
 
 def track_text(recipient: CampaignRecipient, text: str) -> str:
     """`text` with each http(s) URL replaced by the recipient's tracked short link."""
-    if not text or "http" not in text:
-        return text
-    return URL.sub(lambda m: short_url(_link_for(recipient, m.group(0)).code), text)
+    return _tracked_text(text, lambda url: _link_for(recipient, url).code)
 
 
 def track_content(recipient: CampaignRecipient, content: dict) -> dict:
     """The content with the links of its text tracked: `text` (a text message, or the
     body of rich text) and `fallback_text` (what an SMS fallback sends). Suggestions keep
     their real URLs: RCS reports the tap itself."""
+    return _tracked_content(content, lambda url: _link_for(recipient, url).code)
+
+
+def planned_links(content: dict) -> tuple[dict, dict[str, str]]:
+    """`track_content` for a recipient whose row is not written yet (a chunk written in
+    bulk): the tracked content and the {url: code} it uses, codes drawn now, stored by
+    `store_links` once the rows exist. A drawn code that is already taken (1 in 62**10)
+    fails that INSERT, which rolls the chunk back; its rerun draws again."""
+    codes: dict[str, str] = {}
+
+    def code_for(url: str) -> str:
+        if url not in codes:
+            codes[url] = new_code()
+        return codes[url]
+
+    return _tracked_content(content, code_for), codes
+
+
+def store_links(planned: list[tuple[CampaignRecipient, dict[str, str]]]) -> None:
+    """The links `planned_links` drew, for recipient rows now written, in one INSERT."""
+    links = [
+        TrackedLink(campaign_id=row.campaign_id, recipient=row, url=url, code=code)
+        for row, codes in planned
+        for url, code in codes.items()
+    ]
+    if links:
+        TrackedLink.objects.bulk_create(links)
+
+
+def _tracked_content(content: dict, code_for: Callable[[str], str]) -> dict:
     tracked = dict(content)
     for key in ("text", "fallback_text"):
         if isinstance(content.get(key), str):
-            tracked[key] = track_text(recipient, content[key])
+            tracked[key] = _tracked_text(content[key], code_for)
     return tracked
+
+
+def _tracked_text(text: str, code_for: Callable[[str], str]) -> str:
+    if not text or "http" not in text:
+        return text
+    return URL.sub(lambda m: short_url(code_for(m.group(0))), text)
 
 
 def follow_link(code: str) -> str | None:

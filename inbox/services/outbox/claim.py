@@ -30,7 +30,7 @@ from ..consent_notice import is_opt_out_notice
 from ..statuses import transition
 from . import enqueue
 from .campaign_pace import campaign_paces
-from .fallback import fall_back
+from .fallback import fall_back_many
 from .recipient import NO_ADDRESS, recipient_addresses
 from .settings import outbox_settings
 
@@ -213,6 +213,7 @@ def _fall_back_all(moved: list[tuple[Message, str]], channels: dict) -> None:
     the fallback channel with its own consent check and rate slots, so no task per
     message. A message that already fell back fails, as `fall_back_or_fail` decides."""
     fallbacks = Channel.objects.in_bulk({channels[m.channel_id].fallback_id for m, _r in moved})
+    going = []
     for message, reason in moved:
         channel = channels[message.channel_id]
         if message.fallback_from_id:
@@ -220,7 +221,8 @@ def _fall_back_all(moved: list[tuple[Message, str]], channels: dict) -> None:
             continue
         channel.fallback = fallbacks[channel.fallback_id]
         message.channel = channel
-        fall_back(message, reason, request=False)
+        going.append((message, reason))
+    fall_back_many(going)  # one UPDATE and one INSERT for the batch, not a save each
     transaction.on_commit(enqueue.kick)  # a drain takes them (this one's next claim, likely)
 
 

@@ -3,10 +3,15 @@ that wakes a batch drain. Everything here waits for the commit that queued the r
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterable
+
 from django.db import transaction
 
 from inbox import jobs, redis_client
 from inbox.models import Message
+
+log = logging.getLogger(__name__)
 
 KICK_KEY = "outbox:kick"
 
@@ -25,6 +30,13 @@ def first_attempt(message: Message) -> None:
     transaction.on_commit(kick)
 
 
+def first_attempts(messages: Iterable[Message]) -> None:
+    """`first_attempt` for many messages written together (a campaign's chunk): one kick
+    after the commit for all of them, none when every one is held."""
+    if any(m.not_before is None for m in messages):
+        transaction.on_commit(kick)
+
+
 def kick() -> None:
     """Make sure a drain will run; at most one is waiting at a time.
 
@@ -33,5 +45,8 @@ def kick() -> None:
     committed before it is seen by that claim. A lost task frees the key after 5 s,
     and the beat sweep kicks too.
     """
-    if redis_client.client().set(KICK_KEY, 1, nx=True, ex=5):
-        jobs.enqueue(jobs.DRAIN_OUTBOX)
+    try:
+        if redis_client.client().set(KICK_KEY, 1, nx=True, ex=5):
+            jobs.enqueue(jobs.DRAIN_OUTBOX)
+    except redis_client.UNAVAILABLE:  # committed: beat's sweep re-requests queued rows
+        log.warning("Redis unavailable: no drain requested; the outbox sweep will")

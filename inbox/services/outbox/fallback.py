@@ -5,11 +5,14 @@ either way: settle fails a message that already fell back)."""
 
 from __future__ import annotations
 
+from django.db import connection
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inbox.models import Channel, Message, MessageStatus
+from inbox import realtime
+from inbox.models import Channel, Message, MessageStatus, MessageStatusEvent
 
-from ..statuses import transition
+from ..statuses import advance, transition
 from . import enqueue
 
 
@@ -20,11 +23,66 @@ def fall_back(message: Message, reason: str, *, code: str = "", request: bool = 
     fallback_from mark is what stops a second fallback. `request=False`: the caller
     (the batch claim) sees that a drain takes it instead of a task of its own.
     """
+    note = _onto_fallback(message, reason)
+    _requeue(message, reason, code=code, note=note, request=request)
+
+
+def fall_back_many(moved: list[tuple[Message, str]]) -> None:
+    """`fall_back(message, reason, request=False)` for many locked first attempts (the
+    batch claim's known-unreachable rows), set-based: the same fields and the same
+    history entry each, in one UPDATE and one INSERT; the live events batched. The
+    caller kicks a drain, which takes them on the fallback channel."""
+    if not moved:
+        return
+    at = timezone.now()
+    events = []
+    for message, reason in moved:
+        note = _onto_fallback(message, reason)
+        message.fallback_reason = reason
+        message.provider_message_id = ""
+        message.text = message.channel.adapter.render_text(message.content)
+        advance(message, MessageStatus.QUEUED, at=at, force=True)  # as transition(force=True)
+        events.append(
+            MessageStatusEvent(
+                message=message,
+                status=MessageStatus.QUEUED,
+                at=at,
+                error_message=note,
+                source="fallback",
+                applied=True,
+            )
+        )
+    messages = [m for m, _reason in moved]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Message._meta.db_table} AS m SET channel_id = v.channel_id, "  # noqa: S608
+            "fallback_from_id = v.fallback_from_id, fallback_reason = v.reason, "
+            "provider_message_id = '', text = v.text, status = %s, queued_at = %s, "
+            "error_code = '', error_message = '' "
+            "FROM unnest(%s::uuid[], %s::bigint[], %s::bigint[], %s::text[], %s::text[]) "
+            "AS v(id, channel_id, fallback_from_id, reason, text) WHERE m.id = v.id",
+            [
+                MessageStatus.QUEUED,
+                at,
+                [m.pk for m in messages],
+                [m.channel_id for m in messages],
+                [m.fallback_from_id for m in messages],
+                [m.fallback_reason for m in messages],
+                [m.text for m in messages],
+            ],
+        )
+    MessageStatusEvent.objects.bulk_create(events)
+    with realtime.batched():
+        for message in messages:
+            realtime.message_changed(message)
+
+
+def _onto_fallback(message: Message, reason: str) -> str:
+    """Point the message (in memory) at its channel's fallback; the history's note."""
     fallback: Channel = message.channel.fallback
     message.fallback_from_id = message.channel_id
     message.channel = fallback
-    note = f"Falling back to {fallback.name}: {reason}"
-    _requeue(message, reason, code=code, note=note, request=request)
+    return f"Falling back to {fallback.name}: {reason}"
 
 
 def fall_back_to_simpler(message: Message, content: dict, reason: str, *, code: str = "") -> None:
