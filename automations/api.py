@@ -42,6 +42,18 @@ CONDITIONS_DOC = (
 )
 
 
+def _webhook_secret_field():
+    """Write-only in both RuleIn and RulePatch (RuleOut says has_webhook_secret)."""
+    return Field(
+        None,
+        max_length=2000,
+        description=(
+            "Write-only: the webhook action's credential, sent in its auth_header (default "
+            'Authorization) to its URL only; "" removes it, left out keeps it'
+        ),
+    )
+
+
 class RuleIn(Schema):
     name: str = Field(..., min_length=1, max_length=NAME_MAX)
     trigger: TriggerName
@@ -52,14 +64,7 @@ class RuleIn(Schema):
     conditions: dict[str, Any] = Field(default_factory=dict, description=CONDITIONS_DOC)
     actions: list[dict[str, Any]] = Field(..., description=ACTIONS_DOC)
     is_enabled: bool = True
-    webhook_secret: str | None = Field(
-        None,
-        max_length=2000,
-        description=(
-            "Write-only: the webhook action's credential, sent in its auth_header (default "
-            'Authorization) to its URL only; "" removes it, left out keeps it'
-        ),
-    )
+    webhook_secret: str | None = _webhook_secret_field()
 
 
 class RulePatch(Schema):
@@ -71,14 +76,7 @@ class RulePatch(Schema):
     actions: list[dict[str, Any]] | None = Field(None, description=ACTIONS_DOC)
     is_enabled: bool | None = None
     position: int | None = Field(None, ge=0, le=1_000_000, description="Lower runs first")
-    webhook_secret: str | None = Field(
-        None,
-        max_length=2000,
-        description=(
-            "Write-only: the webhook action's credential, sent in its auth_header (default "
-            'Authorization) to its URL only; "" removes it, left out keeps it'
-        ),
-    )
+    webhook_secret: str | None = _webhook_secret_field()
 
 
 class RuleOut(Schema):
