@@ -480,12 +480,13 @@ def summarize(sent: list[dict], seen: list[dict], db: dict, before: dict, after:
                 done_at[f"{message_id} created"] = answered_at
         else:
             done_at[rest] = answered_at
-    latencies, missing = [], 0
+    latencies, missing, superseded = [], 0, 0
     for agent in seen:
         for key, answered_at in done_at.items():
             arrived = agent.get(key)
             if arrived is None:
                 missing += 1
+                superseded += _superseded(key, agent)
             else:
                 latencies.append((arrived - answered_at) * 1000)
     latencies.sort()
@@ -506,6 +507,7 @@ def summarize(sent: list[dict], seen: list[dict], db: dict, before: dict, after:
             "max": latencies[-1] if latencies else float("nan"),
             "frames": len(latencies),
             "missing": missing,
+            "superseded": superseded,
         },
         "applied_ms": {
             "p50": percentile(applied, 0.5),
@@ -514,6 +516,20 @@ def summarize(sent: list[dict], seen: list[dict], db: dict, before: dict, after:
         },
         "sender_cpu": sum(s["cpu_seconds"] for s in sent),
     }
+
+
+_LADDER = ("sent", "delivered", "read")
+
+
+def _superseded(key: str, agent: dict) -> int:
+    """1 when a missing status frame's message was seen at a later status: reports for
+    one message applied in one batch reach the screen as one update with the latest
+    status (statuses.apply_statuses), so the earlier one has no frame of its own."""
+    message_id, _, status = key.partition(" ")
+    if status not in _LADDER:
+        return 0
+    later = _LADDER[_LADDER.index(status) + 1 :]
+    return int(any(f"{message_id} {s}" in agent for s in later))
 
 
 def markdown(r: dict) -> str:
@@ -558,7 +574,8 @@ def markdown(r: dict) -> str:
         f"| webhook answer p50 / p99 | {e['answer_ms']['p50']:.0f} / "
         f"{e['answer_ms']['p99']:.0f} ms |",
         f"| **2xx -> frame on an agent's socket** p50 / p99 / max | **{s['p50']:.0f} / "
-        f"{s['p99']:.0f} / {s['max']:.0f} ms** ({s['frames']} frames, {s['missing']} missing) |",
+        f"{s['p99']:.0f} / {s['max']:.0f} ms** ({s['frames']} frames, {s['missing']} missing, "
+        f"{s.get('superseded', 0)} of them superseded by a later status in one batch) |",
         f"| accepted -> applied (received_at -> applied_at) p50 / p99 / max | {a['p50']:.0f} / "
         f"{a['p99']:.0f} / {a['max']:.0f} ms |",
         f"| backlog left when the load stopped, drained in | {e['drain_after_load']:.1f} s |",

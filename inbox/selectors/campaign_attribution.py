@@ -62,17 +62,19 @@ def attributable_recipient(message: Message) -> CampaignRecipient | None:
     return None
 
 
-def campaign_message_nearby(at) -> Exists:
+def campaign_message_nearby(at, earliest=None) -> Exists:
     """An annotation for a Conversation query: may a message arriving `at` in the thread
     answer a campaign? False when the thread holds no campaign message sent within the
     longest window before `at`, so attributable_recipient would find nothing and ingest
-    skips it (a cheap EXISTS on the thread's messages instead of a join per message)."""
+    skips it (a cheap EXISTS on the thread's messages instead of a join per message).
+    With `earliest`, for messages arriving anywhere from `earliest` to `at` (a batch):
+    True may then be a false alarm, which attributable_recipient settles per message."""
     return Exists(
         Message.objects.filter(
             conversation_id=OuterRef("pk"),
             campaign__isnull=False,
             sent_at__lte=at,
-            sent_at__gt=at - LONGEST_WINDOW,
+            sent_at__gt=(earliest or at) - LONGEST_WINDOW,
         )
     )
 

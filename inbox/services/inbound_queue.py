@@ -26,6 +26,7 @@ from inbox.models import Channel, InboundEvent, MessageStatus
 from inbox.storable import storable
 
 from .ingest import ingest, typing_from_customer
+from .ingest_batch import ingest_messages
 from .statuses import apply_statuses
 
 log = logging.getLogger(__name__)
@@ -110,8 +111,11 @@ def kick() -> None:
     Safe against a lost wake-up: the worker clears the key only after it found nothing
     pending, then looks once more (see drain()); our row was committed before this add.
     """
-    if redis_client.client().set(KICK_KEY, 1, nx=True, ex=30):
-        jobs.enqueue(jobs.APPLY_INBOUND_EVENTS)
+    try:
+        if redis_client.client().set(KICK_KEY, 1, nx=True, ex=30):
+            jobs.enqueue(jobs.APPLY_INBOUND_EVENTS)
+    except redis_client.UNAVAILABLE:  # committed: beat's sweep applies it
+        log.warning("Redis unavailable: no worker woken; the inbound sweep applies it")
 
 
 def drain() -> int:
@@ -208,13 +212,16 @@ def _apply_batch(partition: int, limit: int) -> int | None:
 
 
 def _apply_rows(rows: list[InboundEvent]) -> None:
-    """Each row's events in arrival order; delivery reports gathered and applied together.
+    """Each row's events in arrival order; customer messages and delivery reports each
+    gathered and applied together (ingest_batch.ingest_messages, apply_statuses).
 
     Reports only touch our outbound messages and an inbound message never gets one, so
-    gathering them does not reorder anything a reader can see; before any other kind of
-    event (consent, revocation) the reports gathered so far are applied first.
+    gathering them does not reorder anything a reader can see; customer messages keep
+    their order per conversation (ingest_messages). Before any other kind of event
+    (consent, revocation) what was gathered so far is applied first.
     """
     reports: list[tuple[Channel, StatusUpdate]] = []
+    messages: list[tuple[Channel, InboundMessage]] = []
     for row in rows:
         others = []
         for kind, data in row.events:
@@ -228,10 +235,15 @@ def _apply_rows(rows: list[InboundEvent]) -> None:
                 others.append(event)
         if not others:
             continue
-        if not all(isinstance(event, InboundMessage) for event in others):
-            apply_statuses(reports)
-            reports = []
+        if all(isinstance(event, InboundMessage) for event in others):
+            messages += [(row.channel, event) for event in others]  # applied set-based
+            continue
+        # Anything else (consent, revocation) waits for what arrived before it.
+        ingest_messages(messages)
+        apply_statuses(reports)
+        messages, reports = [], []
         ingest(row.channel, others)  # together: one webhook's events inform each other
+    ingest_messages(messages)
     apply_statuses(reports)
 
 

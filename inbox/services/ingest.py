@@ -58,7 +58,7 @@ def ingest(channel: Channel, events: list[Event]) -> list[Message | None]:
     classified = {e.sender for e in events if isinstance(e, ConsentChange)}
     for event in events:
         if isinstance(event, InboundMessage):
-            results.append(_ingest_message(channel, event, keyword_seen=event.sender in classified))
+            results.append(ingest_message(channel, event, keyword_seen=event.sender in classified))
         elif isinstance(event, StatusUpdate):
             results.append(apply_status(channel, event))
         elif isinstance(event, ReadReceipt):
@@ -107,7 +107,7 @@ def _conversation_for(channel: Channel, contact, at) -> Conversation:
 
 
 def _first_conversation(channel: Channel, contact, event: InboundMessage, at) -> Conversation:
-    """A new customer's thread, inserted as _touch_conversation_inbound would leave it
+    """A new customer's thread, inserted as touch_inbound would leave it
     after their first message (one INSERT instead of INSERT, re-read and UPDATE). Only
     for a contact created in the current transaction: nobody else can see it yet."""
     return Conversation.objects.create(
@@ -121,9 +121,12 @@ def _first_conversation(channel: Channel, contact, event: InboundMessage, at) ->
     )
 
 
-def _ingest_message(
+def ingest_message(
     channel: Channel, event: InboundMessage, *, keyword_seen: bool = False
 ) -> Message:
+    """One customer message: contact, thread, message, history, then what follows it
+    (routing, campaign attribution, live updates, consent keywords, out-of-hours reply).
+    The batched apply (ingest_batch.py) does the same for many at once."""
     existing = Message.objects.filter(
         channel=channel, provider_message_id=event.provider_message_id
     ).first()
@@ -177,34 +180,56 @@ def _ingest_message(
             if not new_customer:
                 if conversation.campaign_nearby:  # else no campaign message could match
                     attribute_reply(message)  # a campaign's reply: recorded with the message
-                _touch_conversation_inbound(conversation, channel, message)
-            if needs_routing:
-                route_conversation(conversation)
-            if conversation.status != previous_status:  # the customer reopened it
-                transaction.on_commit(
-                    lambda: signals.send(
-                        signals.conversation_status_changed,
-                        Conversation,
-                        conversation=conversation,
-                        previous_status=previous_status,
-                        actor=None,
-                    )
-                )
+                touch_inbound(conversation, channel, message)
+                conversation.save()
+            after_thread_touched(conversation, previous_status, needs_routing=needs_routing)
     except IntegrityError:  # a concurrent duplicate won the unique key
         return Message.objects.get(channel=channel, provider_message_id=event.provider_message_id)
+    after_message(channel, conversation, message, sender=event.sender, keyword_seen=keyword_seen)
+    return message
+
+
+def after_thread_touched(
+    conversation: Conversation, previous_status: str, *, needs_routing: bool
+) -> None:
+    """Routing for a new or reopened thread, and the reopening announced after commit."""
+    if needs_routing:
+        route_conversation(conversation)
+    if conversation.status != previous_status:  # the customer reopened it
+        transaction.on_commit(
+            lambda: signals.send(
+                signals.conversation_status_changed,
+                Conversation,
+                conversation=conversation,
+                previous_status=previous_status,
+                actor=None,
+            )
+        )
+
+
+def after_message(
+    channel: Channel,
+    conversation: Conversation,
+    message: Message,
+    *,
+    sender: str,
+    keyword_seen: bool = False,
+) -> None:
+    """What a stored customer message sets off: live updates (after commit), a consent
+    keyword's ledger change and answer, else the out-of-hours reply, the media copy."""
     realtime.message_changed(message, created=True)
     realtime.conversation_changed(conversation)
     keyword = not keyword_seen and answer_consent_keyword(
-        channel, conversation, message, sender=event.sender
+        channel, conversation, message, sender=sender
     )
     if not keyword:  # a keyword gets its confirmation, not "we are closed"
         reply_if_closed(conversation, message)
     if needs_fetch(message.content):
         jobs.enqueue_on_commit(jobs.FETCH_MEDIA, str(message.pk))
-    return message
 
 
-def _touch_conversation_inbound(conversation: Conversation, channel: Channel, message: Message):
+def touch_inbound(conversation: Conversation, channel: Channel, message: Message) -> None:
+    """The thread after a customer's message, in memory (the caller writes it)."""
     conversation.channel = channel  # reply where the customer last wrote
     conversation.last_message_at = message.created_at
     conversation.last_inbound_at = message.created_at
@@ -215,7 +240,6 @@ def _touch_conversation_inbound(conversation: Conversation, channel: Channel, me
         conversation.status = ConversationStatus.OPEN
         conversation.resolved_at = None
         conversation.snoozed_until = None
-    conversation.save()
 
 
 def typing_from_customer(channel: Channel, event: TypingIndicator) -> None:

@@ -21,6 +21,14 @@ def interpret_reply(conversation: Conversation, content: dict) -> dict:
         .order_by("-created_at")
         .first()
     )
+    return interpret_reply_to(latest, content)
+
+
+def interpret_reply_to(latest: Message | None, content: dict) -> dict:
+    """interpret_reply against the thread's latest outbound message, already read (the
+    batched apply reads it for a whole batch's threads in one query)."""
+    if content.get("type") != "text":
+        return content
     if latest is None or latest.channel.adapter.capabilities(latest.channel).suggestions:
         return content  # the customer could tap real chips; their text is just text
     typed = str(content.get("text", "")).strip()

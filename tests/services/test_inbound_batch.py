@@ -160,7 +160,15 @@ def test_a_poison_event_in_a_batch_does_not_block_the_others(channel, outbound, 
             raise RuntimeError("cannot apply")
         return real_ingest(channel, events)
 
-    monkeypatch.setattr(inbound_queue, "ingest", poison_p1)
+    real_ingest_messages = inbound_queue.ingest_messages
+
+    def poison_p1_in_batch(items):
+        if any(event.provider_message_id == "P1" for _, event in items):
+            raise RuntimeError("cannot apply")
+        return real_ingest_messages(items)
+
+    monkeypatch.setattr(inbound_queue, "ingest", poison_p1)  # one by one
+    monkeypatch.setattr(inbound_queue, "ingest_messages", poison_p1_in_batch)
     accept(channel, [text("A1")])
     accept(channel, [text("P1")])
     accept(channel, [StatusUpdate("OUT1", MessageStatus.DELIVERED)])

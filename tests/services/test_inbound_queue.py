@@ -63,6 +63,18 @@ def test_typing_is_not_stored(channel):
     assert InboundEvent.objects.count() == 0
 
 
+def _batch_through_ingest(monkeypatch) -> None:
+    """A batch's customer messages (set-based in ingest_messages) through the patched
+    ingest(), so a test's broken ingest fails the batched path and the one-by-one alike."""
+    from inbox.services import inbound_queue
+
+    monkeypatch.setattr(
+        inbound_queue,
+        "ingest_messages",
+        lambda items: [inbound_queue.ingest(c, [e])[0] for c, e in items],
+    )
+
+
 def test_an_event_that_fails_stays_pending_with_its_error(channel, monkeypatch):
     from inbox.services import inbound_queue
 
@@ -70,6 +82,7 @@ def test_an_event_that_fails_stays_pending_with_its_error(channel, monkeypatch):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(inbound_queue, "ingest", broken)
+    _batch_through_ingest(monkeypatch)
     accept(channel, [text("A1")])
     assert apply_pending() == 0
     row = InboundEvent.objects.get()
@@ -91,6 +104,7 @@ def test_a_poison_event_is_set_aside_and_stops_blocking_the_queue(channel, monke
         return real_ingest(channel, events)
 
     monkeypatch.setattr(inbound_queue, "ingest", poison_only_p1)
+    _batch_through_ingest(monkeypatch)
     accept(channel, [text("P1")])
     for attempt in range(1, inbound_queue.MAX_APPLY_ATTEMPTS):
         apply_pending(limit=1)  # the poison event is the queue's head every time

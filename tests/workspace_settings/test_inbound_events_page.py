@@ -109,7 +109,8 @@ def test_an_event_that_still_fails_is_set_aside_again(admin_client, channel, mon
         raise RuntimeError("still broken")
 
     admin_client.post(URL + "replay/")
-    monkeypatch.setattr(inbound_queue, "ingest", still_broken)
+    monkeypatch.setattr(inbound_queue, "ingest", still_broken)  # one by one
+    monkeypatch.setattr(inbound_queue, "ingest_messages", lambda items: still_broken(None, []))
     for _ in range(inbound_queue.MAX_APPLY_ATTEMPTS):
         inbound_queue.apply_pending()
     event.refresh_from_db()
