@@ -229,14 +229,13 @@ every media file; the restore replaces the database in one transaction.
   the sweep's lookup finds it ("reconciled found"); an RBM retry repeats the
   `messageId`; nothing is sent twice.
 - `make run` supervises web, worker and beat, not the embedded PostgreSQL and Redis.
-- The outage case's busiest SMS second can be one over the sender's limit (11 for 10/s
-  at full size on a loaded machine; 9 at CI size). Two causes were found and removed:
-  the case counted every message the sandbox's handsets held, earlier runs' included
-  (they keep them), and the sandbox stamped a message when it answered rather than
-  when it arrived. What is left is either the sandbox's own jitter on shared cores or a
-  single-path retry that left late for its rate slot (a starved thread) and was sent
-  anyway (the batch path gives such a call back; the single path does not): not yet
-  told apart.
+- The outage case's busiest SMS second used to be one over the sender's limit (11 for
+  10/s). Three causes were found and removed: the case counted every message the
+  sandbox's handsets held, earlier runs' included (they keep them); the sandbox stamped
+  a message when it answered rather than when it arrived; and the single delivery path
+  (retries) sent a call whose thread woke after its rate slot anyway, bunching it with
+  on-time sends (`inbox/services/outbox/send.py`: it now gives the row back and asks
+  again, as the batch path did). At full size the busiest second is now 10 for 10/s.
 """
 
 

@@ -148,8 +148,8 @@ def test_provider_500_429_then_recovery(
     assert figures["statuses"] == {"sent": len(ids)}
     assert attempts["most"] < chaos_settings.OUTBOX_MAX_ATTEMPTS  # nobody gave up
     # The sandbox stamps each arrival to the second (however long it then holds the
-    # answer), on the same cores: jitter there can put the 9th send of one second into
-    # the next. A retry storm
+    # answer), on the same cores as the worker: its own jitter can put one second's last
+    # send into the next. Late calls are given back, never sent late (send.py). A retry storm
     # would show many times the rate; a sender within it shows at most a send or two more.
     assert figures["sms_busiest_second"] <= MPS + 2
     assert sms_twice == rbm_twice == 0

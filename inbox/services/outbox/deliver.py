@@ -4,7 +4,7 @@ re-requests), idempotent and at its sender's rate."""
 from __future__ import annotations
 
 from inbox.models import Message, MessageStatus
-from inbox.throttle import reserve_slot
+from inbox.throttle import Throttled, reserve_slot
 
 from ..consent import opt_out_reason
 from ..consent_notice import is_opt_out_notice
@@ -13,8 +13,8 @@ from ..workspaces import is_suspended
 from .campaign_pace import campaign_paces
 from .claim import claim_one
 from .recipient import recipient_address
-from .send import release_connection, send_one
-from .settle import fail, fall_back_or_fail, is_unexpected, settle
+from .send import Late, release_connection, send_one
+from .settle import fail, fall_back_or_fail, give_back, is_unexpected, settle
 
 
 def deliver(message_id: str) -> str:
@@ -56,6 +56,9 @@ def deliver(message_id: str) -> str:
         return "skipped"
     release_connection()
     outcome = send_one(message, channel, to=to, slot=slot)
+    if isinstance(outcome, Late):  # never left: back in the queue, asked again at once
+        give_back([message])
+        raise Throttled(retry_after=0)
     settled = settle(message_id, outcome, channel=channel, to=to)
     if isinstance(outcome, Exception) and (settled == "queued" or is_unexpected(outcome)):
         raise outcome  # the task retries a transient error with backoff; a crash surfaces

@@ -54,9 +54,13 @@ def idempotency_key(message: Message) -> str:
 
 
 def send_one(message: Message, channel: Channel, *, to: str, slot: Slot | None) -> Outcome:
-    """The single path's call, made at the sender's reserved slot."""
+    """The single path's call, made at the sender's reserved slot or not at all (Late),
+    as the send loop's are: a thread that woke too late (a loaded machine, a slow claim
+    after the slot was taken) would bunch its call with the next on-time ones."""
     if slot is not None:
         wait_for(slot)  # last thing before the call, so sends keep the sender's spacing
+        if time.monotonic() - slot.local_start > outbox_settings().late_tolerance:
+            return Late()
     try:
         return channel.adapter.send(
             channel,

@@ -203,7 +203,7 @@ def settle_batch(outcomes: list[tuple[Claimed, Outcome, datetime]]) -> dict[str,
     counts["reslotted"] = sum(c.reslotted for c, _r, _at in outcomes)
     late = [c.message for c, r, _at in outcomes if isinstance(r, Late)]
     if late:
-        counts["late"] = _give_back(late)
+        counts["late"] = give_back(late)
     accepted = {c.message.pk: (r, at) for c, r, at in outcomes if isinstance(r, SendResult)}
     if accepted:
         counts["sent"] = _record_all_accepted(accepted)
@@ -288,7 +288,7 @@ def _qn(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
-def _give_back(messages: list[Message]) -> int:
+def give_back(messages: list[Message]) -> int:
     """Unsent late calls return to the queue as first attempts, at their old place."""
     now = timezone.now()
     with transaction.atomic():

@@ -341,3 +341,27 @@ def test_an_adapter_without_an_async_send_runs_it_off_the_loop(channel, adapter,
     queue(conversations(channel, 3))
     assert drain() == 3
     assert len(seen) == 3 and all(name.startswith("outbox-send") for name in seen)
+
+
+def test_a_single_path_call_too_late_for_its_slot_is_not_sent(channel, adapter, monkeypatch):
+    """As on the send loop: a worker thread that woke after its slot (a loaded machine,
+    a slow claim) gives the row back and asks again, instead of bunching the call."""
+    import time
+
+    from inbox.services.outbox import deliver as deliver_module
+    from inbox.throttle import Throttled
+
+    metered(adapter, monkeypatch, per_second=5.0)
+    (message,) = queue(conversations(channel, 1))
+    slots = [Slot(starts_at=0, local_start=time.monotonic() - 1.0)]  # a stalled worker
+    on_time = deliver_module.reserve_slot
+    monkeypatch.setattr(
+        deliver_module, "reserve_slot", lambda limit: slots.pop() if slots else on_time(limit)
+    )
+    with pytest.raises(Throttled):
+        deliver(str(message.pk))
+    assert adapter.sent == []
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == (MessageStatus.QUEUED, 0)
+    assert deliver(str(message.pk)) == "sent"  # asked again, on time: sent once
+    assert len(adapter.sent) == 1
