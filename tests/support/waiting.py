@@ -23,13 +23,18 @@ def eventually(probe: Callable[[], T], *, timeout: float = 30.0, what: str = "co
 
 def deliver_until_settled(message_id, *, timeout: float = 30.0):
     """Deliver a message in this process, tolerating a session Celery worker that may be
-    delivering the same message at the same moment (deliver() lets only one of them send).
+    delivering the same message at the same moment (deliver() lets only one of them send),
+    and a sender's rate saying "not now" (Throttled: the task retries it the same way).
     Returns the message once it has left queued/sending, fallback hops included."""
     from inbox import services
     from inbox.models import Message
+    from inbox.throttle import Throttled
 
     def settled():
-        services.deliver(str(message_id))
+        try:
+            services.deliver(str(message_id))
+        except Throttled:  # no slot yet, or a slot missed: the task would ask again too
+            pass
         return (
             Message.objects.filter(pk=message_id).exclude(status__in=("queued", "sending")).first()
         )

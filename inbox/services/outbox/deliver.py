@@ -4,7 +4,7 @@ re-requests), idempotent and at its sender's rate."""
 from __future__ import annotations
 
 from inbox.models import Message, MessageStatus
-from inbox.throttle import Throttled, reserve_slot
+from inbox.throttle import Slot, Throttled, reserve_slot
 
 from ..consent import opt_out_reason
 from ..consent_notice import is_opt_out_notice
@@ -47,15 +47,22 @@ def deliver(message_id: str) -> str:
         return fail(message_id, reason=refusal)
     limit = channel.adapter.throughput(channel, to=to, content=message.content)
     pace = campaign_paces({message.campaign_id} if message.campaign_id else set())
-    if pace:  # the campaign's own rate first: refused there, no sender slot is taken
-        paced = reserve_slot(pace[message.campaign_id])
-    slot = reserve_slot(limit) if limit is not None else None
-    if pace and (slot is None or paced.local_start > slot.local_start):
-        slot = paced
+    campaign_limit = pace.get(message.campaign_id) if pace else None
+
+    def reserve() -> Slot | None:
+        """The later of the campaign's slot and the sender's (the campaign's first:
+        refused there, no sender slot is taken)."""
+        paced = reserve_slot(campaign_limit) if campaign_limit is not None else None
+        slot = reserve_slot(limit) if limit is not None else None
+        if paced is not None and (slot is None or paced.local_start > slot.local_start):
+            return paced
+        return slot
+
+    slot = reserve()
     if not claim_one(message_id):
         return "skipped"
     release_connection()
-    outcome = send_one(message, channel, to=to, slot=slot)
+    outcome = send_one(message, channel, to=to, slot=slot, reserve=reserve)
     if isinstance(outcome, Late):  # never left: back in the queue, asked again at once
         give_back([message])
         raise Throttled(retry_after=0)

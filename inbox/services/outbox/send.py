@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 
 from django.db import connection
@@ -53,14 +54,30 @@ def idempotency_key(message: Message) -> str:
     return str(message.pk)
 
 
-def send_one(message: Message, channel: Channel, *, to: str, slot: Slot | None) -> Outcome:
+def send_one(
+    message: Message,
+    channel: Channel,
+    *,
+    to: str,
+    slot: Slot | None,
+    reserve: Callable[[], Slot | None] | None = None,
+) -> Outcome:
     """The single path's call, made at the sender's reserved slot or not at all (Late),
     as the send loop's are: a thread that woke too late (a loaded machine, a slow claim
-    after the slot was taken) would bunch its call with the next on-time ones."""
+    after the slot was taken) would bunch its call with the next on-time ones. A missed
+    slot is replaced once by a fresh one from `reserve` before the call gives up."""
     if slot is not None:
+        tolerance = outbox_settings().late_tolerance
         wait_for(slot)  # last thing before the call, so sends keep the sender's spacing
-        if time.monotonic() - slot.local_start > outbox_settings().late_tolerance:
-            return Late()
+        if time.monotonic() - slot.local_start > tolerance:
+            try:
+                slot = reserve() if reserve is not None else slot
+            except Throttled:
+                return Late()
+            if slot is not None:
+                wait_for(slot)
+                if time.monotonic() - slot.local_start > tolerance:
+                    return Late()
     try:
         return channel.adapter.send(
             channel,

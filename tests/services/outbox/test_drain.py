@@ -343,21 +343,36 @@ def test_an_adapter_without_an_async_send_runs_it_off_the_loop(channel, adapter,
     assert len(seen) == 3 and all(name.startswith("outbox-send") for name in seen)
 
 
-def test_a_single_path_call_too_late_for_its_slot_is_not_sent(channel, adapter, monkeypatch):
-    """As on the send loop: a worker thread that woke after its slot (a loaded machine,
-    a slow claim) gives the row back and asks again, instead of bunching the call."""
+def _stale_slots(monkeypatch, count: int):
+    """deliver's next `count` reservations come back already past (a stalled worker)."""
     import time
 
     from inbox.services.outbox import deliver as deliver_module
-    from inbox.throttle import Throttled
 
-    metered(adapter, monkeypatch, per_second=5.0)
-    (message,) = queue(conversations(channel, 1))
-    slots = [Slot(starts_at=0, local_start=time.monotonic() - 1.0)]  # a stalled worker
+    slots = [Slot(starts_at=0, local_start=time.monotonic() - 1.0) for _ in range(count)]
     on_time = deliver_module.reserve_slot
     monkeypatch.setattr(
         deliver_module, "reserve_slot", lambda limit: slots.pop() if slots else on_time(limit)
     )
+
+
+def test_a_single_path_call_that_missed_its_slot_takes_a_fresh_one(channel, adapter, monkeypatch):
+    metered(adapter, monkeypatch, per_second=5.0)
+    (message,) = queue(conversations(channel, 1))
+    _stale_slots(monkeypatch, 1)
+    assert deliver(str(message.pk)) == "sent"
+    assert len(adapter.sent) == 1
+
+
+def test_a_single_path_call_too_late_for_its_slot_is_not_sent(channel, adapter, monkeypatch):
+    """As on the send loop: a worker thread that woke after its slot (a loaded machine,
+    a slow claim), and after a fresh one too, gives the row back and asks again, instead
+    of bunching the call with on-time sends."""
+    from inbox.throttle import Throttled
+
+    metered(adapter, monkeypatch, per_second=5.0)
+    (message,) = queue(conversations(channel, 1))
+    _stale_slots(monkeypatch, 2)
     with pytest.raises(Throttled):
         deliver(str(message.pk))
     assert adapter.sent == []
