@@ -6,10 +6,13 @@ more than the Redis round trip itself. redis-py clients are thread-safe and pool
 
 from __future__ import annotations
 
+import asyncio
 import os
+import weakref
 from functools import lru_cache
 
 import redis
+import redis.asyncio
 from django.conf import settings
 from kombu.exceptions import OperationalError
 
@@ -27,6 +30,19 @@ def client() -> redis.Redis:
 def text_client() -> redis.Redis:
     """The same server, answering str instead of bytes (the provider sandboxes' stores)."""
     return redis.Redis.from_url(settings.REDIS_URL, decode_responses=True)
+
+
+_async_clients: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def async_client() -> redis.asyncio.Redis:
+    """The same server for code on an event loop (the webhook lane): one client per loop,
+    since an asyncio connection belongs to the loop that opened it."""
+    loop = asyncio.get_running_loop()
+    found = _async_clients.get(loop)
+    if found is None:
+        found = _async_clients[loop] = redis.asyncio.Redis.from_url(settings.REDIS_URL)
+    return found
 
 
 os.register_at_fork(after_in_child=client.cache_clear)

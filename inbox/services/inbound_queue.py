@@ -103,6 +103,7 @@ def accepted_row(
 
 
 KICK_KEY = "inbound-events:kick"
+KICK_SECONDS = 30  # the key's life: a worker that died awake is replaced after this
 
 
 def kick() -> None:
@@ -110,12 +111,18 @@ def kick() -> None:
 
     Safe against a lost wake-up: the worker clears the key only after it found nothing
     pending, then looks once more (see drain()); our row was committed before this add.
+    The webhook lane does the same SET on its event loop and then calls wake_worker.
     """
     try:
-        if redis_client.client().set(KICK_KEY, 1, nx=True, ex=30):
-            jobs.enqueue(jobs.APPLY_INBOUND_EVENTS)
+        if redis_client.client().set(KICK_KEY, 1, nx=True, ex=KICK_SECONDS):
+            wake_worker()
     except redis_client.UNAVAILABLE:  # committed: beat's sweep applies it
         log.warning("Redis unavailable: no worker woken; the inbound sweep applies it")
+
+
+def wake_worker() -> None:
+    """The task a kick sends when no worker was awake (its SET NX succeeded)."""
+    jobs.enqueue(jobs.APPLY_INBOUND_EVENTS)
 
 
 def drain() -> int:

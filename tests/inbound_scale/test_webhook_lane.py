@@ -11,6 +11,7 @@ from django.conf import settings as django_settings
 from django.db import connections
 
 from channels_sms.signature import sign
+from inbox import redis_client
 from inbox.models import InboundEvent
 from inbox.services import inbound_queue
 from inbox.webhook_lane import close_pool, lane_view
@@ -25,6 +26,7 @@ def _worker_mode(settings, monkeypatch):
     settings.INBOUND_EVENTS_INLINE = False  # the lane is the worker-mode path
     # The test reads the committed rows itself; no worker is woken.
     monkeypatch.setattr(inbound_queue, "kick", lambda: None)
+    monkeypatch.setattr(inbound_queue, "wake_worker", lambda: None)
 
 
 @pytest.fixture(autouse=True)
@@ -78,6 +80,17 @@ async def test_a_signed_message_is_committed_before_the_2xx(channel):
     assert response.headers["content-type"].startswith("text/xml")
     row = await InboundEvent.objects.aget()
     assert (row.kind, row.dedupe_key, row.applied_at) == ("InboundMessage", "message:SM1", None)
+
+
+async def test_the_lane_wakes_a_worker_once_while_one_is_awake(channel, monkeypatch):
+    woken = []
+    monkeypatch.setattr(inbound_queue, "wake_worker", lambda: woken.append(1))
+    await redis_client.async_client().delete(inbound_queue.KICK_KEY)
+    assert (await post(channel, inbound("SM1"))).status_code == 200
+    assert (await post(channel, inbound("SM2"))).status_code == 200
+    assert woken == [1]  # the second found the key: a worker is already awake
+    assert await redis_client.async_client().exists(inbound_queue.KICK_KEY)
+    await redis_client.async_client().delete(inbound_queue.KICK_KEY)
 
 
 async def test_a_retry_is_absorbed(channel):
