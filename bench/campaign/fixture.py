@@ -192,6 +192,24 @@ def progress(campaign_id: int) -> dict:
     return counts
 
 
+def left_for_sweep(campaign_id: int) -> dict[str, int]:
+    """Sends whose answer never came (settle's "the provider will be asked" entry: the
+    row stayed `sending` for the sweep's reconcile), by the status they ended in."""
+    from django.db.models import Count
+
+    from inbox.models import Message, MessageStatus
+
+    return dict(
+        Message.objects.filter(
+            campaign_id=campaign_id,
+            status_events__status=MessageStatus.SENDING,
+            status_events__applied=False,
+        )
+        .values_list("status")
+        .annotate(n=Count("pk", distinct=True))
+    )
+
+
 def rows(campaign_id: int) -> list[dict]:
     from inbox.models import Message
 

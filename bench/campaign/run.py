@@ -4,7 +4,9 @@ Starts a fresh embedded PostgreSQL + Redis under .data/bench-campaign, migrates,
 a workspace with `--recipients` labelled contacts (half RCS-capable, their capability
 cached as the beat refresh leaves it), an SMS sender limited to `--mps` and an RCS line
 falling back to it, both sandboxes answering after `--latency-ms`; starts uvicorn (the
-app and both sandboxes) and Celery workers; creates the campaign (rate `--send-rate`),
+app and both sandboxes), Celery workers and Celery beat (its schedule as `make run` runs
+it: the outbox sweep settles a send whose answer was lost); creates the campaign (rate
+`--send-rate`),
 launches it, and waits until every recipient's message is sent or failed. Then reads
 back the rows and both sandboxes' stores, times the campaign's page, and writes
 bench/campaign/RESULTS.md. See README.md for the method.
@@ -53,14 +55,27 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--pool", default="threads")
     p.add_argument("--concurrency", type=int, default=8)
     p.add_argument("--prefetch", type=int, default=4)
-    p.add_argument("--stall", type=float, default=90.0, help="give up after no progress for")
+    # Longer than a send left `sending` waits for beat's sweep to settle it with the
+    # provider: OUTBOX_RECONCILE_AFTER_SECONDS (60) + REQUEUE_SWEEP_SECONDS (60).
+    p.add_argument("--stall", type=float, default=180.0, help="give up after no progress for")
+    p.add_argument("--no-beat", action="store_true", help="run no Celery beat (no sweeps)")
     p.add_argument("--timeout", type=float, default=3600.0)
     p.add_argument("--page-requests", type=int, default=40, help="GETs of the campaign page")
-    p.add_argument("--profile", type=float, default=0.0, help="py-spy worker 0 for N seconds")
+    p.add_argument("--profile", type=float, default=0.0, help="py-spy each worker for N seconds")
     p.add_argument("--label", default="")
     p.add_argument("--no-write", action="store_true")
     p.add_argument("--append", action="store_true")
     return p.parse_args(argv)
+
+
+def start_beat(env: dict[str, str], data: Path, logs: Path) -> Child:
+    """Celery beat as `make run` starts it (scripts/run.py), with the settings' whole
+    schedule: the outbox sweep (requeue_stuck_messages) among the rest."""
+    argv = [
+        sys.executable, "-m", "celery", "-A", "config", "beat", "--loglevel", "INFO",
+        "--schedule", str(data / "celerybeat-schedule"),
+    ]  # fmt: skip
+    return Child("beat", argv, env, logs)
 
 
 def wait_done(args, campaign_id: int, total: int, children: list[Child]) -> dict:
@@ -157,6 +172,7 @@ def analyse(args, info: dict, rows: list[dict], launched: float) -> dict:
         "rcs_accepted": sum(rcs_counts.values()),
         "rcs_duplicates": sum(max(0, n - 1) for n in rcs_counts.values()),
         "multi_attempt": sum(1 for r in rows if r["attempts"] > 2),
+        "left_for_sweep": fixture.left_for_sweep(args.campaign_id),
         "errors": Counter(
             r["error_message"][:100] for r in rows if r["status"] == "failed"
         ).most_common(5),
@@ -210,11 +226,17 @@ def report(args, r: dict, cpu: dict, rss, page: list[float], profile, info: dict
         f"{first_rss:.0f} / {last_rss:.0f} / {peak_rss:.0f} ({'flat' if flat else 'GROWING'}) |",
         f"| campaign page p50 / p95 ({len(page)} GETs, after the run) | "
         f"{metrics.percentile(sorted(page), 0.5) * 1000:.0f} / {p95 * 1000:.0f} ms |",
-        f"| CPU cores busy: machine / workers / web+sandboxes / postgres / redis | "
-        f"{cpu['machine']:.2f} / {cpu['workers']:.2f} / {cpu['web']:.2f} / "
-        f"{cpu['postgres']:.2f} / {cpu['redis']:.2f} |",
+        f"| answers lost, left `sending` for beat's sweep (their final status) | "
+        f"{sum(r['left_for_sweep'].values())} {r['left_for_sweep'] or ''} |",
+        f"| CPU cores busy: machine / workers / beat / web (the sandboxes) / postgres / "
+        f"redis | {cpu['machine']:.2f} / {cpu['workers']:.2f} / {cpu.get('beat', 0.0):.2f} / "
+        f"{cpu['web']:.2f} / {cpu['postgres']:.2f} / {cpu['redis']:.2f} |",
         f"| worker CPU per recipient (workers' cores x run time / recipients) | "
         f"{cpu.get('worker_ms', float('nan')):.1f} ms |",
+        "| CPU ms per recipient: product (workers + beat) / the sandboxes (web: only their "
+        "requests during the run) / postgres (both) / redis (both) | "
+        + " / ".join(f"{ms:.1f}" for ms in cpu.get("split_ms", ()))
+        + " |",
         "",
         f"Targets (rate within 5% of {limit:g}/s, 0 lost, 0 duplicated, memory flat, page p95 "
         f"<= 300 ms): **{'met' if ok else 'NOT met'}**.",
@@ -267,26 +289,43 @@ def main(argv: list[str] | None = None) -> int:
         children.append(web)
         workers = start_workers(shape, env, logs)
         children += workers
+        beat = None if args.no_beat else start_beat(env, data, logs)
+        if beat is not None:
+            children.append(beat)
         campaign_id = fixture.create_campaign(info, send_rate=args.send_rate or None)
         args.campaign_id = campaign_id
-        pids = {"workers": [w.pid for w in workers], "web": [web.pid], **service_pids(data)}
+        pids = {
+            "workers": [w.pid for w in workers],
+            "web": [web.pid],
+            **({"beat": [beat.pid]} if beat is not None else {}),
+            **service_pids(data),
+        }
         meter = CpuMeter(pids)
         meter.start()
         rss = RssSampler([w.pid for w in workers])
         rss.start()
-        profiler = (
-            start_profiler(args.profile, workers[0].pid, data / "profile-worker.txt")
+        # Every worker: the expansion and the drains land on either.
+        profilers = [
+            start_profiler(args.profile, w.pid, data / f"profile-worker{i}.txt")
+            for i, w in enumerate(workers)
             if args.profile
-            else None
-        )
+        ]
         print("launching ...", flush=True)
         launched = fixture.launch(campaign_id)
         counts = wait_done(args, campaign_id, args.recipients, children)
         cpu = meter.stop()
-        cpu["worker_ms"] = cpu["workers"] * meter.elapsed / args.recipients * 1000
+        per = meter.elapsed / args.recipients * 1000  # core-seconds -> ms a recipient
+        cpu["worker_ms"] = cpu["workers"] * per
+        cpu["split_ms"] = [
+            (cpu["workers"] + cpu.get("beat", 0.0)) * per,
+            cpu["web"] * per,
+            cpu["postgres"] * per,
+            cpu["redis"] * per,
+        ]
         rss.stopped.set()
-        if profiler is not None:
-            profiler.wait(timeout=args.profile + 60)
+        for profiler in profilers:
+            if profiler is not None:
+                profiler.wait(timeout=args.profile + 60)
         print(f"done: {counts}; timing the campaign page ...", flush=True)
         page = time_page(args, info, campaign_id)
         rows = fixture.rows(campaign_id)
@@ -296,7 +335,10 @@ def main(argv: list[str] | None = None) -> int:
         for child in reversed(children):
             child.stop()
         embedded_services.stop()
-    profile = {"worker 0": summarize_profile(data / "profile-worker.txt")} if args.profile else {}
+    profile = {
+        f"worker {i}": summarize_profile(data / f"profile-worker{i}.txt")
+        for i in range(args.worker_procs if args.profile else 0)
+    }
     info = {**describe(), "load": load}
     text = report(args, result, cpu, rss.samples, page, profile, info)
     print("\n" + text, flush=True)

@@ -38,41 +38,111 @@ def _send(group: str, payload: dict) -> None:
 _collecting = threading.local()
 
 
+class _Callbacks:
+    """One on_commit callback standing for many: run in the order they were added.
+
+    Realtime is best effort, so one that raises is logged and the rest still run."""
+
+    def __init__(self) -> None:
+        self.calls: list = []
+        self.keys: set = set()
+
+    def __call__(self) -> None:
+        for call in self.calls:
+            try:
+                call()
+            except Exception:
+                log.exception("an after-commit publication failed")
+
+
+class _Batch:
+    """What a `batched()` block collects: its frames by group, and its callbacks."""
+
+    def __init__(self) -> None:
+        self.frames: list[tuple[str, dict]] = []
+        self.connection = transaction.get_connection()
+        self.loose: _Callbacks | None = None  # outside a transaction: run at the block's end
+
+    def defer(self, func, key=None) -> None:
+        """`transaction.on_commit(func)`, merged into the callback registered last when
+        that one is this module's and nothing else (nor a savepoint) came in between,
+        so the order of everything registered in the transaction is unchanged."""
+        conn = self.connection
+        if not conn.in_atomic_block:
+            if self.loose is None:
+                self.loose = _Callbacks()
+            target = self.loose
+        else:
+            target = None
+            if conn.run_on_commit:
+                sids, last, _robust = conn.run_on_commit[-1]
+                if isinstance(last, _Callbacks) and sids == set(conn.savepoint_ids):
+                    target = last
+            if target is None:
+                target = _Callbacks()
+                transaction.on_commit(target)
+        if key is not None:
+            if key in target.keys:  # the same idempotent call, already in this callback
+                return
+            target.keys.add(key)
+        target.calls.append(func)
+
+
 def _after_commit(group: str, payload: dict) -> None:
-    pending = getattr(_collecting, "events", None)
-    if pending is not None:
-        pending.append((group, payload))
+    batch = getattr(_collecting, "batch", None)
+    if batch is not None:
+        batch.frames.append((group, payload))
         return
     transaction.on_commit(lambda: _send(group, payload))
+
+
+def _on_commit(func, key=None) -> None:
+    """`transaction.on_commit`, or inside `batched()` part of the block's one callback;
+    `key` names an idempotent call made once per callback (a campaign's touch)."""
+    batch = getattr(_collecting, "batch", None)
+    if batch is not None:
+        batch.defer(func, key)
+    else:
+        transaction.on_commit(func)
+
+
+def _publish_frames(frames: list[tuple[str, dict]]) -> None:
+    by_group: dict[str, list[dict]] = {}
+    for group, payload in frames:
+        by_group.setdefault(group, []).append(payload)
+    for group, payloads in by_group.items():
+        if len(payloads) == 1:
+            _send(group, payloads[0])
+        else:
+            _send(group, {"event": "batch", "events": payloads})
 
 
 @contextmanager
 def batched() -> Iterator[None]:
     """Inside one transaction: what is published in the block goes out after commit as
-    one event per group ("batch", its events in order) instead of one per change.
+    one event per group ("batch", its events in order) instead of one per change, and
+    the after-commit work of the block's changes (their domain signals, campaign
+    touches, then those frames) is one on_commit callback, not a few per change.
 
     Applying a hundred inbound events would otherwise publish two hundred events, each
     fanned out to every agent's socket in the workspace; the socket relays a batch as
     one frame (inbox/consumers.py). A batch of one is published as the plain event.
+    A campaign chunk of 500 messages would otherwise register 1,500 callbacks.
+    Outside a transaction the block's work runs at its end.
     """
-    outer = getattr(_collecting, "events", None)
-    if outer is not None:  # already collecting: the outer block publishes
+    if getattr(_collecting, "batch", None) is not None:  # the outer block publishes
         yield
         return
-    _collecting.events = pending = []
+    _collecting.batch = batch = _Batch()
     try:
         yield
     finally:
-        _collecting.events = None
-    by_group: dict[str, list[dict]] = {}
-    for group, payload in pending:
-        by_group.setdefault(group, []).append(payload)
-    for group, payloads in by_group.items():
-        if len(payloads) == 1:
-            transaction.on_commit(lambda g=group, p=payloads[0]: _send(g, p))
-        else:
-            batch = {"event": "batch", "events": payloads}
-            transaction.on_commit(lambda g=group, b=batch: _send(g, b))
+        _collecting.batch = None
+    if batch.frames:
+        frames = batch.frames
+        batch.defer(lambda: _publish_frames(frames))
+    if batch.loose is not None:
+        batch.loose()
 
 
 def message_changed(message, *, created: bool = False) -> None:
@@ -80,7 +150,7 @@ def message_changed(message, *, created: bool = False) -> None:
     from inbox import signals
     from inbox.models import Message
 
-    transaction.on_commit(
+    _on_commit(
         lambda: signals.send(signals.message_changed, Message, message=message, created=created)
     )
     payload = {
@@ -99,7 +169,7 @@ def message_changed(message, *, created: bool = False) -> None:
     # Read from __dict__ so an instance loaded without the column costs no query.
     campaign_id = message.__dict__.get("campaign_id")
     if campaign_id:
-        transaction.on_commit(lambda: campaign_progress.touch(campaign_id))
+        _on_commit(lambda: campaign_progress.touch(campaign_id), key=("touch", campaign_id))
 
 
 def _assignee_id(message) -> int | None:

@@ -21,6 +21,7 @@ from inbox.models import Channel, Contact, ContactIdentity, Conversation, Messag
 from .consent import opt_out_reason
 from .contact_book import ContactRejected, normalize_phone, upsert_contact
 from .errors import SendRejected
+from .row_inserts import insert_columns
 from .sending import SUSPENDED, send_message, validate_content
 from .workspaces import is_suspended
 
@@ -133,11 +134,10 @@ def customer_threads(
     }
     missing = [pk for pk in by_id if pk not in found]
     if missing:
-        Conversation.objects.bulk_create(
-            [
-                Conversation(workspace=workspace, contact_id=pk, channel=channel, team=team)
-                for pk in missing
-            ],
+        insert_columns(  # bulk_create's rows without an instance each
+            Conversation,
+            {"contact_id": missing},
+            fixed={"workspace": workspace, "channel": channel, "team": team},
             ignore_conflicts=True,  # a customer's first message created it meanwhile
         )
         found.update(

@@ -21,15 +21,16 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from inbox import realtime
-from inbox.models import Author, Channel, Conversation, Message, MessageStatusEvent
+from inbox.models import Author, Channel, Conversation, Message
 from inbox.models.conversation import PREVIEW_LENGTH
 
 from ..consent import opt_out_reasons
 from ..errors import SendRejected
+from ..row_inserts import insert_objects
 from ..send_checks import channel_problems, prepare, recipient_problems
 from . import enqueue
 from .recipient import recipient_addresses
-from .rows import new_message, queued_event
+from .rows import insert_queued_events, new_message
 
 
 @dataclass(frozen=True)
@@ -105,8 +106,8 @@ def send_many(
     messages = [r for r in results if isinstance(r, Message)]
     if messages:
         with transaction.atomic(savepoint=False), realtime.batched():
-            Message.objects.bulk_create(messages)
-            MessageStatusEvent.objects.bulk_create([queued_event(m) for m in messages])
+            insert_objects(Message, messages)  # bulk_create without its per-row SQL
+            insert_queued_events(messages)
             _touch_threads(messages, author=author, now=now)
             enqueue.first_attempts(messages)
             for message in messages:

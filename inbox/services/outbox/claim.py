@@ -27,6 +27,7 @@ from inbox.throttle import Slot, Throughput, reserve_slots
 
 from ..consent import opt_out_reason
 from ..consent_notice import is_opt_out_notice
+from ..row_inserts import insert_columns
 from ..statuses import transition
 from . import enqueue
 from .campaign_pace import campaign_paces
@@ -167,11 +168,10 @@ def claim_batch(
             Message.objects.filter(pk__in=ids).update(
                 status=MessageStatus.SENDING, sending_at=now, attempts=F("attempts") + 1
             )
-            MessageStatusEvent.objects.bulk_create(
-                MessageStatusEvent(
-                    message=c.message, status=MessageStatus.SENDING, at=now, source="worker"
-                )
-                for c in result.sending
+            insert_columns(
+                MessageStatusEvent,
+                {"message_id": ids},
+                fixed={"status": MessageStatus.SENDING, "at": now, "source": "worker"},
             )
         for c in result.sending:
             c.message.status = MessageStatus.SENDING

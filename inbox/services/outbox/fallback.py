@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from inbox import realtime
 from inbox.models import Channel, Message, MessageStatus, MessageStatusEvent
 
+from ..row_inserts import insert_columns
 from ..statuses import advance, transition
 from . import enqueue
 
@@ -35,23 +36,13 @@ def fall_back_many(moved: list[tuple[Message, str]]) -> None:
     if not moved:
         return
     at = timezone.now()
-    events = []
+    notes = []
     for message, reason in moved:
-        note = _onto_fallback(message, reason)
+        notes.append(_onto_fallback(message, reason))
         message.fallback_reason = reason
         message.provider_message_id = ""
         message.text = message.channel.adapter.render_text(message.content)
         advance(message, MessageStatus.QUEUED, at=at, force=True)  # as transition(force=True)
-        events.append(
-            MessageStatusEvent(
-                message=message,
-                status=MessageStatus.QUEUED,
-                at=at,
-                error_message=note,
-                source="fallback",
-                applied=True,
-            )
-        )
     messages = [m for m, _reason in moved]
     with connection.cursor() as cursor:
         cursor.execute(
@@ -71,7 +62,11 @@ def fall_back_many(moved: list[tuple[Message, str]]) -> None:
                 [m.text for m in messages],
             ],
         )
-    MessageStatusEvent.objects.bulk_create(events)
+    insert_columns(  # the history entry `fall_back` writes, without an instance each
+        MessageStatusEvent,
+        {"message_id": [m.pk for m in messages], "error_message": notes},
+        fixed={"status": MessageStatus.QUEUED, "at": at, "source": "fallback", "applied": True},
+    )
     with realtime.batched():
         for message in messages:
             realtime.message_changed(message)

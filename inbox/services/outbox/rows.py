@@ -18,6 +18,8 @@ from inbox.models import (
     MessageStatusEvent,
 )
 
+from ..row_inserts import insert_columns
+
 
 def new_message(
     conversation: Conversation,
@@ -55,4 +57,13 @@ def queued_event(message: Message) -> MessageStatusEvent:
     """The unsaved first entry of the message's status history."""
     return MessageStatusEvent(
         message=message, status=MessageStatus.QUEUED, at=message.queued_at, source="api"
+    )
+
+
+def insert_queued_events(messages: list[Message]) -> None:
+    """`queued_event` of every message, in one INSERT from arrays (no instance each)."""
+    insert_columns(
+        MessageStatusEvent,
+        {"message_id": [m.pk for m in messages], "at": [m.queued_at for m in messages]},
+        fixed={"status": MessageStatus.QUEUED, "source": "api"},
     )

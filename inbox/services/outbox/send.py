@@ -127,7 +127,9 @@ def send_all(batch: list[Claimed]) -> list[tuple[Claimed, Outcome, datetime]]:
     tolerance = outbox_settings().late_tolerance
     futures = [(claimed, send_loop.submit(_send(claimed, tolerance))) for claimed in batch]
     # "sending" is published while the calls wait on the loop; its receivers (webhooks,
-    # realtime) cost a query each and stay on this thread, with the database.
-    for claimed in batch:
-        realtime.message_changed(claimed.message)
+    # realtime) cost a query each and stay on this thread, with the database; batched:
+    # one frame per group and one call for the batch's after-commit work.
+    with realtime.batched():
+        for claimed in batch:
+            realtime.message_changed(claimed.message)
     return [(claimed, *future.result()) for claimed, future in futures]
