@@ -169,10 +169,9 @@ def test_a_recipient_written_in_bulk_is_written_as_the_single_path_writes_them(
     assert bulk["thread"][2] == team.pk and bulk["events"][0][:2] == ("queued", "api")
 
 
-def test_the_control_arm_goes_out_on_the_fallback_in_bulk_too(
-    workspace, admin_user, reminder, rcs_channel, sms_channel
-):
-    from inbox.models import Arm, ContactReachability
+def _launched_with_control_arm(workspace, admin_user, reminder, rcs_channel):
+    """20 RCS-capable contacts (cached), half drawn into the SMS control arm; launched."""
+    from inbox.models import ContactReachability
 
     contacts = [make_contact(workspace, n) for n in range(1, 21)]
     ContactReachability.objects.bulk_create(
@@ -187,6 +186,15 @@ def test_the_control_arm_goes_out_on_the_fallback_in_bulk_too(
         workspace, admin_user, reminder, rcs_channel, contacts, control_share=0.5
     )
     launch_campaign(campaign=campaign, actor=admin_user)
+    return campaign
+
+
+def test_the_control_arm_goes_out_on_the_fallback_in_bulk_too(
+    workspace, admin_user, reminder, rcs_channel, sms_channel
+):
+    from inbox.models import Arm
+
+    campaign = _launched_with_control_arm(workspace, admin_user, reminder, rcs_channel)
     assert expansion.expand_chunk(campaign.pk) == expansion.MORE
     rows = CampaignRecipient.objects.filter(campaign=campaign).select_related("message")
     arms = {row.arm: row.message.channel_id for row in rows}
@@ -276,21 +284,9 @@ def test_a_rejected_recipient_mid_chunk_is_excluded_and_the_rest_are_written(
 def test_a_disabled_fallback_rejects_the_control_arm_only(
     workspace, admin_user, reminder, rcs_channel, sms_channel
 ):
-    from inbox.models import Arm, ContactReachability, ExclusionReason
+    from inbox.models import Arm, ExclusionReason
 
-    contacts = [make_contact(workspace, n) for n in range(1, 21)]
-    ContactReachability.objects.bulk_create(
-        [
-            ContactReachability(
-                contact=c, channel=rcs_channel, reachable=True, checked_at=timezone.now()
-            )
-            for c in contacts
-        ]
-    )
-    campaign = new_campaign(
-        workspace, admin_user, reminder, rcs_channel, contacts, control_share=0.5
-    )
-    launch_campaign(campaign=campaign, actor=admin_user)
+    campaign = _launched_with_control_arm(workspace, admin_user, reminder, rcs_channel)
     sms_channel.is_active = False
     sms_channel.save()
     assert expansion.expand_chunk(campaign.pk) == expansion.MORE
