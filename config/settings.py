@@ -152,7 +152,9 @@ CHANNEL_LAYERS = {
         # an event meant for its neighbours with it (a teammate's "offline" lost for
         # good). Live events are facts to re-read, never stored here: a browser that was
         # away catches up from the database, so a publish with no listener can be dropped.
-        "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+        # Its subclass decodes a received event once for all the process's sockets
+        # (inbox/realtime/relay.py).
+        "BACKEND": "inbox.realtime.relay.RelayChannelLayer",
         "CONFIG": {
             "hosts": [REDIS_URL],
             "prefix": env("CHANNELS_PREFIX", default="inbox"),

@@ -49,7 +49,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from inbox import access, metrics, realtime, services
-from inbox.realtime import campaign_progress
+from inbox.realtime import campaign_progress, relay
 from inbox.services import presence, viewers
 
 # The close code for a refused handshake (4000-4999 are application codes): an anonymous
@@ -125,16 +125,13 @@ class InboxConsumer(AsyncJsonWebsocketConsumer):
         """Relay a published event; an agent's own typing is not echoed back to them.
 
         A "batch" (inbox.realtime.batched: many changes applied in one transaction) goes
-        out as one frame {"type": "events", "events": [<event frame>, ...]}.
+        out as one frame {"type": "events", "events": [<event frame>, ...]}. The frame's
+        text is made once per process for all the sockets relaying the same message
+        (inbox/realtime/relay.py), not once per socket.
         """
-        payload = {k: v for k, v in message.items() if k != "type"}
-        if payload.get("event") == "batch":
-            frames = [{"type": "event", **event} for event in payload.get("events", [])]
-            await self.send_json({"type": "events", "events": frames})
+        if message.get("event") == "typing" and message.get("user_id") == self.user.pk:
             return
-        if payload.get("event") == "typing" and payload.get("user_id") == self.user.pk:
-            return
-        await self.send_json({"type": "event", **payload})
+        await self.send(text_data=relay.frame_texts.text(message))
 
     async def _subscribe_workspace(self, slug) -> None:
         workspace = await database_sync_to_async(access.workspace_for_user)(self.user, slug)

@@ -31,6 +31,24 @@ def proxy_args(environ: Mapping[str, str]) -> list[str]:
     return ["--proxy-headers", "--forwarded-allow-ips", ",".join(proxies)]
 
 
+def deflate_args(environ: Mapping[str, str]) -> list[str]:
+    """Websocket per-message compression: off unless WS_PER_MESSAGE_DEFLATE says on.
+
+    Compression runs once per frame per socket (each socket keeps its own deflate
+    context), so a live event fanned out to 50 agents' tabs was compressed 50 times: about
+    7% of the web process's CPU under a campaign's replies (bench/inbound_e2e), on the one
+    event loop that also answers webhooks. The frames are small JSON facts; browsers work
+    the same without it. Turn it on for agents on slow links if bandwidth matters more.
+    """
+    on = environ.get("WS_PER_MESSAGE_DEFLATE", "false").strip().lower() in {
+        "1",
+        "true",
+        "yes",
+        "on",
+    }
+    return ["--ws-per-message-deflate", "true" if on else "false"]
+
+
 def uvicorn_command(
     *, host: str, port: int, workers: int | str = 1, environ: Mapping[str, str] | None = None
 ) -> list[str]:
@@ -47,6 +65,7 @@ def uvicorn_command(
         str(port),
         "--ws",
         "auto",
+        *deflate_args(environ),
         "--workers",
         str(workers),
         # Django's ASGI handler has no lifespan events to run.

@@ -23,6 +23,7 @@ import threading
 from channels import DEFAULT_CHANNEL_LAYER
 from channels.layers import channel_layers
 from django.conf import settings
+from django.utils.module_loading import import_string
 
 from inbox.redis_client import client
 
@@ -30,6 +31,17 @@ log = logging.getLogger(__name__)
 
 PUBSUB_BACKEND = "channels_redis.pubsub.RedisPubSubChannelLayer"
 MAX_BATCH = 500
+
+
+def _speaks_pubsub(backend: str) -> bool:
+    """The pub/sub layer, or one built on it (inbox.realtime.relay.RelayChannelLayer)."""
+    from channels_redis.pubsub import RedisPubSubChannelLayer
+
+    try:
+        layer = import_string(backend)
+    except ImportError:
+        return False
+    return isinstance(layer, type) and issubclass(layer, RedisPubSubChannelLayer)
 
 
 class Pump:
@@ -44,7 +56,7 @@ class Pump:
 
     def _start(self) -> None:
         config = settings.CHANNEL_LAYERS[DEFAULT_CHANNEL_LAYER]
-        if config["BACKEND"] != PUBSUB_BACKEND:
+        if not _speaks_pubsub(config["BACKEND"]):
             # Raised here it would fail the commit hook of whatever write published.
             log.error("realtime is off: inbox.realtime publishes with %s only", PUBSUB_BACKEND)
             self._disabled = True
