@@ -11,7 +11,7 @@ from django.conf import settings as django_settings
 from django.db import connections
 
 from channels_sms.signature import sign
-from inbox import redis_client
+from inbox import redis_client, webhook_lane
 from inbox.models import InboundEvent
 from inbox.services import inbound_queue
 from inbox.webhook_lane import close_pool, lane_view
@@ -24,9 +24,17 @@ CUSTOMER = "+14155550100"
 @pytest.fixture(autouse=True)
 def _worker_mode(settings, monkeypatch):
     settings.INBOUND_EVENTS_INLINE = False  # the lane is the worker-mode path
-    # The test reads the committed rows itself; no worker is woken.
+    # The test reads the committed rows itself; no worker is woken, and no wake-up key
+    # is left set (it would tell later tests' webhooks that a worker is already awake).
     monkeypatch.setattr(inbound_queue, "kick", lambda: None)
-    monkeypatch.setattr(inbound_queue, "wake_worker", lambda: None)
+    monkeypatch.setattr(webhook_lane, "_kick", _no_kick)
+
+
+async def _no_kick() -> None:
+    return None
+
+
+REAL_KICK = webhook_lane._kick
 
 
 @pytest.fixture(autouse=True)
@@ -84,6 +92,7 @@ async def test_a_signed_message_is_committed_before_the_2xx(channel):
 
 async def test_the_lane_wakes_a_worker_once_while_one_is_awake(channel, monkeypatch):
     woken = []
+    monkeypatch.setattr(webhook_lane, "_kick", REAL_KICK)
     monkeypatch.setattr(inbound_queue, "wake_worker", lambda: woken.append(1))
     await redis_client.async_client().delete(inbound_queue.KICK_KEY)
     assert (await post(channel, inbound("SM1"))).status_code == 200
