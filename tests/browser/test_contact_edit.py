@@ -63,11 +63,14 @@ def test_agent_edits_contact_fields_in_the_side_panel(
     page.get_by_test_id("contact-save").click()
     expect(page.get_by_test_id("contact-edit-errors")).to_be_visible()
     assert off_loop(_contact_values, conversation) == ("", {})  # nothing half-saved
-    # The refused form comes back from the server in place of the one typed into: wait
-    # until it has settled (it shows the refused value again) before typing into it, or
-    # the typing can land in the form that is being replaced.
+    # The refused form comes back from the server in place of the one typed into. Type
+    # into the server's form (its field is marked invalid; the typed-into one was not)
+    # once nothing more is on its way: CI saw the correction land in a form that a
+    # response still in flight then replaced with the refused value again.
     seats = page.get_by_test_id("contact-edit-form").get_by_label("Seats")
+    expect(seats).to_have_attribute("aria-invalid", "true")
     expect(seats).to_have_value("1.1234567")
+    page.wait_for_load_state("networkidle")
 
     seats.fill("12")
     expect(seats).to_have_value("12")
