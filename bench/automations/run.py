@@ -46,6 +46,7 @@ from django.core.management import call_command  # noqa: E402
 from automations import receivers, rule_cache  # noqa: E402
 from automations.models import AutomationRule  # noqa: E402
 from bench.machine import describe  # noqa: E402
+from bench.results_file import write_section  # noqa: E402
 from inbox.adapters import InboundMessage  # noqa: E402
 from inbox.models import Channel, Message, MessageTemplate, Workspace  # noqa: E402
 from inbox.services import ingest  # noqa: E402
@@ -205,8 +206,7 @@ def main() -> None:
     text = "\n".join(lines) + "\n"
     print(text)
     if not args.no_write:
-        with open(BASE_DIR / "bench" / "RESULTS.md", "a") as out:
-            out.write("\n" + text)
+        write_section(BASE_DIR / "bench" / "RESULTS.md", text)
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ if str(BASE_DIR) not in sys.path:
 
 from bench import fresh_world  # noqa: E402
 from bench.machine import CpuMeter, RssSampler, describe  # noqa: E402
+from bench.results_file import produced_by, write_section  # noqa: E402
 from bench.sms_outbound import metrics  # noqa: E402
 from bench.sms_outbound.run import (  # noqa: E402
     service_pids,
@@ -346,16 +347,8 @@ def main(argv: list[str] | None = None) -> int:
         json.dumps({**result, "rss": rss.samples, "page": page}, default=str, indent=1)
     )
     if not args.no_write:
-        out = HERE / "RESULTS.md"
-        header = (
-            "# Campaign benchmark results\n\n"
-            "Produced by `.venv/bin/python -m bench.campaign.run` "
-            "(see bench/campaign/README.md).\n\n"
-        )
-        if args.append and out.exists():
-            out.write_text(out.read_text().rstrip("\n") + "\n\n" + text + "\n")
-        else:
-            out.write_text(header + text + "\n")
+        header = produced_by("Campaign benchmark results", "bench.campaign.run")
+        write_section(HERE / "RESULTS.md", text, header=header, append=args.append)
     bad = result["lost"] or result["no_row"] or result["sms_duplicates"] or result["rcs_duplicates"]
     return 1 if bad else 0
 

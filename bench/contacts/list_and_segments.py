@@ -36,6 +36,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from bench.machine import describe  # noqa: E402
+from bench.results_file import write_section  # noqa: E402
 from inbox.models import Channel, Contact, Label, Membership, Role, Workspace  # noqa: E402
 from inbox.selectors.contact_filter import parse_filter  # noqa: E402
 from inbox.selectors.contact_list import contact_count  # noqa: E402
@@ -200,8 +201,7 @@ def main() -> None:
     text = "\n".join(lines) + "\n"
     print(text)
     if not args.no_write:
-        with open(BASE_DIR / "bench" / "RESULTS.md", "a") as out:
-            out.write("\n" + text)
+        write_section(BASE_DIR / "bench" / "RESULTS.md", text)
 
 
 if __name__ == "__main__":

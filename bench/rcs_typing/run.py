@@ -28,6 +28,7 @@ if str(BASE_DIR) not in sys.path:
 
 from bench import fresh_world  # noqa: E402
 from bench.machine import describe, machine_busy, tree_cpu  # noqa: E402
+from bench.results_file import produced_by, write_section  # noqa: E402
 from scripts import embedded_services  # noqa: E402
 from scripts.processes import Child, wait_listening  # noqa: E402
 
@@ -467,16 +468,8 @@ def main(argv: list[str] | None = None) -> int:
     print("\n" + text, flush=True)
     (data / "result.json").write_text(json.dumps(result))
     if not args.no_write:
-        out = HERE / "RESULTS.md"
-        header = (
-            "# RCS typing latency results\n\n"
-            "Produced by `.venv/bin/python -m bench.rcs_typing.run` "
-            "(see bench/rcs_typing/README.md).\n\n"
-        )
-        if args.append and out.exists():
-            out.write_text(out.read_text().rstrip("\n") + "\n\n" + text + "\n")
-        else:
-            out.write_text(header + text + "\n")
+        header = produced_by("RCS typing latency results", "bench.rcs_typing.run")
+        write_section(HERE / "RESULTS.md", text, header=header, append=args.append)
     return 1 if result["lost"] or result["bad_status"] else 0
 
 

@@ -27,6 +27,7 @@ if str(BASE_DIR) not in sys.path:
 
 from bench import fresh_world  # noqa: E402
 from bench.machine import CpuMeter, describe  # noqa: E402
+from bench.results_file import produced_by, write_section  # noqa: E402
 from bench.sms_outbound import metrics  # noqa: E402
 from scripts import embedded_services  # noqa: E402
 from scripts.processes import Child, wait_listening  # noqa: E402
@@ -527,16 +528,8 @@ def main(argv: list[str] | None = None) -> int:
     print("\n" + text, flush=True)
     (data / "result.json").write_text(json.dumps(result, default=str, indent=1))
     if not args.no_write:
-        out = HERE / "RESULTS.md"
-        header = (
-            "# Outbound SMS benchmark results\n\n"
-            "Produced by `.venv/bin/python -m bench.sms_outbound.run` "
-            "(see bench/sms_outbound/README.md).\n\n"
-        )
-        if args.append and out.exists():
-            out.write_text(out.read_text().rstrip("\n") + "\n\n" + text + "\n")
-        else:
-            out.write_text(header + text + "\n")
+        header = produced_by("Outbound SMS benchmark results", "bench.sms_outbound.run")
+        write_section(HERE / "RESULTS.md", text, header=header, append=args.append)
     bad = result["lost"] or result["duplicates"] or result["senders_over"] or result["failed"]
     return 1 if bad else 0
 
