@@ -140,6 +140,14 @@ def _posted(request) -> dict:
     }
 
 
+def _refused(request, membership, rule, exc: RuleRejected) -> HttpResponse:
+    """The builder again with what was posted and every reason it was refused."""
+    return _builder(
+        request, membership, rule, data=_posted(request),
+        rows=forms.rows_from_post(request.POST), errors=exc.errors, status=422,
+    )  # fmt: skip
+
+
 @admin_view
 @require_http_methods(["GET", "POST"])
 def rule_new(request: HttpRequest, membership: Membership) -> HttpResponse:
@@ -148,10 +156,7 @@ def rule_new(request: HttpRequest, membership: Membership) -> HttpResponse:
             data = forms.rule_data(request.POST)
             rule = rules.create_rule(workspace=membership.workspace, actor=request.user, data=data)
         except RuleRejected as exc:
-            return _builder(
-                request, membership, None, data=_posted(request),
-                rows=forms.rows_from_post(request.POST), errors=exc.errors, status=422,
-            )  # fmt: skip
+            return _refused(request, membership, None, exc)
         flash.success(request, _("Rule created."))
         return redirect("automations:edit", slug=membership.workspace.slug, rule_id=rule.pk)
     data = {"is_enabled": True, "trigger": Trigger.KEYWORD}
@@ -167,10 +172,7 @@ def rule_edit(request: HttpRequest, membership: Membership, rule_id: int) -> Htt
         try:
             rules.update_rule(rule=rule, actor=request.user, data=forms.rule_data(request.POST))
         except RuleRejected as exc:
-            return _builder(
-                request, membership, rule, data=_posted(request),
-                rows=forms.rows_from_post(request.POST), errors=exc.errors, status=422,
-            )  # fmt: skip
+            return _refused(request, membership, rule, exc)
         flash.success(request, _("Rule saved."))
         return redirect("automations:edit", slug=membership.workspace.slug, rule_id=rule.pk)
     return _builder(

@@ -69,9 +69,8 @@ SELECT per.recipient_id, per.contact_id, c.name,
 def recipient_rows(campaign: Campaign, *, page: int = PAGE) -> Iterator[RecipientRow]:
     """Every recipient of `campaign` in id order, one statement per `page` of them."""
     sql = _page_sql()
-    after = 0
+    params = {**per_recipient_params(campaign), "page": page}  # read once, not per page
     while True:
-        params = {**per_recipient_params(campaign, after=after), "page": page}
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
@@ -79,4 +78,4 @@ def recipient_rows(campaign: Campaign, *, page: int = PAGE) -> Iterator[Recipien
             yield RecipientRow(*row)
         if len(rows) < page:
             return
-        after = rows[-1][0]
+        params["after"] = rows[-1][0]

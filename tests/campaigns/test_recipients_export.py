@@ -72,6 +72,16 @@ def test_small_pages_give_the_same_rows(history):
     assert [r.recipient_id for r in paged] == sorted(r.recipient_id for r in paged)
 
 
+def test_one_statement_per_page_whatever_the_recipients(history):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        rows = list(recipient_rows(history.campaign, page=3))
+    pages = len(rows) // 3 + 1  # 10 recipients, 3 a page: 4 statements
+    assert len(queries) <= pages + 1, [q["sql"][:80] for q in queries]  # + the channels
+
+
 def test_headers_and_labels_in_the_readers_language(history, manager):
     lines = _lines(history, manager, HTTP_ACCEPT_LANGUAGE="es")
     assert "ID de contacto" in lines[0] and "Respondió por primera vez el" in lines[0]

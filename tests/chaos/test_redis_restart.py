@@ -113,6 +113,8 @@ def test_redis_killed_mid_ingest_and_mid_send(
 
     socket_file = getattr(embedded._handles.get("redis"), "socket_file", None)
     if not socket_file or settings.REDIS_URL != f"unix://{socket_file}":
+        # Outside the project: with REDIS_URL the server belongs to someone else, and a
+        # test may not kill and restart it. CI and `make test` use the embedded one.
         pytest.skip(
             "REDIS_URL names an external Redis server, which this test may not kill and "
             "restart; it runs on the embedded server (the default)"
