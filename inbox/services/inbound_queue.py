@@ -103,7 +103,11 @@ def accepted_row(
 
 
 KICK_KEY = "inbound-events:kick"
-KICK_SECONDS = 30  # the key's life: a worker that died awake is replaced after this
+# The key's life. A key nobody will clear (its drainer died, or Redis restarted from a
+# snapshot that held it) keeps webhooks from waking a worker for at most this long; a
+# drainer still busy past it lets the next kick start a second one, which the partition
+# locks make harmless. (30 s left a webhook after a Redis restart unapplied for 30 s.)
+KICK_SECONDS = 10
 
 
 def kick() -> None:
