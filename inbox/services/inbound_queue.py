@@ -268,7 +268,7 @@ def _count_applied(rows: list[InboundEvent], at) -> None:
 def _apply_one(pk: int) -> int:
     with transaction.atomic():
         row = (
-            InboundEvent.objects.select_for_update(skip_locked=True)
+            InboundEvent.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("channel__workspace")
             .filter(pk=pk, applied_at__isnull=True, gave_up_at__isnull=True)
             .first()

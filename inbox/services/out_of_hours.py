@@ -46,7 +46,7 @@ def reply_if_closed(conversation: Conversation, message: Message) -> Message | N
         return None
     with transaction.atomic():
         conversation = (
-            Conversation.objects.select_for_update()
+            Conversation.objects.select_for_update(of=("self",))
             .select_related("contact")
             .get(pk=conversation.pk)
         )

@@ -104,7 +104,7 @@ def sweep() -> int:
 def _settle(workspace_id: int, user_id: int) -> str:
     with transaction.atomic():
         membership = (
-            Membership.objects.select_for_update()
+            Membership.objects.select_for_update(of=("self",))
             .select_related("user")
             .filter(workspace_id=workspace_id, user_id=user_id)
             .first()

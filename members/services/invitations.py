@@ -119,7 +119,7 @@ def accept(raw: str, user) -> Membership:
     """
     with transaction.atomic():
         invitation = (
-            Invitation.objects.select_for_update()
+            Invitation.objects.select_for_update(of=("self",))
             .select_related("workspace")
             .filter(token_hash=hash_invite_token(raw))
             .first()

@@ -34,7 +34,7 @@ def _locked(membership: Membership) -> Membership:
         )
     )
     return (
-        Membership.objects.select_for_update()
+        Membership.objects.select_for_update(of=("self",))
         .select_related("user", "workspace")
         .get(pk=membership.pk)
     )

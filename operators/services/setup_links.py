@@ -55,7 +55,7 @@ def set_password(raw: str, password: str):
     """
     with transaction.atomic():
         link = (
-            SetupLink.objects.select_for_update()
+            SetupLink.objects.select_for_update(of=("self",))
             .select_related("user")
             .filter(token_hash=hash_secret(raw))
             .first()
