@@ -193,6 +193,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "inbox.tasks.expire_messages",
         "schedule": env.float("EXPIRY_SWEEP_SECONDS", default=15.0),
     },
+    "adopt-late-orphans": {
+        "task": "inbox.tasks.adopt_late_orphans",
+        "schedule": env.float("ORPHAN_SWEEP_SECONDS", default=30.0),
+    },
     # Tasks keep their first names when their module moves (name= on the task): here
     # outbound_webhooks.tasks, inbox.tasks and privacy.tasks (tests/config/test_task_names.py).
     "sweep-webhook-deliveries": {
@@ -235,6 +239,8 @@ CONTACT_IMPORT_ABANDONED_HOURS = env.int("CONTACT_IMPORT_ABANDONED_HOURS", defau
 # A queued message older than this with no worker progress is enqueued again.
 OUTBOX_STUCK_AFTER_SECONDS = env.int("OUTBOX_STUCK_AFTER_SECONDS", default=120)
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
+# A delivery report for a provider id no message of ours claims is kept this long.
+ORPHAN_KEEP_DAYS = env.int("ORPHAN_KEEP_DAYS", default=7)
 # Batched first attempts (inbox/services/outbox/drain.py).
 OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=100)
 # The send loop's executor, for adapters without a native async send (inbox/send_loop.py).

@@ -59,6 +59,11 @@ def expire_messages() -> dict:
     return services.expire_due()
 
 
+@shared_task(ignore_result=True)
+def adopt_late_orphans() -> int:
+    return services.adopt_late_orphans()
+
+
 @shared_task(ignore_result=True, acks_late=True)
 def send_read_receipt(message_id: str) -> None:
     from inbox.models import Message

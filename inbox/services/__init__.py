@@ -11,7 +11,7 @@ from .outbox.sweep import requeue_stuck
 from .preview import build_content, compose_preview
 from .reading import mark_read, unread_counts
 from .sending import retry_message, send_message
-from .statuses import apply_status
+from .statuses import adopt_late_orphans, apply_status
 from .typing import agent_typing
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "apply_pending",
     "SendRejected",
     "agent_typing",
+    "adopt_late_orphans",
     "apply_status",
     "build_content",
     "compose_preview",

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from functools import partial
 
+from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from inbox import realtime
@@ -120,6 +123,7 @@ def apply_status(channel: Channel, update: StatusUpdate) -> Message | None:
                 error_message=update.error_message,
                 raw=update.raw,
             )
+            _adopt_after_commit([(channel.pk, update.provider_message_id)])
             return None
         transition(
             message,
@@ -198,6 +202,7 @@ def apply_statuses(updates: list[tuple[Channel, StatusUpdate]]) -> list[Message]
             fields.update(moved)
     MessageStatusEvent.objects.bulk_create(history)
     OrphanStatus.objects.bulk_create(orphans)
+    _adopt_after_commit([(o.channel_id, o.provider_message_id) for o in orphans])
     if changed:
         _write_moved(list(changed.values()), sorted(fields))
     for message in changed.values():
@@ -254,3 +259,49 @@ def adopt_orphans(message: Message) -> None:
             raw=orphan.raw,
         )
     OrphanStatus.objects.filter(pk__in=[o.pk for o in orphans]).delete()
+
+
+def _adopt_after_commit(keys: list[tuple[int, str]]) -> None:
+    if keys:
+        transaction.on_commit(partial(adopt_late_orphans, keys))
+
+
+def adopt_late_orphans(keys: Iterable[tuple[int, str]] | None = None, limit: int = 500) -> int:
+    """Adopt orphans whose message has its provider id by now; drop those past keeping.
+
+    The send's record adopts its orphans, but under READ COMMITTED a report whose orphan
+    commits after that record read the orphans, while the record itself commits after the
+    report looked for the message, is missed by both: each saw the other's row unwritten.
+    So a transaction that stores orphans looks again once committed (for its own ids), and
+    beat's sweep looks for all of them: the report lands late, not never. An orphan no
+    message claims within ORPHAN_KEEP_DAYS was for a send not ours; it is deleted so the
+    table does not grow with raw payloads forever. Returns the messages that adopted.
+    """
+    claimed = Message.objects.filter(
+        channel_id=OuterRef("channel_id"), provider_message_id=OuterRef("provider_message_id")
+    )
+    waiting = OrphanStatus.objects.filter(Exists(claimed))
+    if keys is not None:
+        keys = list(keys)
+        if not keys:
+            return 0
+        where = Q()
+        for channel_id, provider_id in keys:
+            where |= Q(channel_id=channel_id, provider_message_id=provider_id)
+        waiting = waiting.filter(where)
+    else:
+        days = settings.ORPHAN_KEEP_DAYS
+        OrphanStatus.objects.filter(at__lt=timezone.now() - timedelta(days=days)).delete()
+    pairs = sorted(set(waiting.values_list("channel_id", "provider_message_id")[:limit]))
+    adopted = 0
+    for channel_id, provider_id in pairs:
+        with transaction.atomic():
+            message = (
+                Message.objects.select_for_update()
+                .filter(channel_id=channel_id, provider_message_id=provider_id)
+                .first()
+            )
+            if message is not None:
+                adopt_orphans(message)  # reads again under the lock: adopted once
+                adopted += 1
+    return adopted

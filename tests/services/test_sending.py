@@ -198,3 +198,61 @@ def test_adapter_crash_fails_the_message_visibly(conversation, agent, adapter):
     message.refresh_from_db()
     assert message.status == MessageStatus.FAILED
     assert "Unexpected error while sending (RuntimeError)" in message.error_message
+
+
+def _recorded_unseen(message, provider_id):
+    """The send's record committed without seeing the orphan (the race's outcome)."""
+    Message.objects.filter(pk=message.pk).update(
+        provider_message_id=provider_id, status=MessageStatus.SENT, sent_at=timezone.now()
+    )
+
+
+def test_a_report_both_sides_missed_is_adopted_by_the_sweep(conversation, agent, channel):
+    from inbox.services import adopt_late_orphans
+
+    message = reply(conversation, agent)
+    apply_status(channel, StatusUpdate("R9", MessageStatus.DELIVERED))
+    _recorded_unseen(message, "R9")
+
+    assert adopt_late_orphans() == 1
+    message.refresh_from_db()
+    assert message.status == MessageStatus.DELIVERED
+    assert OrphanStatus.objects.count() == 0
+    assert message.status_events.filter(status=MessageStatus.DELIVERED, applied=True).exists()
+    assert adopt_late_orphans() == 0  # adopted once
+
+
+@pytest.mark.parametrize("many", [False, True])
+def test_the_reporting_transaction_looks_again_once_committed(
+    conversation, agent, channel, django_capture_on_commit_callbacks, many
+):
+    from inbox.services.statuses import apply_statuses
+
+    message = reply(conversation, agent)
+    update = StatusUpdate("R8", MessageStatus.DELIVERED)
+    with django_capture_on_commit_callbacks() as callbacks:
+        if many:
+            apply_statuses([(channel, update)])
+        else:
+            apply_status(channel, update)
+    _recorded_unseen(message, "R8")  # between the report's read and its commit
+
+    for callback in callbacks:
+        callback()
+    message.refresh_from_db()
+    assert message.status == MessageStatus.DELIVERED
+    assert OrphanStatus.objects.count() == 0
+
+
+def test_the_sweep_drops_orphans_no_message_claims_after_keeping(channel, settings):
+    from inbox.services import adopt_late_orphans
+
+    settings.ORPHAN_KEEP_DAYS = 7
+    apply_status(channel, StatusUpdate("OLD", MessageStatus.DELIVERED))
+    apply_status(channel, StatusUpdate("NEW", MessageStatus.DELIVERED))
+    OrphanStatus.objects.filter(provider_message_id="OLD").update(
+        at=timezone.now() - timedelta(days=8)
+    )
+
+    adopt_late_orphans()
+    assert list(OrphanStatus.objects.values_list("provider_message_id", flat=True)) == ["NEW"]
