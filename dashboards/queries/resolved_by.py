@@ -15,8 +15,10 @@ from django.utils.translation import gettext as _
 from .scope import Scope
 from .tables import Table, pct
 
+# `helped` is read once: PostgreSQL plans a column used by two aggregates' FILTERs as two
+# runs of its subquery (every probe twice).
 _RESOLUTIONS = """
-SELECT count(*) FILTER (WHERE NOT helped), count(*) FILTER (WHERE helped)
+SELECT count(*), count(*) FILTER (WHERE helped)
 FROM (
   SELECT EXISTS (
     SELECT 1 FROM inbox_message m
@@ -50,10 +52,10 @@ def build(scope: Scope) -> Table:
     bot_extra = " AND m.channel_id = %(channel_id)s" if scope.channel_id is not None else ""
     with connection.cursor() as cursor:
         cursor.execute(_RESOLUTIONS.format(extra=extra), params)
-        alone, helped = cursor.fetchone()
+        total, helped = cursor.fetchone()
+        alone = total - helped
         cursor.execute(_BOT_REPLIES.format(extra=bot_extra), params)
         (bot_replies,) = cursor.fetchone()
-    total = alone + helped
     return Table(
         "resolved_by",
         _("Resolved without a person vs with one"),

@@ -1,10 +1,16 @@
 from __future__ import annotations
 
-from django.db.models import Count, F, OuterRef, Q, Subquery
+import datetime as dt
+
+from django.db.models import Count, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from inbox import jobs
 from inbox.models import Conversation, Direction, Message, ReadMarker
+
+# No marker: every inbound message is unread.
+_BEFORE_ANY_MESSAGE = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 def mark_read(conversation: Conversation, user) -> None:
@@ -36,18 +42,28 @@ def mark_read(conversation: Conversation, user) -> None:
 
 
 def unread_counts(conversations, user) -> dict[int, int]:
-    """Inbound messages after the user's read marker, per conversation, in one query."""
+    """Inbound messages after the user's read marker, per conversation, in one query.
+
+    Each count is a range of the thread index from the marker on (a subquery per row),
+    not a join of the conversations' whole threads filtered afterwards: a read
+    conversation costs what arrived since, however long its history
+    (bench/history_growth.py)."""
     marker = ReadMarker.objects.filter(conversation=OuterRef("pk"), user=user).values("read_at")[:1]
+    unread = (
+        Message.objects.filter(
+            conversation=OuterRef("pk"),
+            direction=Direction.INBOUND,
+            created_at__gt=OuterRef("since"),
+        )
+        .order_by()
+        .values("conversation")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     rows = (
         Conversation.objects.filter(pk__in=[c.pk for c in conversations])
-        .annotate(marker=Subquery(marker))
-        .annotate(
-            unread=Count(
-                "messages",
-                filter=Q(messages__direction=Direction.INBOUND)
-                & (Q(marker__isnull=True) | Q(messages__created_at__gt=F("marker"))),
-            )
-        )
+        .annotate(since=Coalesce(Subquery(marker), Value(_BEFORE_ANY_MESSAGE)))
+        .annotate(unread=Coalesce(Subquery(unread), 0))
         .values_list("pk", "unread")
     )
     return dict(rows)
