@@ -26,6 +26,14 @@ class Consent(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["channel", "address"], name="uniq_consent"),
         ]
+        indexes = [
+            # A campaign's funnel: the workspace's opt-outs since the campaign began.
+            models.Index(
+                fields=["workspace", "changed_at"],
+                condition=models.Q(opted_out=True),
+                name="consent_opted_out_since",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.address} via {self.channel_id}: {'out' if self.opted_out else 'in'}"

@@ -139,6 +139,22 @@ class Message(models.Model):
                 condition=models.Q(campaign__isnull=False),
                 name="msg_campaign",
             ),
+            # A campaign's funnel and progress read every one of its messages: covering,
+            # in id order, so they read it index-only and merge it with the recipients.
+            models.Index(
+                fields=["campaign", "id"],
+                include=[
+                    "channel",
+                    "status",
+                    "fallback_from",
+                    "sent_at",
+                    "delivered_at",
+                    "read_at",
+                    "not_before",
+                ],
+                condition=models.Q(campaign__isnull=False),
+                name="msg_campaign_funnel",
+            ),
         ]
 
     def __str__(self) -> str:

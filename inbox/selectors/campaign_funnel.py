@@ -1,13 +1,25 @@
 """A campaign's response funnel: overall, by the channel each message finally went out
-on (RCS vs the SMS fallback), and by experiment arm, in one scan of its recipients.
+on (RCS vs the SMS fallback), and by experiment arm.
 
 Every figure is read from what the threads show: the messages' own status timestamps
 (sent, delivered, read, failed, fell back), the customer messages ingest attributed to
 the campaign (CampaignReply: replied, and chip taps), tracked-link clicks, conversions,
 and opt-outs recorded within the attribution window. Nothing is counted in Python row by
-row: the database aggregates with GROUPING SETS (by hash), so overall, per channel, per
-arm and per exclusion reason come from one pass over the campaign's recipients, and the
-median reply time from a second over those who replied (the page stays fast at 100,000).
+row, and nothing is kept on the side: each figure is computed from those rows whenever
+the funnel is asked for, in one statement that stays fast at 100,000 recipients:
+
+- the audience is read once: recipients merged with their messages in message-id
+  order from two covering indexes (campaign_recipient_funnel, msg_campaign_funnel:
+  index-only, no hash table of the whole audience);
+- what happened after the send (replies, clicks, conversions, opt-outs: thousands, not
+  the audience) is gathered per recipient into a small hash the audience is probed with;
+- every recipient is folded at once into its combination of channel, arm, exclusion and
+  flags (about a hundred distinct ones), carrying its reply time; GROUPING SETS add the
+  combinations up into overall, per channel, per arm and per exclusion reason, and the
+  median reply times come from the reply times they carry.
+
+The per-recipient CSV lists the same flags (per_recipient_sql), written from the same
+SQL fragments, so the two cannot disagree.
 """
 
 from __future__ import annotations
@@ -112,45 +124,48 @@ def _tables() -> dict[str, str]:
     }
 
 
+# What each recipient's message says, as a few plain columns (cr: its
+# CampaignRecipient, m: its message, NULL for an excluded one): the funnel groups the
+# audience by these, which costs far less than by the flags computed from them.
+FACTS = {
+    "has_message": "m.id IS NOT NULL",
+    "channel_id": "m.channel_id",
+    "status": "m.status",
+    "has_sent_at": "m.sent_at IS NOT NULL",
+    "has_delivered_at": "m.delivered_at IS NOT NULL",
+    "has_read_at": "m.read_at IS NOT NULL",
+    "has_fallback": "m.fallback_from_id IS NOT NULL",
+}
 # The campaign's final channel per recipient: RCS when it went out on a rich channel.
 KIND = (
-    "CASE WHEN m.id IS NULL THEN NULL WHEN m.channel_id = ANY(%(rich)s) THEN 'rcs' ELSE 'sms' END"
+    "CASE WHEN NOT has_message THEN NULL WHEN channel_id = ANY(%(rich)s) THEN 'rcs' ELSE 'sms' END"
 )
+# What the message's own status history says, over the facts and the recipient's arm
+# and exclusion. The funnel and the CSV compute every flag from these same expressions.
+MESSAGE_FLAGS = {
+    "recipients": "has_message",
+    "excluded_flag": "excluded <> ''",
+    "queued": "status IN ('queued', 'sending')",
+    "sent": "(has_sent_at OR status IN ('sent', 'delivered', 'read'))",
+    "delivered": "(has_delivered_at OR status IN ('delivered', 'read'))",
+    "read": "(has_read_at OR status = 'read')",
+    "failed": "status = 'failed'",
+    "fell_back": "has_fallback",
+}
+# What happened after the send, per recipient: the columns of events_sql().
+EVENT_FLAGS = ("replied", "clicked", "converted", "opted_out")
 
 
-def per_recipient_sql() -> str:
-    """One narrow row per recipient of %(campaign)s with an id above %(after)s: what
-    happened to it, as flags and times. The funnel counts these rows; the recipients'
-    CSV lists them, so the two cannot disagree.
+def events_sql() -> str:
+    """One row per recipient of %(campaign)s that something happened to after the send:
+    replied, clicked, converted, opted_out and first_reply_at.
 
-    Messages are read through their campaign tag (the partial index msg_campaign), never
-    by scanning the whole message table; what happened after the send (replies, clicks,
-    conversions, opt-outs: thousands, not the audience) is gathered per recipient before
-    it meets the audience; opt-outs are driven from the consent ledger (those since the
-    campaign was created) to the recipient by its unique key.
+    Each source is read through its campaign index (thousands of rows, not the
+    audience); opt-outs are driven from the consent ledger (those since the campaign was
+    created: consent_opted_out_since) to the recipient by its unique key.
     """
     t = _tables()
     return f"""
-    SELECT cr.id AS recipient_id, cr.contact_id, cr.arm, cr.excluded, cr.detail,
-           {KIND} AS kind,
-           m.status AS message_status, m.sent_at, m.delivered_at, m.read_at,
-           ev.first_reply_at,
-           m.id IS NOT NULL AS recipients,
-           cr.excluded <> '' AS excluded_flag,
-           m.status IN ('queued', 'sending') AS queued,
-           (m.sent_at IS NOT NULL OR m.status IN ('sent', 'delivered', 'read')) AS sent,
-           (m.delivered_at IS NOT NULL OR m.status IN ('delivered', 'read')) AS delivered,
-           (m.read_at IS NOT NULL OR m.status = 'read') AS read,
-           coalesce(ev.replied, false) AS replied,
-           coalesce(ev.clicked, false) AS clicked,
-           coalesce(ev.converted, false) AS converted,
-           m.status = 'failed' AS failed,
-           coalesce(ev.opted_out, false) AS opted_out,
-           m.fallback_from_id IS NOT NULL AS fell_back,
-           extract(epoch FROM ev.first_reply_at - m.sent_at) AS reply_seconds
-      FROM {t["rcpt"]} cr
-      LEFT JOIN {t["msg"]} m ON m.id = cr.message_id AND m.campaign_id = %(campaign)s
-      LEFT JOIN (
         SELECT recipient_id, bool_or(replied) AS replied, bool_or(clicked) AS clicked,
                bool_or(converted) AS converted, bool_or(opted_out) AS opted_out,
                min(at) FILTER (WHERE replied) AS first_reply_at
@@ -179,8 +194,38 @@ def per_recipient_sql() -> str:
                AND c.changed_at >= m2.sent_at AND c.changed_at <= m2.sent_at + %(window)s
           ) happened
          GROUP BY recipient_id
-      ) ev ON ev.recipient_id = cr.id
-     WHERE cr.campaign_id = %(campaign)s AND cr.id > %(after)s
+    """
+
+
+def per_recipient_sql() -> str:
+    """One narrow row per recipient of %(campaign)s with an id above %(after)s: what
+    happened to it, as flags and times. The recipients' CSV lists these rows; the funnel
+    counts the same flags (FACTS, MESSAGE_FLAGS, events_sql), so the two cannot disagree.
+
+    Messages are read through their campaign tag, never by scanning the whole message
+    table; what happened after the send is gathered per recipient before it meets the
+    audience.
+    """
+    t = _tables()
+    facts = ", ".join(f"{sql} AS {name}" for name, sql in FACTS.items())
+    flags = ",\n           ".join(f"{sql} AS {name}" for name, sql in MESSAGE_FLAGS.items())
+    events = ",\n           ".join(f"coalesce({name}, false) AS {name}" for name in EVENT_FLAGS)
+    return f"""
+    SELECT recipient_id, contact_id, arm, excluded, detail, {KIND} AS kind,
+           status AS message_status, sent_at, delivered_at, read_at, first_reply_at,
+           {flags},
+           {events},
+           reply_seconds
+      FROM (
+        SELECT cr.id AS recipient_id, cr.contact_id, cr.arm, cr.excluded, cr.detail,
+               m.sent_at, m.delivered_at, m.read_at, ev.first_reply_at, {facts},
+               {", ".join(f"ev.{name}" for name in EVENT_FLAGS)},
+               extract(epoch FROM ev.first_reply_at - m.sent_at) AS reply_seconds
+          FROM {t["rcpt"]} cr
+          LEFT JOIN {t["msg"]} m ON m.id = cr.message_id AND m.campaign_id = %(campaign)s
+          LEFT JOIN ({events_sql()}) ev ON ev.recipient_id = cr.id
+         WHERE cr.campaign_id = %(campaign)s AND cr.id > %(after)s
+      ) recipient
 """
 
 
@@ -199,18 +244,39 @@ def per_recipient_params(campaign: Campaign, *, after: int = 0) -> dict:
 
 
 def _funnel_sql() -> str:
-    """One statement: the narrow row per recipient (materialized once), the counts over
-    it by hash for every grouping set, and the median reply time over those who replied."""
-    steps = ", ".join(f"count(*) FILTER (WHERE {s}) AS {s}" for s in _FLAGS)
+    """One statement, one pass over the audience: each recipient with its message and
+    what happened after the send, grouped at once by its facts, arm, exclusion and
+    events (about a hundred distinct combinations, each with its count and its
+    recipients' reply times); the flags computed per combination; then the counts of
+    every grouping set over those, and the median reply time over the times they carry."""
+    t = _tables()
+    facts = ", ".join(f"{sql} AS {name}" for name, sql in FACTS.items())
+    raw_events = ", ".join(f"ev.{name}" for name in EVENT_FLAGS)
+    keys = 2 + len(FACTS) + len(EVENT_FLAGS)
+    flags = ", ".join(f"{sql} AS {name}" for name, sql in MESSAGE_FLAGS.items())
+    events = ", ".join(f"coalesce({name}, false) AS {name}" for name in EVENT_FLAGS)
+    steps = ", ".join(f"coalesce(sum(n) FILTER (WHERE {s}), 0) AS {s}" for s in _FLAGS)
     return f"""
-WITH per AS MATERIALIZED ({per_recipient_sql()}), counts AS (
+WITH facts AS (
+    SELECT cr.arm, cr.excluded, {facts}, {raw_events}, count(*) AS n,
+           array_agg(extract(epoch FROM ev.first_reply_at - m.sent_at))
+               FILTER (WHERE ev.first_reply_at IS NOT NULL AND m.sent_at IS NOT NULL)
+               AS reply_seconds
+      FROM {t["rcpt"]} cr
+      LEFT JOIN {t["msg"]} m ON m.id = cr.message_id AND m.campaign_id = %(campaign)s
+      LEFT JOIN ({events_sql()}) ev ON ev.recipient_id = cr.id
+     WHERE cr.campaign_id = %(campaign)s
+     GROUP BY {", ".join(str(i) for i in range(1, keys + 1))}
+), combos AS MATERIALIZED (
+    SELECT {KIND} AS kind, arm, excluded, {flags}, {events}, n, reply_seconds FROM facts
+), counts AS (
     SELECT GROUPING(kind) AS g_kind, GROUPING(arm) AS g_arm, GROUPING(excluded) AS g_excl,
            kind, arm, excluded AS reason, {steps}
-      FROM per GROUP BY GROUPING SETS ((kind), (arm), (excluded), ())
+      FROM combos GROUP BY GROUPING SETS ((kind), (arm), (excluded), ())
 ), medians AS (
     SELECT GROUPING(kind) AS g_kind, GROUPING(arm) AS g_arm, kind, arm,
-           percentile_cont(0.5) WITHIN GROUP (ORDER BY reply_seconds) AS median
-      FROM per WHERE reply_seconds IS NOT NULL
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds) AS median
+      FROM combos CROSS JOIN LATERAL unnest(reply_seconds) AS seconds
      GROUP BY GROUPING SETS ((kind), (arm), ())
 )
 SELECT counts.*, medians.median AS median_reply_seconds
@@ -221,9 +287,21 @@ SELECT counts.*, medians.median AS median_reply_seconds
 """
 
 
-# Each step's flag in the per-recipient row ("excluded" is named excluded_flag there,
-# since the column excluded holds the reason the exclusion grouping set groups by).
+# Each step's flag ("excluded" is named excluded_flag, since the column excluded holds
+# the reason the exclusion grouping set groups by).
 _FLAGS = [s if s != "excluded" else "excluded_flag" for s in STEPS]
+# The statement's plan, for this transaction only: the audience merged with its
+# messages in message-id order from the two covering indexes, index-only
+# (campaign_recipient_funnel, msg_campaign_funnel), rather than a hash of 100,000
+# recipients, which costs several times more (the default page cost, written for
+# spinning disks, makes the planner prefer the hash; the rows are in memory); one
+# process (two workers' start and gather cost more than they save here, and the
+# machine's other cores serve other requests); room for the grouping in memory.
+PLANNER_SETTINGS = {
+    "random_page_cost": "1.1",
+    "max_parallel_workers_per_gather": "0",
+    "work_mem": "32MB",
+}
 
 
 def _rows(sql: str, params: dict) -> list[dict]:
@@ -235,7 +313,7 @@ def _rows(sql: str, params: dict) -> list[dict]:
 
 def campaign_funnel(campaign: Campaign) -> Funnel:
     """The funnel of one campaign, in one statement whatever its size (plus the
-    workspace's channels, to know which are RCS, and the transaction's work_mem)."""
+    workspace's channels, to know which are RCS, and the transaction's planner settings)."""
     params = per_recipient_params(campaign)
     overall = FunnelCounts()
     by_channel = {kind: FunnelCounts() for kind in CHANNELS}
@@ -243,9 +321,14 @@ def campaign_funnel(campaign: Campaign) -> Funnel:
     reasons: dict[str, int] = {}
     with transaction.atomic():
         with connection.cursor() as cursor:
-            # The grouping sets hash 100,000 narrow rows: room to do it in memory.
-            cursor.execute("SET LOCAL work_mem = '32MB'")
+            settings = ", ".join(
+                f"set_config('{k}', '{v}', true)" for k, v in PLANNER_SETTINGS.items()
+            )
+            cursor.execute(f"SELECT {settings}")
         rows = _rows(_funnel_sql(), params)
+        # Nothing was written: rolling back (to the savepoint, inside a caller's
+        # transaction) undoes the settings, so no later statement plans under them.
+        transaction.set_rollback(True)
     for row in rows:
         counts = FunnelCounts(
             **{step: int(row[flag]) for step, flag in zip(STEPS, _FLAGS, strict=True)},

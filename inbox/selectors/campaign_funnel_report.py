@@ -45,9 +45,10 @@ def _cache_key(campaign: Campaign) -> str:
 def funnel_report(campaign: Campaign) -> dict:
     """The report, with "as_of" (when it was computed). A campaign of at least
     CAMPAIGN_FUNNEL_CACHE_MIN_RECIPIENTS rows is computed at most every
-    CAMPAIGN_FUNNEL_CACHE_SECONDS (one pass over 100,000 recipients costs a few hundred
-    milliseconds; a page that managers keep open must not pay it on every load);
-    smaller campaigns are always computed live."""
+    CAMPAIGN_FUNNEL_CACHE_SECONDS (one pass over 100,000 recipients costs ~150 ms of
+    database CPU, bench/campaign/funnel_page.py: affordable on a miss, but a page that
+    managers keep open need not pay it on every load); smaller campaigns are always
+    computed live."""
     key = _cache_key(campaign)
     cached = cache.get(key)
     if cached is not None:
