@@ -221,23 +221,19 @@ def measure(args, info: dict) -> dict[str, list[float]]:
 
 def explain(info: dict, data: Path) -> str:
     """EXPLAIN (ANALYZE, BUFFERS) of the funnel statement, written beside the data."""
-    from django.db import connection, transaction
+    from django.db import connection
 
     from inbox.models import Campaign
     from inbox.selectors import campaign_funnel as funnel
+    from inbox.selectors.in_memory_plan import in_memory_plan
 
     campaign = Campaign.objects.get(pk=info["campaigns"][-1])
-    settings = ", ".join(
-        f"set_config('{k}', '{v}', true)" for k, v in funnel.PLANNER_SETTINGS.items()
-    )
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"SELECT {settings}")  # as campaign_funnel runs it
+    with in_memory_plan(), connection.cursor() as cursor:  # as campaign_funnel runs it
         cursor.execute(
             "EXPLAIN (ANALYZE, BUFFERS) " + funnel._funnel_sql(),
             funnel.per_recipient_params(campaign),
         )
         text = "\n".join(row[0] for row in cursor.fetchall())
-        transaction.set_rollback(True)
     (data / "explain.txt").write_text(text + "\n")
     return text
 

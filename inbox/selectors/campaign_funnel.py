@@ -27,7 +27,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 
-from django.db import connection, transaction
+from django.db import connection
 
 from inbox.models import (
     Arm,
@@ -41,6 +41,8 @@ from inbox.models import (
     Message,
     TrackedLink,
 )
+
+from .in_memory_plan import in_memory_plan
 
 # The funnel's steps, in order; every group (overall, each channel, each arm) has them all.
 STEPS = (
@@ -290,18 +292,6 @@ SELECT counts.*, medians.median AS median_reply_seconds
 # Each step's flag ("excluded" is named excluded_flag, since the column excluded holds
 # the reason the exclusion grouping set groups by).
 _FLAGS = [s if s != "excluded" else "excluded_flag" for s in STEPS]
-# The statement's plan, for this transaction only: the audience merged with its
-# messages in message-id order from the two covering indexes, index-only
-# (campaign_recipient_funnel, msg_campaign_funnel), rather than a hash of 100,000
-# recipients, which costs several times more (the default page cost, written for
-# spinning disks, makes the planner prefer the hash; the rows are in memory); one
-# process (two workers' start and gather cost more than they save here, and the
-# machine's other cores serve other requests); room for the grouping in memory.
-PLANNER_SETTINGS = {
-    "random_page_cost": "1.1",
-    "max_parallel_workers_per_gather": "0",
-    "work_mem": "32MB",
-}
 
 
 def _rows(sql: str, params: dict) -> list[dict]:
@@ -319,16 +309,8 @@ def campaign_funnel(campaign: Campaign) -> Funnel:
     by_channel = {kind: FunnelCounts() for kind in CHANNELS}
     by_arm: dict[str, FunnelCounts] = {}
     reasons: dict[str, int] = {}
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            settings = ", ".join(
-                f"set_config('{k}', '{v}', true)" for k, v in PLANNER_SETTINGS.items()
-            )
-            cursor.execute(f"SELECT {settings}")
+    with in_memory_plan():  # merged from the covering indexes, not a hash of the audience
         rows = _rows(_funnel_sql(), params)
-        # Nothing was written: rolling back (to the savepoint, inside a caller's
-        # transaction) undoes the settings, so no later statement plans under them.
-        transaction.set_rollback(True)
     for row in rows:
         counts = FunnelCounts(
             **{step: int(row[flag]) for step, flag in zip(STEPS, _FLAGS, strict=True)},
