@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import TYPE_CHECKING
 
@@ -131,11 +132,36 @@ class RcsAdapter(ChannelAdapter):
             capability.remember(channel, to, None)
             raise
         except ContentNotSupported as exc:  # the outbox falls back, or sends this instead
-            raise ContentNotSupported(
-                exc.reason, code=exc.code, simpler=render.simpler(content)
-            ) from exc
-        if capability.cached(channel, to) is None:
-            capability.remember(channel, to, [])  # reachable; features unknown until looked up
+            raise self._simpler(exc, content) from exc
+        capability.note_reachable(channel, to)
+        return self._sent(payload, message_id)
+
+    async def asend(
+        self, channel: Channel, *, to: str, content: dict, message_id: str
+    ) -> SendResult:
+        """`send` on the batch path's loop: the call through aiohttp (no thread held for
+        the round trip); the capability cache's blocking Redis write on the executor."""
+        body = self.wire_message(channel, content)
+        loop = asyncio.get_running_loop()
+        try:
+            payload = await client.acreate_message(
+                agent_for(channel), to, message_id=message_id, body=body
+            )
+        except NotReachable:
+            await loop.run_in_executor(None, capability.remember, channel, to, None)
+            raise
+        except ContentNotSupported as exc:
+            raise self._simpler(exc, content) from exc
+        await loop.run_in_executor(None, capability.note_reachable, channel, to)
+        return self._sent(payload, message_id)
+
+    @staticmethod
+    def _simpler(exc: ContentNotSupported, content: dict) -> ContentNotSupported:
+        """The outbox falls back, or sends this plainer rendition instead."""
+        return ContentNotSupported(exc.reason, code=exc.code, simpler=render.simpler(content))
+
+    @staticmethod
+    def _sent(payload: dict, message_id: str) -> SendResult:
         details = {"name": payload.get("name", "")}
         if payload.get("alreadyExisted"):
             details["already_existed"] = True
@@ -168,6 +194,12 @@ class RcsAdapter(ChannelAdapter):
     def reachable_many(self, channel: Channel, addresses: list[str]) -> dict[str, bool | None]:
         """Cached answers, then RBM's users:batchGet for the rest (one call per 10,000)."""
         return capability.check_capabilities(channel, addresses)
+
+    def known_reachable_many(
+        self, channel: Channel, addresses: list[str]
+    ) -> dict[str, bool | None]:
+        """The cached answers only (one Redis MGET), never RBM."""
+        return capability.known(channel, addresses)
 
     def send_typing(self, channel: Channel, *, to: str) -> None:
         try:

@@ -53,6 +53,13 @@ def remember(channel: Channel, phone: str, features: list[str] | None) -> None:
     cache.set(_key(channel, phone), value, timeout=ttl)
 
 
+def note_reachable(channel: Channel, phone: str) -> None:
+    """A send was accepted: the number is reachable. Kept as "features unknown until
+    looked up" only when nothing is cached (a lookup's answer stays): one SET NX."""
+    ttl = int((channel.config or {}).get("capability_ttl", POSITIVE_TTL))
+    cache.add(_key(channel, phone), {"reachable": True, "features": []}, timeout=ttl)
+
+
 def cached(channel: Channel, phone: str) -> dict | None:
     return cache.get(_key(channel, phone))
 
@@ -87,17 +94,8 @@ def check_capabilities(channel: Channel, phones: Iterable[str]) -> dict[str, boo
     reachable. Answers are cached as single lookups are (a number batchGet calls
     reachable has an empty feature list until looked up on its own).
     """
-    answers: dict[str, bool | None] = {}
-    missing = []
-    unique = list(dict.fromkeys(phones))
-    # One cache round trip for the lot: the outbox asks for every batch it claims.
-    hits = cache.get_many([_key(channel, phone) for phone in unique])
-    for phone in unique:
-        hit = hits.get(_key(channel, phone))
-        if hit is None:
-            missing.append(phone)
-        else:
-            answers[phone] = bool(hit["reachable"])
+    answers = known(channel, phones)
+    missing = [phone for phone, answer in answers.items() if answer is None]
     if not missing:
         return answers
     agent = agent_for(channel)  # decrypts the channel's secrets: only when RBM is asked
@@ -113,6 +111,18 @@ def check_capabilities(channel: Channel, phones: Iterable[str]) -> dict[str, boo
             found = phone in reachable_users
             remember(channel, phone, [] if found else None)
             answers[phone] = found
+    return answers
+
+
+def known(channel: Channel, phones: Iterable[str]) -> dict[str, bool | None]:
+    """The cached answers for `phones` (None: not cached), in one round trip: the outbox
+    asks for every batch it claims."""
+    unique = list(dict.fromkeys(phones))
+    hits = cache.get_many([_key(channel, phone) for phone in unique])
+    answers: dict[str, bool | None] = {}
+    for phone in unique:
+        hit = hits.get(_key(channel, phone))
+        answers[phone] = None if hit is None else bool(hit["reachable"])
     return answers
 
 

@@ -9,12 +9,16 @@ means "already accepted". That is why timeouts are transient here, unlike SMS.
 
 from __future__ import annotations
 
+import asyncio
 import email.utils
+import json
 import time
 import uuid
 from dataclasses import dataclass
+from functools import partial
 from urllib.parse import quote
 
+import aiohttp
 import httpx
 from django.utils.translation import gettext as _
 
@@ -26,7 +30,7 @@ from inbox.adapters import (
     TransientSendError,
 )
 from inbox.address_guard import UnsafeTarget
-from inbox.http import DEFAULT_TIMEOUT, shared_client
+from inbox.http import DEFAULT_TIMEOUT, shared_async_session, shared_client
 
 from . import auth
 
@@ -176,6 +180,43 @@ def request(
     return response
 
 
+async def arequest(
+    agent: Agent, method: str, url: str, *, params: dict, json_body: dict | None = None
+) -> httpx.Response:
+    """`request` on the send loop (inbox/send_loop.py), through its aiohttp session: the
+    same call, token rule and errors; the answer is read into an httpx.Response so one
+    parser judges both. The token comes from the process's cache without I/O; fetching
+    one (hourly) blocks, so it runs on the loop's executor."""
+    params = {**params, "agentId": agent.agent_id}
+    data = None if json_body is None else json.dumps(json_body).encode()
+    headers = {"Content-Type": "application/json"} if data is not None else {}
+    loop = asyncio.get_running_loop()
+    response = None
+    for attempt in range(2):
+        token = auth.cached_token(agent.service_account_key) if attempt == 0 else None
+        if token is None:
+            token = await loop.run_in_executor(None, partial(_token, agent, fresh=attempt > 0))
+        headers["Authorization"] = f"Bearer {token}"
+        try:
+            async with shared_async_session().request(
+                method, url, params=params, data=data, headers=headers
+            ) as answer:
+                content = await answer.read()
+        except UnsafeTarget as exc:
+            raise PermanentSendError(
+                _("refused to call RBM: %(reason)s") % {"reason": exc}, code="address_refused"
+            ) from exc
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            # Safe to repeat: ids are ours, and RBM refuses a second use of one.
+            raise TransientSendError(f"could not reach RBM ({exc.__class__.__name__})") from exc
+        response = httpx.Response(
+            answer.status, headers=list(answer.headers.items()), content=content
+        )
+        if response.status_code != 401:
+            return response
+    return response
+
+
 def create_message(
     agent: Agent, phone: str, *, message_id: str, body: dict, client: httpx.Client | None = None
 ) -> dict:
@@ -187,6 +228,18 @@ def create_message(
     response = request(
         agent, "POST", url, params={"messageId": message_id}, json_body=body, client=client
     )
+    return _created(response, phone, message_id)
+
+
+async def acreate_message(agent: Agent, phone: str, *, message_id: str, body: dict) -> dict:
+    """create_message on the send loop: the same request, the same rules for the answer."""
+    url = agent.phone_url(phone, "agentMessages")
+    response = await arequest(agent, "POST", url, params={"messageId": message_id}, json_body=body)
+    return _created(response, phone, message_id)
+
+
+def _created(response: httpx.Response, phone: str, message_id: str) -> dict:
+    """What an agentMessages.create answer means: the AgentMessage, or a SendError."""
     if response.status_code == 200:
         try:
             payload = response.json()

@@ -22,6 +22,7 @@ and the Twilio fake alike.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -71,6 +72,7 @@ UCS2_MULTI_PART = (BITS_PER_PART - UDH_BITS) // UCS2_BITS  # 67
 _GSM7_ALL = GSM7_BASIC | GSM7_EXTENSION
 
 _GRAPHEME_RE = regex.compile(r"\X")
+_GSM7_BASIC_ONLY = re.compile("[" + re.escape("".join(sorted(GSM7_BASIC))) + "]*")
 
 
 def graphemes(text: str) -> list[str]:
@@ -202,6 +204,20 @@ def _fit(atoms: list[str], sizes: list[int], capacity: int) -> Iterable[tuple[st
 
 def _dedupe(items: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(items))
+
+
+def segment_count(text: str) -> int:
+    """``count(text).segments``, without splitting graphemes when the text is plain
+    GSM-7 (every character in the basic table: one septet each, no cluster can form).
+    The outbox prices every SMS it claims by its segments; splitting a campaign
+    message into graphemes cost more CPU than the rest of its claim."""
+    if _GSM7_BASIC_ONLY.fullmatch(text) is None:
+        return count(text).segments
+    if not text:
+        return 0
+    if len(text) <= GSM7_SINGLE_PART:
+        return 1
+    return -(-len(text) // GSM7_MULTI_PART)
 
 
 def count(text: str, *, smart: bool = False, header_bits: int = UDH_BITS) -> SegmentInfo:

@@ -27,6 +27,7 @@ import json
 import secrets
 import time
 import uuid
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from django.conf import settings
@@ -59,8 +60,28 @@ def _enabled() -> None:
         raise Http404("the RBM sandbox is disabled")
 
 
-def error(status: int, message: str, code: str = "", *, agent_id: str = "") -> JsonResponse:
-    """Google's error body: {"error": {"code", "message", "status"}}."""
+@dataclass
+class Answer:
+    """What the API answers, before a web framework writes it: the Django views and the
+    lean ASGI route (asgi.py) both write these."""
+
+    status: int
+    body: dict
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def _response(answer: Answer) -> JsonResponse:
+    response = JsonResponse(answer.body, status=answer.status)
+    for name, value in answer.headers.items():
+        response[name] = value
+    return response
+
+
+def error_answer(
+    status: int, message: str, code: str = "", *, controls: dict | None = None
+) -> Answer:
+    """Google's error body: {"error": {"code", "message", "status"}}; a 429 carries the
+    agent's Retry-After (`controls`: the agent's, None: 1 s)."""
     body = {
         "error": {
             "code": status,
@@ -68,12 +89,16 @@ def error(status: int, message: str, code: str = "", *, agent_id: str = "") -> J
             "status": code or STATUS_NAMES.get(status, "UNKNOWN"),
         }
     }
-    response = JsonResponse(body, status=status)
+    answer = Answer(status, body)
     if status == 429:
-        response["Retry-After"] = str(
-            store.controls(agent_id).get("retry_after", 1) if agent_id else 1
-        )
-    return response
+        answer.headers["Retry-After"] = str((controls or {}).get("retry_after", 1))
+    return answer
+
+
+def error(status: int, message: str, code: str = "", *, agent_id: str = "") -> JsonResponse:
+    """error_answer as a Django response (the agent's controls read for a 429)."""
+    controls = store.controls(agent_id) if agent_id and status == 429 else None
+    return _response(error_answer(status, message, code, controls=controls))
 
 
 def _now() -> str:
@@ -87,7 +112,11 @@ def reachable(agent_id: str, phone: str) -> bool:
     (the default), a number ending in an odd digit has no RCS, so demos and tests can pick
     a fallback case just by the customer's number.
     """
-    controls = store.controls(agent_id)
+    return reachable_with(store.controls(agent_id), phone)
+
+
+def reachable_with(controls: dict, phone: str) -> bool:
+    """`reachable` with the agent's controls already read."""
     if phone in (controls.get("unreachable") or []):
         return False
     if phone in (controls.get("reachable") or []):
@@ -144,11 +173,13 @@ def token(request: HttpRequest) -> HttpResponse:
     )
 
 
+def bearer_token(authorization: str) -> str:
+    return authorization[7:].strip() if authorization.lower().startswith("bearer ") else ""
+
+
 def _authorize(request: HttpRequest) -> tuple[str, HttpResponse | None]:
     """(agent_id, None) when the bearer token's service account owns ?agentId, else an error."""
-    header = request.headers.get("Authorization", "")
-    bearer = header[7:].strip() if header.lower().startswith("bearer ") else ""
-    email = store.token_owner(bearer)
+    email = store.token_owner(bearer_token(request.headers.get("Authorization", "")))
     if not email:
         return "", error(401, "Request had invalid authentication credentials.")
     agent_id = request.GET.get("agentId", "")
@@ -163,20 +194,29 @@ def _authorize(request: HttpRequest) -> tuple[str, HttpResponse | None]:
     return agent_id, None
 
 
-def _injected(agent_id: str) -> HttpResponse | None:
-    controls = store.controls(agent_id)
-    if controls.get("latency_ms"):
-        time.sleep(int(controls["latency_ms"]) / 1000)
-    failure = store.take_error(agent_id)
-    if failure is None:
-        return None
+def latency_seconds(controls: dict) -> float:
+    return int(controls.get("latency_ms") or 0) / 1000
+
+
+def injected_answer(failure: dict, controls: dict) -> Answer:
+    """The answer a scripted error (control "fail_next" and friends) stands for."""
     status = int(failure.get("status", 500))
     message = failure.get("message") or {
         429: "Quota exceeded for quota metric 'Requests' of service rcsbusinessmessaging.",
         500: "Internal error encountered.",
         503: "The service is currently unavailable.",
     }.get(status, "Injected sandbox error.")
-    return error(status, message, failure.get("code", ""), agent_id=agent_id)
+    return error_answer(status, message, failure.get("code", ""), controls=controls)
+
+
+def _injected(agent_id: str) -> HttpResponse | None:
+    controls = store.controls(agent_id)
+    if controls.get("latency_ms"):
+        time.sleep(latency_seconds(controls))
+    failure = store.take_error(agent_id)
+    if failure is None:
+        return None
+    return _response(injected_answer(failure, controls))
 
 
 def _api_call(request: HttpRequest) -> tuple[str, HttpResponse | None]:
@@ -209,36 +249,57 @@ def _is_uuid(value: str) -> bool:
 # RBM API ---------------------------------------------------------------------------
 
 
-@csrf_exempt
-@require_http_methods(["POST", "DELETE"])
-def agent_messages(request: HttpRequest, phone: str, message_id: str = "") -> HttpResponse:
-    _enabled()
-    agent_id, refusal = _authorize(request)
-    if refusal:
-        return refusal
-    if request.method == "DELETE":
-        return _revoke(agent_id, phone, message_id)
-    injected = _injected(agent_id)
-    if injected:
-        return injected
-    message_id = request.GET.get("messageId", "")
+@dataclass
+class SendStart:
+    """A send past authentication, with what its checks read; the provider's latency
+    falls between `begin_send` and `check_send`, so each front end waits it its own way
+    (a sleeping thread in the view, a timer on the event loop in asgi.py)."""
+
+    agent_id: str
+    controls: dict
+    pending_errors: int
+
+    @property
+    def latency(self) -> float:
+        return latency_seconds(self.controls)
+
+
+def begin_send(state: store.SendState, agent_id: str, owners) -> SendStart | Answer:
+    """_authorize's decisions on the state one read brought (`owners`: called for the
+    agent's service accounts when the agent is not registered, which reads channels)."""
+    if not state.token_email:
+        return error_answer(401, "Request had invalid authentication credentials.")
+    if not agent_id:
+        return error_answer(400, "agentId: required")
+    emails = {state.registered["client_email"]} if state.registered else owners()
+    if state.token_email not in emails:
+        return error_answer(
+            403,
+            f"There was an error looking up the RBM agent (ID: {agent_id}) "
+            "for this service account.",
+        )
+    return SendStart(agent_id, state.controls, state.pending_errors)
+
+
+def check_send(start: SendStart, phone: str, message_id: str, raw: bytes) -> dict | Answer:
+    """RBM's checks of a send, in its order, after the injected errors: the message to
+    accept, or the refusal."""
+    agent_id, controls = start.agent_id, start.controls
     if not _is_uuid(message_id):
-        return error(400, "messageId: must be a UUID (RFC 4122)")
+        return error_answer(400, "messageId: must be a UUID (RFC 4122)")
     try:
-        body = json.loads(request.body or b"{}")
+        body = json.loads(raw or b"{}")
     except ValueError:
-        return error(400, "Invalid JSON payload received.")
+        return error_answer(400, "Invalid JSON payload received.")
     found = checks.problem(body)
     if found:
-        return error(400, found)
-    if not reachable(agent_id, phone):
-        return _not_reachable(phone)
-    refused = _handset_refuses(agent_id, phone, body)
+        return error_answer(400, found)
+    if not reachable_with(controls, phone):
+        return error_answer(404, "Requested entity was not found.")
+    refused = _handset_refuses(controls, phone, body)
     if refused:
-        return error(400, refused)
-    if not store.claim_id(agent_id, message_id):
-        return error(409, f"Message with ID {message_id} already exists.")
-    message = {
+        return error_answer(400, refused)
+    return {
         "agent_id": agent_id,
         "message_id": message_id,
         "phone": phone,
@@ -247,23 +308,71 @@ def agent_messages(request: HttpRequest, phone: str, message_id: str = "") -> Ht
         "send_time": _now(),
         "expires_in": checks.expiry_seconds(body),
     }
-    store.save_message(message)
-    store.log_to_handset(
-        phone, {"direction": "outbound", "agent_id": agent_id, "message_id": message_id}
-    )
-    tasks.schedule(message)
-    return JsonResponse(
+
+
+def already_exists(message: dict) -> Answer:
+    return error_answer(409, f"Message with ID {message['message_id']} already exists.")
+
+
+def created(message: dict) -> Answer:
+    """The AgentMessage RBM answers for an accepted send."""
+    return Answer(
+        200,
         {
-            "name": f"phones/{phone}/agentMessages/{message_id}",
+            "name": f"phones/{message['phone']}/agentMessages/{message['message_id']}",
             "sendTime": message["send_time"],
-            **body,
-        }
+            **message["body"],
+        },
     )
 
 
-def _handset_refuses(agent_id: str, phone: str, body: dict) -> str | None:
+def wants_schedule(controls: dict) -> bool:
+    """Whether tasks.schedule has anything to queue (events "auto")."""
+    return controls.get("events") == "auto"
+
+
+def send_message(
+    authorization: str, agent_id: str, phone: str, message_id: str, raw: bytes
+) -> Answer:
+    """POST agentMessages, blocking (the view); asgi.py runs the same steps on a loop."""
+    state = store.send_state(bearer_token(authorization), agent_id)
+    start = begin_send(state, agent_id, lambda: accounts.agent_owner_emails(agent_id))
+    if isinstance(start, Answer):
+        return start
+    if start.latency:
+        time.sleep(start.latency)
+    failure = store.take_error(agent_id) if start.pending_errors else None
+    if failure is not None:
+        return injected_answer(failure, start.controls)
+    message = check_send(start, phone, message_id, raw)
+    if isinstance(message, Answer):
+        return message
+    if not store.accept(message):
+        return already_exists(message)
+    if wants_schedule(start.controls):
+        tasks.schedule(message, start.controls)
+    return created(message)
+
+
+@csrf_exempt
+@require_http_methods(["POST", "DELETE"])
+def agent_messages(request: HttpRequest, phone: str, message_id: str = "") -> HttpResponse:
+    _enabled()
+    if request.method == "DELETE":
+        agent_id, refusal = _authorize(request)
+        return refusal or _revoke(agent_id, phone, message_id)
+    answer = send_message(
+        request.headers.get("Authorization", ""),
+        request.GET.get("agentId", ""),
+        phone,
+        request.GET.get("messageId", ""),
+        request.body,
+    )
+    return _response(answer)
+
+
+def _handset_refuses(controls: dict, phone: str, body: dict) -> str | None:
     """Google's send guide: 400 INVALID_ARGUMENT when the phone cannot show the content."""
-    controls = store.controls(agent_id)
     if phone in (controls.get("rich_unsupported") or []) and checks.is_rich(body):
         return "The user's device does not support this content (rich content)."
     if phone in (controls.get("media_unsupported") or []) and checks.has_media(body):

@@ -8,6 +8,7 @@ process as the real RBM would be.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 import redis
 
@@ -137,3 +138,109 @@ def log_to_handset(phone: str, entry: dict) -> None:
 def handset_log(phone: str) -> list[dict]:
     """Agent messages and events as a simulated phone saw them, oldest first."""
     return [json.loads(e) for e in r().lrange(f"{PREFIX}handset:{phone}", 0, -1)]
+
+
+# A send's Redis work, in as few round trips as possible ------------------------------
+#
+# The send endpoint is the sandbox's hot path (a campaign posts hundreds a second, on the
+# same cores as the inbox under test): what it reads before answering is one pipeline,
+# and what it writes after the id is claimed another. Each comes in a blocking form (the
+# Django view) and an asyncio one (the lean ASGI route, sandbox/asgi.py); both build the
+# same commands and read the same answers.
+
+
+@dataclass
+class SendState:
+    """What a send reads before it is judged: the token's service account, the agent's
+    registration, its controls and how many scripted errors wait."""
+
+    token_email: str | None
+    registered: dict | None
+    controls: dict
+    pending_errors: int
+
+
+def _text(value) -> str | None:
+    return value.decode() if isinstance(value, bytes) else value
+
+
+def _queue_send_state(pipe, token: str, agent_id: str) -> None:
+    pipe.get(f"{PREFIX}token:{token}")
+    pipe.get(f"{PREFIX}agent:{agent_id}")
+    pipe.get(f"{PREFIX}controls:{agent_id}")
+    pipe.llen(f"{PREFIX}errors:{agent_id}")
+
+
+def _send_state(token: str, answers: list) -> SendState:
+    email, registered, controls, pending = answers
+    email = _text(email) if token else None
+    registered = _text(registered)
+    controls = _text(controls)
+    return SendState(
+        token_email=email or None,
+        registered=json.loads(registered) if registered else None,
+        # As SandboxControls.controls merges them.
+        controls={**DEFAULT_CONTROLS, **(json.loads(controls) if controls else {})},
+        pending_errors=int(pending or 0),
+    )
+
+
+def send_state(token: str, agent_id: str) -> SendState:
+    pipe = r().pipeline(transaction=False)
+    _queue_send_state(pipe, token, agent_id)
+    return _send_state(token, pipe.execute())
+
+
+async def asend_state(client, token: str, agent_id: str) -> SendState:
+    """send_state through an asyncio Redis client."""
+    pipe = client.pipeline(transaction=False)
+    _queue_send_state(pipe, token, agent_id)
+    return _send_state(token, await pipe.execute())
+
+
+async def atake_error(client, agent_id: str) -> dict | None:
+    """take_error through an asyncio Redis client."""
+    raw = await client.lpop(f"{PREFIX}errors:{agent_id}")
+    return json.loads(raw) if raw else None
+
+
+def _claim_args(message: dict) -> tuple[str, str]:
+    return f"{PREFIX}id:{message['agent_id']}:{message['message_id']}", "1"
+
+
+def _queue_accepted(pipe, message: dict) -> None:
+    """save_message and log_to_handset, as one pipeline."""
+    key = f"{PREFIX}msg:{message['agent_id']}:{message['message_id']}"
+    pipe.set(key, json.dumps(message), ex=MESSAGE_TTL)
+    handset = f"{PREFIX}handset:{message['phone']}"
+    entry = {
+        "direction": "outbound",
+        "agent_id": message["agent_id"],
+        "message_id": message["message_id"],
+    }
+    pipe.rpush(handset, json.dumps(entry))
+    pipe.ltrim(handset, -HANDSET_LOG_LENGTH, -1)
+    pipe.expire(handset, MESSAGE_TTL)
+
+
+def accept(message: dict) -> bool:
+    """Claim the message's id and store it with its handset entry; False (nothing
+    stored) when the id was used before."""
+    key, value = _claim_args(message)
+    if not r().set(key, value, nx=True, ex=MESSAGE_TTL):
+        return False
+    pipe = r().pipeline(transaction=False)
+    _queue_accepted(pipe, message)
+    pipe.execute()
+    return True
+
+
+async def aaccept(client, message: dict) -> bool:
+    """accept through an asyncio Redis client."""
+    key, value = _claim_args(message)
+    if not await client.set(key, value, nx=True, ex=MESSAGE_TTL):
+        return False
+    pipe = client.pipeline(transaction=False)
+    _queue_accepted(pipe, message)
+    await pipe.execute()
+    return True

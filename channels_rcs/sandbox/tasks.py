@@ -21,10 +21,13 @@ def expire_message(agent_id: str, message_id: str) -> int | None:
     return events.expire(agent_id, message_id)
 
 
-def schedule(message: dict) -> None:
+def schedule(message: dict, controls: dict | None = None) -> None:
     """Queue the message's user events on Celery ("auto"), or leave them ("manual"), and
-    its expiry when it was sent with a ttl / expireTime ("manual": events.expire)."""
-    controls = store.controls(message["agent_id"])
+    its expiry when it was sent with a ttl / expireTime ("manual": events.expire).
+
+    `controls`: the agent's, when the caller has read them already (a send has)."""
+    if controls is None:
+        controls = store.controls(message["agent_id"])
     if controls.get("events") != "auto":
         return
     if message.get("expires_in") is not None:

@@ -239,6 +239,15 @@ class ChannelAdapter(ABC):
         (and one rate slot) on many numbers; the default asks one at a time."""
         return {address: self.reachable(channel, address) for address in addresses}
 
+    def known_reachable_many(
+        self, channel: Channel, addresses: list[str]
+    ) -> dict[str, bool | None]:
+        """What `reachable_many` would answer without asking the provider (its cache);
+        None where not known. The outbox calls this inside its claim transaction, with
+        rows locked, so it must never wait on the provider; it asks `reachable_many`
+        for the unknown ones afterwards. The default knows nothing."""
+        return dict.fromkeys(addresses)
+
     def revoke(self, channel: Channel, *, to: str, provider_message_id: str) -> bool:
         """Withdraw an undelivered message; True when the provider confirms it is gone."""
         return False

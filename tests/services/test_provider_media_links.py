@@ -47,3 +47,15 @@ def test_a_batched_send_signs_the_url(channel, adapter, workspace):
     assert drain() == 1
     (sent,) = adapter.sent
     assert sent["content"]["url"].startswith(url + "?sig=")
+
+
+def test_content_without_a_stored_file_is_handed_over_as_is_and_encoded_links_still_sign(
+    workspace,
+):
+    card = {"type": "card", "card": {"title": "Hi", "suggestions": [{"url": "https://x.io/"}]}}
+    assert media_links.for_provider(card, workspace.pk) is card  # nothing to sign: no copy
+    url = photo_url(workspace)
+    assert "/media/" in url
+    encoded = url.replace("/media/", "/%6Dedia/")  # unquoted, it is the same address
+    for content in ({"type": "media", "url": url}, {"type": "media", "url": encoded}):
+        assert media_links.for_provider(content, workspace.pk)["url"].startswith(url + "?sig=")

@@ -318,3 +318,18 @@ def test_smart_encoding_keeps_real_unicode_as_ucs2() -> None:
     info = count("Grüße 😀", smart=True)
     assert info.encoding == "UCS-2"
     assert info.ucs2_chars == ("😀",)
+
+
+def test_segment_count_agrees_with_count():
+    import random
+
+    from channels_sms.segments import segment_count
+
+    rng = random.Random(7)
+    alphabet = "abc XYZ 019 @$_!\r\n" + "é€[]{}^~|\\" + "ü😀ß\u0301ñ"
+    samples = ["", "a", "a" * 160, "a" * 161, "a" * 306, "a" * 307, "€" * 80, "é" * 161]
+    samples += [
+        "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 400))) for _ in range(300)
+    ]
+    for text in samples:
+        assert segment_count(text) == count(text).segments, text

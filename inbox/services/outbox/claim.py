@@ -27,6 +27,7 @@ from inbox.throttle import Slot, Throughput, reserve_slots
 
 from ..consent import opt_out_reason
 from ..consent_notice import is_opt_out_notice
+from ..reachability import has_capability_lookup
 from ..row_inserts import insert_columns
 from ..statuses import transition
 from . import enqueue
@@ -71,6 +72,10 @@ class Claim:
     paced: dict[int, float] = field(default_factory=dict)  # campaign id -> seconds
 
 
+# (channel id, address) -> what the provider answered when asked between two passes
+Answers = dict[tuple[int, str], bool | None]
+
+
 def claim_batch(
     limit: int,
     *,
@@ -83,14 +88,61 @@ def claim_batch(
     commit) and are reported in `throttled`, so the caller skips that sender for a while;
     likewise a campaign with a send rate of its own (`paced`). Rows held until a later
     time (`not_before`, a recipient's local window) are not taken.
+
+    Reachability on a channel with a fallback is read from the adapter's cache inside
+    the transaction; rows whose answer is not cached are left queued, the provider is
+    asked about them after the commit (a batch lookup may take seconds: never with rows
+    locked), and a second pass claims them with the answers.
     """
+    first, unknown = _claim(limit, skip_channels, skip_campaigns, None)
+    if not unknown:
+        return first
+    answers = _look_up(unknown)
+    held = [m.pk for _channel, pairs in unknown.values() for m, _to in pairs]
+    second, _unknown = _claim(len(held), skip_channels, skip_campaigns, answers, only=held)
+    first.rows += second.rows - len(held)
+    first.sending += second.sending
+    for pk, seconds in second.throttled.items():
+        first.throttled[pk] = min(seconds, first.throttled.get(pk, seconds))
+    for pk, seconds in second.paced.items():
+        first.paced[pk] = min(seconds, first.paced.get(pk, seconds))
+    return first
+
+
+def _look_up(unknown: dict[int, tuple[Channel, list[tuple[Message, str]]]]) -> Answers:
+    """The provider's answers for the rows a claim left queued: one `reachable_many` per
+    channel, outside any transaction (a failure is "unknown": the send decides)."""
+    answers: Answers = {}
+    for channel_id, (channel, pairs) in unknown.items():
+        addresses = list(dict.fromkeys(to for _m, to in pairs))
+        try:
+            found = channel.adapter.reachable_many(channel, addresses)
+        except Exception:
+            log.exception("reachable_many() failed on channel %s", channel_id)
+            found = {}
+        answers.update({(channel_id, to): found.get(to) for to in addresses})
+    return answers
+
+
+def _claim(
+    limit: int,
+    skip_channels: frozenset[int],
+    skip_campaigns: frozenset[int],
+    answers: Answers | None,
+    *,
+    only: list | None = None,
+) -> tuple[Claim, dict[int, tuple[Channel, list[tuple[Message, str]]]]]:
+    """One claim transaction; also the rows left queued for a lookup (first pass only:
+    with `answers`, an address still unknown is just tried). `only`: the rows the
+    second pass may take (those the first left queued)."""
     now = timezone.now()
     result = Claim()
     refused: list[tuple[Message, str]] = []
     moved: list[tuple[Message, str]] = []  # known unreachable: to the channel's fallback
+    queued = Message.objects.filter(pk__in=only) if only is not None else Message.objects
     with transaction.atomic():
         rows = list(
-            Message.objects.select_for_update(skip_locked=True, of=("self",))
+            queued.select_for_update(skip_locked=True, of=("self",))
             .select_related("conversation")
             .filter(
                 status=MessageStatus.QUEUED,
@@ -105,7 +157,7 @@ def claim_batch(
         )
         result.rows = len(rows)
         if not rows:
-            return result
+            return result, {}
         channels = Channel.objects.in_bulk({m.channel_id for m in rows})
         addresses = recipient_addresses({m.conversation.contact_id for m in rows})
         opted_out = set(
@@ -113,13 +165,16 @@ def claim_batch(
                 channel_id__in=channels, address__in=set(addresses.values()), opted_out=True
             ).values_list("channel_id", "address")
         )
-        unreachable = _unreachable(rows, channels, addresses)
+        unreachable, unknown = _reachability(rows, channels, addresses, answers)
+        held = {m.pk for _channel, pairs in unknown.values() for m, _to in pairs}
         candidates = []
         for message in rows:
             channel = channels[message.channel_id]
             to = addresses.get(message.conversation.contact_id)
             if to is None:
                 refused.append((message, NO_ADDRESS))
+            elif message.pk in held:
+                continue  # left queued: asked about after the commit
             elif message.pk in unreachable:
                 moved.append((message, f"{to} is not reachable on {channel.name}"))
             elif (channel.pk, to) in opted_out and not is_opt_out_notice(message.content):
@@ -181,30 +236,45 @@ def claim_batch(
             transition(message, MessageStatus.FAILED, source="worker", error_message=reason)
         if moved:
             _fall_back_all(moved, channels)
-    return result
+    return result, unknown
 
 
-def _unreachable(rows: list[Message], channels: dict, addresses: dict[int, str]) -> set:
-    """Ids of the rows on a channel with a fallback whose recipient that channel is known
-    not to reach: the single path's reachability check, one `reachable_many` call per
-    channel and batch (cached answers; a failed or unknown lookup means "just try", and
-    a provider's "not reachable" answer still falls back through `settle`)."""
+def _reachability(
+    rows: list[Message], channels: dict, addresses: dict[int, str], answers: Answers | None
+) -> tuple[set, dict[int, tuple[Channel, list[tuple[Message, str]]]]]:
+    """(ids of the rows on a channel with a fallback whose recipient that channel is
+    known not to reach, the rows whose answer is not known yet by channel).
+
+    The single path's reachability check, from the adapter's cache (one
+    `known_reachable_many` per channel and batch) or the `answers` a lookup brought
+    between passes; a failed or still unknown lookup means "just try", and a provider's
+    "not reachable" answer still falls back through `settle`. Channels whose adapter has
+    no lookup are not asked."""
     asked: dict[int, list[tuple[Message, str]]] = {}
     for message in rows:
         channel = channels[message.channel_id]
         to = addresses.get(message.conversation.contact_id)
         if channel.fallback_id and to is not None:
             asked.setdefault(channel.pk, []).append((message, to))
-    found = set()
+    found, unknown = set(), {}
     for channel_id, pairs in asked.items():
         channel = channels[channel_id]
-        try:
-            answers = channel.adapter.reachable_many(channel, [to for _m, to in pairs])
-        except Exception:  # an unknown answer: the send decides, as in `deliver`
-            log.exception("reachable_many() failed on channel %s", channel_id)
+        if not has_capability_lookup(channel.adapter):
             continue
-        found.update(m.pk for m, to in pairs if answers.get(to) is False)
-    return found
+        try:
+            known = channel.adapter.known_reachable_many(channel, [to for _m, to in pairs])
+        except Exception:  # an unknown answer: the send decides, as in `deliver`
+            log.exception("known_reachable_many() failed on channel %s", channel_id)
+            continue
+        for message, to in pairs:
+            answer = known.get(to)
+            if answer is None and answers is not None:
+                answer = answers.get((channel_id, to))
+            elif answer is None:
+                unknown.setdefault(channel_id, (channel, []))[1].append((message, to))
+            if answer is False:
+                found.add(message.pk)
+    return found, unknown
 
 
 def _fall_back_all(moved: list[tuple[Message, str]], channels: dict) -> None:

@@ -380,3 +380,53 @@ def test_a_single_path_call_too_late_for_its_slot_is_not_sent(channel, adapter, 
     assert (message.status, message.attempts) == (MessageStatus.QUEUED, 0)
     assert deliver(str(message.pk)) == "sent"  # asked again, on time: sent once
     assert len(adapter.sent) == 1
+
+
+def test_an_uncached_reachability_lookup_runs_after_the_claim_commits(
+    rich_conversation, rich, sms, adapter, monkeypatch
+):
+    """The adapter's cache is read with the rows locked; the provider (a batch lookup may
+    take seconds) is asked only once the claim's transaction is over, and a second pass
+    claims the rows it left queued with the answers."""
+    outer = len(connection.atomic_blocks)  # the test's own transaction
+    calls: list[tuple[str, int, str]] = []
+    kind = type(adapter)
+    real_many = kind.reachable_many
+
+    def known_reachable_many(self, channel, addresses):
+        calls.append(("cache", len(connection.atomic_blocks), ""))
+        return dict.fromkeys(addresses)
+
+    def reachable_many(self, channel, addresses):
+        (message_id,) = Message.objects.filter(status=MessageStatus.QUEUED).values_list(
+            "pk", flat=True
+        )
+        calls.append(("provider", len(connection.atomic_blocks), str(message_id)))
+        return real_many(self, channel, addresses)
+
+    monkeypatch.setattr(kind, "known_reachable_many", known_reachable_many, raising=False)
+    monkeypatch.setattr(kind, "reachable_many", reachable_many)
+    adapter.unreachable.add(CUSTOMER)
+    message = send_message(rich_conversation, {"type": "text", "text": "hello"})
+    claim = claim_batch(10)
+    assert (claim.rows, claim.sending) == (1, [])  # moved to the fallback in this claim
+    assert calls == [
+        ("cache", outer + 1, ""),  # inside the claim transaction
+        ("provider", outer, str(message.pk)),  # after it: the row still queued, unlocked
+        ("cache", outer + 1, ""),  # the second pass
+    ]
+    message.refresh_from_db()
+    assert (message.channel, message.fallback_from) == (sms, rich)
+    assert drain() == 1 and [s["channel"] for s in adapter.sent] == ["SMS"]
+
+
+def test_a_failed_reachability_lookup_means_just_try(rich_conversation, rich, adapter, monkeypatch):
+    def broken(self, channel, addresses):
+        raise TimeoutError("the provider's lookup timed out")
+
+    monkeypatch.setattr(type(adapter), "reachable_many", broken)
+    adapter.unreachable.add(CUSTOMER)  # never learnt: the lookup failed
+    message = send_message(rich_conversation, {"type": "text", "text": "hello"})
+    claim = claim_batch(10)
+    assert [c.message.pk for c in claim.sending] == [message.pk]  # tried on RCS, once
+    assert claim.rows == 1
