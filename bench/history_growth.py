@@ -76,6 +76,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     me.add_argument("--iterations", type=int, default=200)
     me.add_argument("--warmup", type=int, default=20)
     me.add_argument("--requests", type=int, default=40, help="dashboards page renders")
+    me.add_argument(
+        "--only", default="", help="inbox targets whose name starts with this (e.g. search)"
+    )
     rp = sub.add_parser("report", help="write the comparison table")
     rp.add_argument("--small", type=int, default=1_000_000)
     rp.add_argument("--large", type=int, default=10_000_000)
@@ -558,7 +561,8 @@ def measure(args: argparse.Namespace) -> None:
         "SELECT count(*) FROM inbox_conversation WHERE workspace_id = %s", [ws.pk]
     )
     FIGURES.mkdir(parents=True, exist_ok=True)
-    path = FIGURES / f"{args.world}-{n}.json"
+    only = f"-{args.only}" if args.only else ""  # a partial run keeps the full one
+    path = FIGURES / f"{args.world}{only}-{n}.json"
     path.write_text(json.dumps(out, indent=2))
     log(f"wrote {path}")
 
@@ -573,7 +577,7 @@ def measure_inbox(args: argparse.Namespace) -> list[dict]:
     client.force_login(get_user_model().objects.get(username=f"{SLUG}-agent1"))
     rows = []
     for name, urls, target in targets():
-        if target is None:
+        if target is None or not name.startswith(args.only):
             continue
         per_url: dict[str, list[float]] = {}
         timings = time_requests(client, urls, args.iterations, args.warmup, per_url)

@@ -35,6 +35,8 @@ class ConversationPage:
 
     rows: list[Conversation]
     next_cursor: str | None
+    # A search stopped at its scan bound: next_cursor continues with older messages.
+    older: bool = False
 
 
 def _cursor_of(conversation: Conversation) -> str:
@@ -58,7 +60,11 @@ def conversation_page(
     """
     rows = None
     next_cursor = None
-    if cursor is None and filters.through is not None:
+    older = False
+    matched = None
+    if filters.q:  # ordered by newest match; a refresh shows the first page again
+        rows, next_cursor, older, matched = _search(workspace, user, filters, cursor, limit)
+    elif cursor is None and filters.through is not None:
         rows = _fetch(workspace, user, filters, None, MAX_REFRESH_ROWS + 1, filters.through)
         if len(rows) > MAX_REFRESH_ROWS:
             rows = rows[:MAX_REFRESH_ROWS]
@@ -72,7 +78,7 @@ def conversation_page(
         next_cursor = _cursor_of(rows[limit - 1]) if len(rows) > limit else None
         rows = rows[:limit]
     unread = services.unread_counts(rows, user) if rows else {}
-    snippets = search.snippets([row.pk for row in rows], filters.q) if filters.q else {}
+    snippets = search.snippets([row.pk for row in rows], filters.q, matched) if filters.q else {}
     now = timezone.now()
     target = response_target_minutes()
     for row in rows:
@@ -80,7 +86,38 @@ def conversation_page(
         row.snippet = snippets.get(row.pk)
         row.cursor = _cursor_of(row)
         row.waiting, row.overdue = waiting_age(row.waiting_since, now, target)
-    return ConversationPage(rows=rows, next_cursor=next_cursor)
+    return ConversationPage(rows=rows, next_cursor=next_cursor, older=older)
+
+
+def _search(
+    workspace: Workspace,
+    user,
+    filters: ConversationFilters,
+    cursor: ConversationCursor | None,
+    limit: int,
+) -> tuple[list[Conversation], str | None, bool, dict]:
+    """A page of search results newest match first, its next cursor (a position in that
+    order), whether that cursor continues a search stopped at its scan bound, and when
+    each row's newest matching message was written (for its snippet)."""
+    conversations = filters.narrow(workspace, user)
+    found = search.search_page(conversations, workspace, filters.q, cursor, limit)
+    position = dict(found.hits)
+    by_pk = {
+        row.pk: row
+        for row in conversations.filter(pk__in=list(position))
+        .select_related("contact", "channel", "assignee")
+        .prefetch_related("contact__identities")
+    }
+    rows = [by_pk[pk] for pk, _ in found.hits if pk in by_pk]
+    if len(rows) > limit:
+        last = rows[limit - 1]
+        next_cursor = conversation_cursor(last_message_at=position[last.pk], pk=last.pk)
+        return rows[:limit], next_cursor, False, found.matched
+    if found.older is not None:
+        at = found.older.last_message_at
+        older = conversation_cursor(last_message_at=at, pk=found.older.pk)
+        return rows, older, True, found.matched
+    return rows, None, False, found.matched
 
 
 def _fetch(

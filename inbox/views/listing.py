@@ -53,6 +53,8 @@ def list_context(
             if page.next_cursor
             else None
         ),
+        # The search stopped at its bound: the button reads on into older messages.
+        "search_older": page.older,
     }
     if cursor is None:  # later pages carry rows only; the badge belongs to the first
         count = unread_total(workspace=workspace, user=user, filters=filters)
