@@ -26,17 +26,25 @@ def _values(params: Params, name: str) -> list[str]:
     return [str(v) for v in value]
 
 
-def sign(auth_token: str, url: str, params: Params | None = None) -> str:
-    """base64(HMAC-SHA1(token, url + name+value... with names and values sorted)).
+def _signed_params(params: Params | None) -> str:
+    """What the params add to the signed string: name+value, names and values sorted.
 
     Repeated names contribute each distinct value once, in sorted order, as Twilio does.
     """
-    s = url
+    s = ""
     for name in sorted(set(params or {})):
         for value in sorted(set(_values(params, name))):
             s += name + value
-    mac = hmac.new(auth_token.encode("utf-8"), s.encode("utf-8"), hashlib.sha1)
-    return base64.b64encode(mac.digest()).decode("ascii")
+    return s
+
+
+def _digest(key: bytes, s: str) -> bytes:
+    return base64.b64encode(hmac.new(key, s.encode("utf-8"), hashlib.sha1).digest())
+
+
+def sign(auth_token: str, url: str, params: Params | None = None) -> str:
+    """base64(HMAC-SHA1(token, url + name+value... with names and values sorted))."""
+    return _digest(auth_token.encode("utf-8"), url + _signed_params(params)).decode("ascii")
 
 
 def body_hash(body: bytes | str) -> str:
@@ -80,14 +88,15 @@ def is_valid(
     """
     if not signature or not auth_token:
         return False
-    query = parse_qs(urlsplit(url).query)
-    if "bodySHA256" in query:
-        if not hmac.compare_digest(body_hash(body or b""), query["bodySHA256"][0]):
+    query = urlsplit(url).query
+    hashed = parse_qs(query).get("bodySHA256") if query else None
+    if hashed:
+        if not hmac.compare_digest(body_hash(body or b""), hashed[0]):
             return False
         params = None
     expected = signature.encode("ascii", "replace")
+    key, signed_params = auth_token.encode("utf-8"), _signed_params(params)
     ok = False
     for candidate in {without_port(url), with_port(url)}:
-        computed = sign(auth_token, candidate, params).encode("ascii")
-        ok |= hmac.compare_digest(computed, expected)
+        ok |= hmac.compare_digest(_digest(key, candidate + signed_params), expected)
     return ok

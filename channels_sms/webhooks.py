@@ -8,6 +8,7 @@ retrying, and a half-understood message in an agent's queue is worse than none.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from inbox.adapters import ConsentChange, Event, InboundMessage, StatusUpdate, WebhookError
@@ -35,6 +36,12 @@ def _required(params: dict[str, str], name: str) -> str:
     return value
 
 
+# Parsing a number with phonenumbers is most of a webhook's parse; a campaign's replies
+# come from the same few thousand customers to the same few numbers over and over.
+# (Refusals raise and are not cached.)
+_canonical = lru_cache(maxsize=8192)(to_e164)
+
+
 def _e164(params: dict[str, str], name: str, *, required: bool) -> str:
     value = params.get(name, "").strip()
     if not value:
@@ -42,7 +49,7 @@ def _e164(params: dict[str, str], name: str, *, required: bool) -> str:
             raise WebhookError(f"{name}: required")
         return ""
     try:
-        canonical = to_e164(value)
+        canonical = _canonical(value)
     except InvalidPhoneNumber as exc:
         raise WebhookError(f"{name}: {exc}") from exc
     if canonical != value:

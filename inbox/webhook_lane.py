@@ -15,14 +15,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import select
+import time
+import weakref
+from typing import Any
 from urllib.parse import parse_qs, parse_qsl
 
 import psycopg
 from django.conf import settings
-from django.db import connection
+from django.db import OperationalError, connection
 from django.http.request import split_domain_port, validate_host
 from django.urls import Resolver404, resolve
 from django.utils.datastructures import CaseInsensitiveMapping
+from psycopg import errors as pg_errors
+from psycopg import pq
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from inbox import metrics, redis_client, webhooks
@@ -68,6 +74,50 @@ def wants_lane(scope) -> bool:
     )
 
 
+# A pooled connection used this recently, with nothing waiting on its socket, is handed
+# out without a round trip (see _check).
+CHECK_IDLE_SECONDS = 5.0
+
+
+def _has_input(fd: int) -> bool:
+    """Whether the server sent anything on an idle connection (no wait): it only does
+    when it is going away (a restart's "terminating connection", then end of file)."""
+    poller = select.poll()
+    poller.register(fd, select.POLLIN)
+    return bool(poller.poll(0))
+
+
+async def _check(conn: psycopg.AsyncConnection) -> None:
+    """The pool's check as a connection is handed out, without its round trip when the
+    answer is known.
+
+    After a PostgreSQL restart every pooled connection is dead; each must be found so
+    and replaced before a webhook meets it (the provider would get a 5xx once the server
+    is back). psycopg_pool's check_connection asks the server: a round trip for every
+    webhook (its socket write and read were, with the BEGIN and COMMIT that autocommit
+    dropped, about a quarter of this process's CPU per webhook under load).
+    But a server that goes away says so: on a shutdown or a killed backend the socket
+    turns readable (the FATAL message, then end of file), and an idle connection that
+    has nothing to read and was used moments ago is as alive as a round trip would
+    prove. Anything else (input waiting, a bad status, an open transaction, idle for
+    longer than CHECK_IDLE_SECONDS) gets the full check.
+    """
+    pgconn = conn.pgconn
+    if (
+        pgconn.status == pq.ConnStatus.OK
+        and pgconn.transaction_status == pq.TransactionStatus.IDLE
+        and time.monotonic() - _used_at.get(conn, 0.0) < CHECK_IDLE_SECONDS
+        and not _has_input(pgconn.socket)
+    ):
+        return
+    await AsyncConnectionPool.check_connection(conn)
+    _used_at[conn] = time.monotonic()
+
+
+# When each pooled connection last answered (the insert, the full check).
+_used_at: weakref.WeakKeyDictionary[psycopg.AsyncConnection, float] = weakref.WeakKeyDictionary()
+
+
 async def _pool_for_loop() -> AsyncConnectionPool:
     """One pool per process and event loop (a pool belongs to the loop that opened it)."""
     global _pool
@@ -76,14 +126,18 @@ async def _pool_for_loop() -> AsyncConnectionPool:
         params = connection.get_connection_params()
         params.pop("cursor_factory", None)
         params.pop("context", None)
+        # Autocommit: the INSERT is its own transaction, one round trip, where BEGIN,
+        # INSERT and COMMIT were three. Committed when execute() returns, so the 2xx
+        # still follows the commit.
+        params["autocommit"] = True
         pool = AsyncConnectionPool(
             kwargs=params,
             min_size=1,
             max_size=settings.WEBHOOK_LANE_POOL_SIZE,
-            # After a PostgreSQL restart every pooled connection is dead: checked when
-            # handed out (one round trip on loopback), a dead one is replaced instead of
-            # failing the provider's webhook with a 500 once the server is back.
-            check=AsyncConnectionPool.check_connection,
+            # After a PostgreSQL restart every pooled connection is dead: found so as
+            # it is handed out (_check) and replaced, instead of failing the provider's
+            # webhook once the server is back.
+            check=_check,
             # While the server is down no connection passes that check: give up after a
             # few seconds and answer 503 (the provider retries) rather than hold the
             # webhook until the provider's own timeout cuts it off unanswered.
@@ -157,6 +211,51 @@ def _request(scope, body: bytes) -> WebhookRequest | None:
     )
 
 
+_counters: dict[tuple[str, str], Any] = {}
+
+
+def _count(kind: str, outcome: str) -> None:
+    """metrics.WEBHOOKS.labels(kind, outcome).inc(), the labelled child looked up once."""
+    child = _counters.get((kind, outcome))
+    if child is None:
+        child = _counters[(kind, outcome)] = metrics.WEBHOOKS.labels(kind, outcome)
+    child.inc()
+
+
+async def _unknown_channel(send, kind: str) -> None:
+    _count(kind, "unknown_channel")
+    await _answer(send, 404, "text/plain", "unknown channel\n")
+
+
+async def _unavailable(send, kind: str) -> None:
+    """503: the provider retries once the database is back (Django's answer would be a
+    500 with a traceback, retried all the same)."""
+    log.warning("database unavailable: %s webhook refused with 503", kind)
+    _count(kind, "unavailable")
+    await _answer(send, 503, "text/plain", "try again\n")
+
+
+async def _active_channel(kind: str, token: str):
+    """webhooks.active_channel on a pool thread, tried again when it failed at once.
+
+    It reads on Django's connection pool, which hands out connections unchecked: after
+    a PostgreSQL restart each dead one fails one caller once and is discarded. A failure
+    that came at once is such a connection (a server that is down makes the pool wait
+    DB_POOL_TIMEOUT instead), so the read is tried again on another, up to a few times,
+    rather than refuse the provider's webhook.
+    """
+    for attempt in range(_LOOKUP_ATTEMPTS):
+        started = time.monotonic()
+        try:
+            return await off_loop(webhooks.active_channel, kind, token)
+        except OperationalError:
+            if attempt + 1 == _LOOKUP_ATTEMPTS or time.monotonic() - started > 1.0:
+                raise
+
+
+_LOOKUP_ATTEMPTS = 4
+
+
 async def handle(scope, receive, send) -> None:
     view = lane_view(scope["path"])
     kind = view.kind
@@ -166,21 +265,23 @@ async def handle(scope, receive, send) -> None:
         return await _answer(send, 400, "text/plain", "request body too large\n")
     channel = webhooks.cached_channel(kind, token)
     if channel is webhooks.NOT_CACHED:
-        channel = await off_loop(webhooks.active_channel, kind, token)
+        try:
+            channel = await _active_channel(kind, token)
+        except OperationalError:  # the server is down: as for the insert below
+            return await _unavailable(send, kind)
     if channel is None:
-        metrics.WEBHOOKS.labels(kind, "unknown_channel").inc()
-        return await _answer(send, 404, "text/plain", "unknown channel\n")
+        return await _unknown_channel(send, kind)
     wreq = _request(scope, body)
     if wreq is None:
         return await _answer(send, 400, "text/plain", "bad request\n")
     adapter = get_adapter(kind)
     if not adapter.verify_webhook(channel, wreq):
-        metrics.WEBHOOKS.labels(kind, "bad_signature").inc()
+        _count(kind, "bad_signature")
         return await _answer(send, 403, "text/plain", "invalid signature\n")
     try:
         events = adapter.parse_webhook(channel, wreq)
     except WebhookError as exc:
-        metrics.WEBHOOKS.labels(kind, "bad_request").inc()
+        _count(kind, "bad_request")
         return await _answer(send, 400, "text/plain", f"{exc}\n")
     row, typing = inbound_queue.accepted_row(channel, events)
     for event in typing:
@@ -188,28 +289,84 @@ async def handle(scope, receive, send) -> None:
     if row is not None:
         pool = await _pool_for_loop()
         try:
-            async with pool.connection() as conn:  # commits when the block ends
-                await conn.execute(inbound_queue.INSERT_SQL, row.params())
+            async with pool.connection() as conn:
+                await conn.execute(inbound_queue.INSERT_SQL, row.params())  # autocommit
+                _used_at[conn] = time.monotonic()
+        except pg_errors.ForeignKeyViolation:
+            # The channel was deleted after this process remembered it (active_channel
+            # keeps it CHANNEL_CACHE_SECONDS): it names no channel now, as for the view.
+            webhooks.forget_channel(kind, token)
+            return await _unknown_channel(send, kind)
         except (PoolTimeout, psycopg.OperationalError):
-            log.warning("database unavailable: %s webhook refused with 503", kind)
-            metrics.WEBHOOKS.labels(kind, "unavailable").inc()
-            return await _answer(send, 503, "text/plain", "try again\n")
+            return await _unavailable(send, kind)
         try:
             await _kick()
         except Exception:  # committed: beat's sweep applies it (INBOUND_SWEEP_SECONDS)
             log.exception("could not wake a worker for an accepted %s webhook", kind)
-    metrics.WEBHOOKS.labels(kind, "accepted").inc()
+    _count(kind, "accepted")
     status, content_type, ack = adapter.webhook_ack()
     await _answer(send, status, content_type, ack)
 
 
+# At most one wake-up (a Redis SET NX) per this many seconds per process. Under load a
+# worker is awake and nearly every SET NX fails: one per webhook cost this process a
+# round trip to Redis each (about a tenth of its CPU at hundreds a second). A webhook
+# committed inside the window is covered by the next wake-up, sent when the window ends
+# (_kick_later): no accepted event waits longer than this for a worker to be asked.
+KICK_COALESCE_SECONDS = 0.05
+_kicked_at = float("-inf")  # when the last wake-up was sent (monotonic)
+_kick_wanted = False  # a commit since the last wake-up was sent
+_kick_task: asyncio.Task | None = None
+_sleep = asyncio.sleep  # (tests hold the window open)
+
+
 async def _kick() -> None:
-    """inbound_queue.kick on the event loop: the SET NX here (no thread hop for each
-    webhook: under load nearly every one finds a worker awake), the rare task send on
-    a pool thread."""
+    """inbound_queue.kick on the event loop, coalesced.
+
+    The SET NX here (no thread hop: under load nearly every one finds a worker awake),
+    the rare task send on a pool thread. Inside KICK_COALESCE_SECONDS of the last one,
+    the wake-up is left to _kick_later, started here if it is not already waiting.
+    """
+    global _kicked_at, _kick_wanted, _kick_task
+    loop = asyncio.get_running_loop()
+    later = _kick_task is not None and not _kick_task.done() and _kick_task.get_loop() is loop
+    if later:
+        _kick_wanted = True  # its next SET is sent after this commit
+        return
+    now = time.monotonic()
+    if now - _kicked_at >= KICK_COALESCE_SECONDS:
+        _kicked_at = now
+        await _wake()
+        return
+    _kick_wanted = True
+    _kick_task = loop.create_task(_kick_later())
+
+
+async def _kick_later() -> None:
+    """Send the wake-up the webhooks committed inside the window are owed, at its end;
+    again for those committed while it was being sent."""
+    global _kicked_at, _kick_wanted
+    while _kick_wanted:
+        await _sleep(max(0.0, _kicked_at + KICK_COALESCE_SECONDS - time.monotonic()))
+        _kick_wanted = False  # commits from here on get the next round
+        _kicked_at = time.monotonic()
+        try:
+            await _wake()
+        except Exception:  # committed: beat's sweep applies them
+            log.exception("could not wake a worker for accepted webhooks")
+
+
+async def _wake() -> None:
     key, seconds = inbound_queue.KICK_KEY, inbound_queue.KICK_SECONDS
     if await redis_client.async_client().set(key, 1, nx=True, ex=seconds):
         await off_loop(inbound_queue.wake_worker)
+
+
+async def kicks_sent() -> None:
+    """Wait for a pending coalesced wake-up (tests: nothing left running after them)."""
+    task = _kick_task
+    if task is not None and not task.done() and task.get_loop() is asyncio.get_running_loop():
+        await task
 
 
 def with_webhook_lane(app):

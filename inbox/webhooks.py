@@ -73,6 +73,11 @@ def active_channel(kind: str, token: str) -> Channel | None:
     return channel
 
 
+def forget_channel(kind: str, token: str) -> None:
+    """Drop what active_channel remembers for this URL (the channel turned out gone)."""
+    _recent.pop((kind, token), None)
+
+
 NOT_CACHED = object()
 
 

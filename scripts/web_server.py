@@ -31,6 +31,10 @@ def proxy_args(environ: Mapping[str, str]) -> list[str]:
     return ["--proxy-headers", "--forwarded-allow-ips", ",".join(proxies)]
 
 
+def _on(environ: Mapping[str, str], name: str, default: str) -> bool:
+    return environ.get(name, default).strip().lower() in {"1", "true", "yes", "on"}
+
+
 def deflate_args(environ: Mapping[str, str]) -> list[str]:
     """Websocket per-message compression: off unless WS_PER_MESSAGE_DEFLATE says on.
 
@@ -40,13 +44,19 @@ def deflate_args(environ: Mapping[str, str]) -> list[str]:
     event loop that also answers webhooks. The frames are small JSON facts; browsers work
     the same without it. Turn it on for agents on slow links if bandwidth matters more.
     """
-    on = environ.get("WS_PER_MESSAGE_DEFLATE", "false").strip().lower() in {
-        "1",
-        "true",
-        "yes",
-        "on",
-    }
+    on = _on(environ, "WS_PER_MESSAGE_DEFLATE", "false")
     return ["--ws-per-message-deflate", "true" if on else "false"]
+
+
+def access_log_args(environ: Mapping[str, str]) -> list[str]:
+    """uvicorn's access log (a line per request): off unless ACCESS_LOG says on.
+
+    Formatting and flushing that line was about 8% of the web process's CPU per webhook
+    under a burst (bench/inbound_e2e's ingest probe), on the one event loop that answers
+    them; the root logger's WARNING default already keeps the app quiet. A reverse proxy
+    in front usually keeps its own access log.
+    """
+    return [] if _on(environ, "ACCESS_LOG", "false") else ["--no-access-log"]
 
 
 def uvicorn_command(
@@ -66,6 +76,7 @@ def uvicorn_command(
         "--ws",
         "auto",
         *deflate_args(environ),
+        *access_log_args(environ),
         "--workers",
         str(workers),
         # Django's ASGI handler has no lifespan events to run.

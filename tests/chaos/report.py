@@ -199,9 +199,12 @@ every media file; the restore replaces the database in one transaction.
   provider the same race could text a customer twice). A claim now records its own time
   (`inbox/services/outbox/claim.py`, tests/integration/test_reconcile.py).
 - After PostgreSQL comes back, a pool still holds the connections the restart killed.
-  The webhook lane's pool (`inbox/webhook_lane.py`, where providers' webhooks land) now
-  checks each connection as it hands it out (psycopg_pool's `check`, one loopback round
-  trip), so no webhook meets a dead one; while the server is down it waits at most
+  The webhook lane's pool (`inbox/webhook_lane.py`, where providers' webhooks land)
+  checks a connection as it hands it out when its socket shows the server went away or
+  it sat idle 5 s (a loopback round trip then, none otherwise), so no webhook meets a
+  dead one, and the lane's channel lookup is retried when it failed within a second (a
+  dead connection in Django's pool, not a server still down); while the server is down it
+  waits at most
   `WEBHOOK_LANE_DB_WAIT_SECONDS` (5) for a working connection and answers 503, so the
   provider retries instead of timing out unanswered (CI found both: 500s after the
   restart, then a webhook held 30 s by the check). Django's own pool (pages, the API,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from urllib.parse import urlencode
 
 import httpx
@@ -97,8 +98,34 @@ async def test_the_lane_wakes_a_worker_once_while_one_is_awake(channel, monkeypa
     await redis_client.async_client().delete(inbound_queue.KICK_KEY)
     assert (await post(channel, inbound("SM1"))).status_code == 200
     assert (await post(channel, inbound("SM2"))).status_code == 200
+    await webhook_lane.kicks_sent()  # the second's, if it came inside the first's window
     assert woken == [1]  # the second found the key: a worker is already awake
     assert await redis_client.async_client().exists(inbound_queue.KICK_KEY)
+    await redis_client.async_client().delete(inbound_queue.KICK_KEY)
+
+
+async def test_a_webhook_committed_inside_the_window_is_woken_for_at_its_end(channel, monkeypatch):
+    """Coalesced wake-ups: the first webhook's SET NX finds a worker awake (the key is
+    set) and then the worker stands down (deletes it); the second, inside the window,
+    sends no SET of its own, but the wake-up owed to it at the window's end does."""
+    woken, window_over = [], asyncio.Event()
+
+    async def until_the_window_ends(seconds: float) -> None:
+        await window_over.wait()
+
+    monkeypatch.setattr(webhook_lane, "_kick", REAL_KICK)
+    monkeypatch.setattr(webhook_lane, "_sleep", until_the_window_ends)
+    monkeypatch.setattr(webhook_lane, "_kicked_at", float("-inf"))
+    monkeypatch.setattr(inbound_queue, "wake_worker", lambda: woken.append(1))
+    await redis_client.async_client().set(inbound_queue.KICK_KEY, 1)  # a worker is awake
+    assert (await post(channel, inbound("SM1"))).status_code == 200
+    assert woken == []
+    await redis_client.async_client().delete(inbound_queue.KICK_KEY)  # it stood down
+    assert (await post(channel, inbound("SM2"))).status_code == 200
+    assert woken == []  # no SET yet: the window is still open
+    window_over.set()
+    await webhook_lane.kicks_sent()
+    assert woken == [1]
     await redis_client.async_client().delete(inbound_queue.KICK_KEY)
 
 
@@ -130,6 +157,65 @@ async def test_an_unknown_channel_is_404(channel):
         response = await http.post("/webhooks/sms/no-such-token/", content=b"a=b")
     assert response.status_code == 404
     assert await InboundEvent.objects.acount() == 0
+
+
+async def test_a_channel_deleted_while_remembered_is_404_as_an_unknown_one(channel):
+    """The lane remembers a channel for CHANNEL_CACHE_SECONDS; a webhook for one deleted
+    meanwhile finds no row to refer to (the insert's foreign key): answered as for a
+    channel that does not exist, and forgotten, so the next one does not try again."""
+    from inbox import webhooks
+
+    assert (await post(channel, inbound("SM1"))).status_code == 200  # now remembered
+    token = channel.webhook_token
+    await InboundEvent.objects.all().adelete()
+    await sync_to_async(channel.delete)()
+    assert webhooks.cached_channel("sms", token) is not webhooks.NOT_CACHED
+    response = await post(channel, inbound("SM2"))
+    assert response.status_code == 404
+    assert response.text == "unknown channel\n"
+    assert webhooks.cached_channel("sms", token) is webhooks.NOT_CACHED
+    assert await InboundEvent.objects.acount() == 0
+
+
+async def test_the_database_down_while_the_channel_is_looked_up_is_503(channel, monkeypatch):
+    """Not a 500 with a traceback: the provider is told to try again, as when the insert
+    finds the server down."""
+    from django.db import OperationalError
+
+    from inbox import webhooks
+
+    def server_down(kind, token):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(webhooks, "active_channel", server_down)
+    webhooks.forget_channel("sms", channel.webhook_token)
+    response = await post(channel, inbound("SM1"))
+    assert response.status_code == 503
+    assert await InboundEvent.objects.acount() == 0
+
+
+async def test_a_dead_pooled_connection_met_by_the_channel_lookup_is_tried_again(
+    channel, monkeypatch
+):
+    """After a PostgreSQL restart Django's pool hands out each dead connection once (it
+    fails at once and is discarded): the lookup is tried again, the webhook accepted."""
+    from django.db import OperationalError
+
+    from inbox import webhooks
+
+    real, calls = webhooks.active_channel, []
+
+    def dead_connection_first(kind, token):
+        calls.append(token)
+        if len(calls) == 1:
+            raise OperationalError("server closed the connection unexpectedly")
+        return real(kind, token)
+
+    monkeypatch.setattr(webhooks, "active_channel", dead_connection_first)
+    webhooks.forget_channel("sms", channel.webhook_token)
+    assert (await post(channel, inbound("SM1"))).status_code == 200
+    assert len(calls) == 2
+    assert await InboundEvent.objects.acount() == 1
 
 
 async def test_an_unparseable_webhook_is_400_and_nothing_is_stored(channel):
