@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterator
 
 from django.db import connection
 
@@ -48,6 +49,25 @@ def _reason(code: str, text: str) -> str:
     return reason[:300]
 
 
+# Rows held in memory at once: a day's messages are streamed from a server-side cursor.
+# fetchall() held every one (~1-4 KB each as Python objects); a worker running the
+# roll-up every minute during a 100,000-message campaign grew by that much at each run
+# and never gave it back (bench/campaign/RESULTS.md, "Worker memory").
+FETCH_ROWS = 2000
+# (channel, text) answers kept per run: campaign texts are unique per recipient.
+UNITS_CACHE_MAX = 10_000
+
+
+def _day_rows(workspace_id: int, start: dt.datetime, end: dt.datetime) -> Iterator[tuple]:
+    """The day's message rows, FETCH_ROWS at a time (call inside a transaction)."""
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(
+            _ROWS, {"ws": workspace_id, "start": start, "end": end, "window": REPLY_WINDOW}
+        )
+        while rows := cursor.fetchmany(FETCH_ROWS):
+            yield from rows
+
+
 class _Units:
     """Billing units per (channel, text), asked of the channel's adapter once each."""
 
@@ -65,7 +85,10 @@ class _Units:
                 self.cache[key] = channel.adapter.billing_units(channel, text) if channel else 1
             except LookupError:  # a channel kind whose app is no longer installed
                 self.cache[key] = 1
-        return self.cache[key]
+        answer = self.cache[key]
+        if len(self.cache) > UNITS_CACHE_MAX:  # texts unique per message: not worth keeping
+            self.cache.clear()
+        return answer
 
 
 def recompute(workspace_id: int, day: dt.date, units: _Units | None = None, tz: str = "UTC") -> int:
@@ -78,17 +101,12 @@ def recompute(workspace_id: int, day: dt.date, units: _Units | None = None, tz: 
     stats: dict[tuple, list[int]] = defaultdict(lambda: [0] * len(_FIELDS))
     reasons: dict[tuple, int] = defaultdict(int)
     handled: dict[tuple, list] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _ROWS, {"ws": workspace_id, "start": start, "end": end, "window": REPLY_WINDOW}
-        )
-        rows = cursor.fetchall()
     for (
         created_at, conversation_id, channel_id, fallback_from_id, direction, author,
         author_user_id, team_id, assignee_id, ctype, has_suggestions, status,
         sent_at, delivered_at, read_at, error_code, error_message, fallback_reason,
         text, chip, replied,
-    ) in rows:  # fmt: skip
+    ) in _day_rows(workspace_id, start, end):  # fmt: skip
         hour = local_hours.start(created_at)
         agent_id = author_user_id if author == "agent" else assignee_id
         kind = content_kind.classify(ctype, bool(has_suggestions))
@@ -203,4 +221,4 @@ def recompute(workspace_id: int, day: dt.date, units: _Units | None = None, tz: 
         ],
         batch_size=2000,
     )
-    return len(rows)
+    return sum(counts[0] for counts in stats.values())  # every row counted once there
