@@ -341,20 +341,11 @@ def main() -> None:
 
     client = Client()
     client.force_login(get_user_model().objects.get(username="bench-manager"))
+    from bench.inbox import time_requests
+
     url = f"/w/{SLUG}/dashboards/"
-    for _ in range(3):  # warm-up
-        assert client.get(url).status_code == 200
-    times = []
-    for _ in range(args.requests):
-        t0 = time.perf_counter()
-        response = client.get(url)
-        times.append((time.perf_counter() - t0) * 1000)
-        assert response.status_code == 200, response.status_code
-    now_times = []
-    for _ in range(args.requests):
-        t0 = time.perf_counter()
-        assert client.get(url + "now/").status_code == 200
-        now_times.append((time.perf_counter() - t0) * 1000)
+    times = time_requests(client, [url], args.requests, warmup=3)
+    now_times = time_requests(client, [url + "now/"], args.requests, warmup=0)
     p50, p95 = pct(times, 0.5), pct(times, 0.95)
     result = {
         "p50": p50,

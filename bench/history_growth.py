@@ -602,7 +602,7 @@ def measure_dashboards(args: argparse.Namespace, ws) -> list[dict]:
     from django.contrib.auth import get_user_model
     from django.test import Client
 
-    from bench.inbox import percentile
+    from bench.inbox import percentile, time_requests
     from dashboards import rollup
 
     rollup.run_workspace(ws)  # the periodic pass (today + yesterday), then its dead rows
@@ -623,14 +623,7 @@ def measure_dashboards(args: argparse.Namespace, ws) -> list[dict]:
         ("dashboards page (30 days)", f"/w/{SLUG}/dashboards/"),
         ("dashboards now tiles", f"/w/{SLUG}/dashboards/now/"),
     ):
-        for _ in range(3):
-            assert client.get(url).status_code == 200
-        times = []
-        for _ in range(args.requests):
-            t0 = time.perf_counter()
-            response = client.get(url)
-            times.append((time.perf_counter() - t0) * 1000)
-            assert response.status_code == 200, response.status_code
+        times = time_requests(client, [url], args.requests, warmup=3)
         p95 = percentile(times, 95)
         goal = DASHBOARD_TARGET_MS if "page" in name else None
         rows.append({"target": name, "p50": statistics.median(times), "p95": p95, "goal": goal})

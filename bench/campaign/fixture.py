@@ -128,16 +128,14 @@ def _rcs_capable(i: int) -> bool:
     return (CUSTOMER_BASE + i) % 2 == 0
 
 
-def create_campaign(info: dict, *, send_rate: int | None) -> int:
-    from django.contrib.auth import get_user_model
-
-    from inbox.models import Channel, Workspace
-    from inbox.services.campaigns.plan import create_campaign as create
+def reminder_template(workspace, actor, *, second_chip: tuple[str, str], conversions=()):
+    """The payment reminder both campaign benches send: a card, its balance and a ref
+    unique per recipient, three chips (the second one the bench's own)."""
     from inbox.services.templates.save import save_template
 
-    workspace = Workspace.objects.get(pk=info["workspace_id"])
-    actor = get_user_model().objects.get(pk=info["user_id"])
-    template = save_template(
+    text, postback = second_chip
+    extra = {"conversion_postbacks": list(conversions)} if conversions else {}
+    return save_template(
         workspace=workspace,
         actor=actor,
         name="Reminder",
@@ -149,12 +147,24 @@ def create_campaign(info: dict, *, send_rate: int | None) -> int:
                 "description": "Balance {{balance}} (ref {{ref}})",
                 "suggestions": [
                     {"type": "open_url", "text": "Pay now", "url": "https://pay.example.com/"},
-                    {"type": "reply", "text": "My balance", "postback": "balance"},
+                    {"type": "reply", "text": text, "postback": postback},
                     {"type": "reply", "text": "Talk to an agent", "postback": "agent"},
                 ],
             },
         },
+        **extra,
     )
+
+
+def create_campaign(info: dict, *, send_rate: int | None) -> int:
+    from django.contrib.auth import get_user_model
+
+    from inbox.models import Channel, Workspace
+    from inbox.services.campaigns.plan import create_campaign as create
+
+    workspace = Workspace.objects.get(pk=info["workspace_id"])
+    actor = get_user_model().objects.get(pk=info["user_id"])
+    template = reminder_template(workspace, actor, second_chip=("My balance", "balance"))
     campaign = create(
         workspace=workspace,
         actor=actor,

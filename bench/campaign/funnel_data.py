@@ -47,12 +47,12 @@ def setup_orm(*, recipients: int) -> dict:
     (an RCS line falling back to an SMS sender), the template and three campaigns."""
     from django.contrib.auth import get_user_model
 
+    from bench.campaign.fixture import reminder_template
     from channels_rcs.sandbox import accounts
     from channels_sms import sandbox
     from inbox import services
     from inbox.models import Label, Membership, Role, Workspace
     from inbox.services.campaigns.plan import create_campaign
-    from inbox.services.templates.save import save_template
     from workspace_settings.models import AttributeType, ContactAttributeDefinition
 
     workspace = Workspace.objects.create(slug=SLUG, name="Funnel bench")
@@ -76,24 +76,8 @@ def setup_orm(*, recipients: int) -> dict:
             workspace=workspace, key=key, label=key.title(), type=kind
         )
     Label.objects.create(workspace=workspace, name=LABEL)
-    template = save_template(
-        workspace=workspace,
-        actor=user,
-        name="Reminder",
-        use_case="payment_reminder",
-        content={
-            "type": "card",
-            "card": {
-                "title": "Hola {{first_name}}, your payment is due",
-                "description": "Balance {{balance}} (ref {{ref}})",
-                "suggestions": [
-                    {"type": "open_url", "text": "Pay now", "url": "https://pay.example.com/"},
-                    {"type": "reply", "text": "I paid", "postback": "paid"},
-                    {"type": "reply", "text": "Talk to an agent", "postback": "agent"},
-                ],
-            },
-        },
-        conversion_postbacks=["paid"],
+    template = reminder_template(
+        workspace, user, second_chip=("I paid", "paid"), conversions=["paid"]
     )
     campaigns = [
         create_campaign(

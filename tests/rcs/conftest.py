@@ -51,6 +51,18 @@ def rcs_channel(workspace):
     return make_rcs_channel(workspace)
 
 
+@pytest.fixture
+def live_rcs_channel(live_server, settings, workspace):
+    """A channel whose sends reach the sandbox over real HTTP, its events left to the
+    test (nothing posts delivery reports on its own)."""
+    from channels_rcs.sandbox import store
+
+    settings.PUBLIC_BASE_URL = live_server.url
+    channel = make_rcs_channel(workspace)
+    store.set_controls(channel.config["agent_id"], events="manual")
+    return channel
+
+
 class Poster:
     def __init__(self, channel):
         self.channel = channel

@@ -13,8 +13,6 @@ from channels_rcs.sandbox import store
 from inbox import send_loop
 from inbox.adapters import ContentNotSupported, NotReachable, TransientSendError
 
-from .conftest import make_rcs_channel
-
 RCS_PHONE = "+14155550140"
 SMS_ONLY_PHONE = "+14155550141"
 TEXT = {"type": "text", "text": "Hello from the loop"}
@@ -27,11 +25,8 @@ adapter = RcsAdapter()
 
 
 @pytest.fixture
-def channel(live_server, settings, workspace):
-    settings.PUBLIC_BASE_URL = live_server.url
-    channel = make_rcs_channel(workspace)
-    store.set_controls(channel.config["agent_id"], events="manual")
-    return channel
+def channel(live_rcs_channel):
+    return live_rcs_channel
 
 
 def asend(channel, to=RCS_PHONE, content=None, message_id=None):

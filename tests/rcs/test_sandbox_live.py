@@ -20,8 +20,6 @@ from inbox.adapters import NotReachable, PermanentSendError, TransientSendError
 from inbox.models import Author, Direction, Message, MessageStatus
 from inbox.services import create_channel
 
-from .conftest import make_rcs_channel
-
 RCS_PHONE = "+14155550100"  # even last digit: RCS-capable in the sandbox
 SMS_ONLY_PHONE = "+14155550101"  # odd last digit: no RCS
 
@@ -29,11 +27,8 @@ adapter = RcsAdapter()
 
 
 @pytest.fixture
-def channel(live_server, settings, workspace):
-    settings.PUBLIC_BASE_URL = live_server.url
-    channel = make_rcs_channel(workspace)
-    store.set_controls(channel.config["agent_id"], events="manual")
-    return channel
+def channel(live_rcs_channel):
+    return live_rcs_channel
 
 
 def agent_id(channel) -> str:
