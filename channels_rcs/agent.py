@@ -15,23 +15,6 @@ if TYPE_CHECKING:
     from inbox.models import Channel
 
 
-# Decrypting a channel's secrets cost 150 us on every send: the agent is kept per
-# encrypted secrets text (new text after any change of secrets), bounded.
-_keys: dict[str, str] = {}
-_KEYS_MAX = 256
-
-
-def _service_account_key(channel: Channel) -> str:
-    encrypted = channel.secrets_encrypted or ""
-    key = _keys.get(encrypted)
-    if key is None:
-        key = channel.secrets.get("service_account_key", "")
-        if len(_keys) >= _KEYS_MAX:
-            _keys.clear()
-        _keys[encrypted] = key
-    return key
-
-
 def agent_for(channel: Channel) -> client.Agent:
     base = channel.api_base_url or client.DEFAULT_API_BASE_URL
     region = str(channel.config.get("region") or "")
@@ -40,5 +23,5 @@ def agent_for(channel: Channel) -> client.Agent:
     return client.Agent(
         api_base_url=base,
         agent_id=str(channel.config.get("agent_id", "")),
-        service_account_key=_service_account_key(channel),
+        service_account_key=channel.secrets.get("service_account_key", ""),
     )

@@ -45,23 +45,6 @@ SANDBOX_DEMO_ACCOUNT_SID = "AC" + "d3e0" * 8  # 32 hex digits
 SANDBOX_DEMO_AUTH_TOKEN = "5a4db0c5" * 4  # 32 hex digits
 
 
-# Channel.secrets decrypts (Fernet) on every read; a webhook needs only the auth token,
-# and a burst of them the same token each time. Keyed by the ciphertext, so a changed
-# token is a new entry.
-_auth_tokens: dict[str, str] = {}
-
-
-def _webhook_auth_token(channel: Channel) -> str:
-    key = channel.secrets_encrypted
-    token = _auth_tokens.get(key)
-    if token is None:
-        token = channel.secrets.get("auth_token", "")
-        if len(_auth_tokens) >= 1024:
-            _auth_tokens.clear()
-        _auth_tokens[key] = token
-    return token
-
-
 class SmsAdapter(ChannelAdapter):
     """Config: account_sid, auth_token (secret), from_number (E.164), mms, max_segments."""
 
@@ -233,7 +216,7 @@ class SmsAdapter(ChannelAdapter):
         )
 
     def verify_webhook(self, channel: Channel, request: WebhookRequest) -> bool:
-        token = _webhook_auth_token(channel)
+        token = channel.secrets.get("auth_token", "")
         sig = request.headers.get(signature.HEADER, "")
         params = request.form if request.method.upper() == "POST" else None
         return any(

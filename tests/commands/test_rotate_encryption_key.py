@@ -123,3 +123,14 @@ def test_a_secret_saved_during_rotation_is_not_overwritten(
     out = run("rotate_encryption_key")
     assert out["columns"]["inbox.Channel.secrets_encrypted"]["changed_meanwhile"] == 1
     assert Channel.objects.get(pk=channel.pk).secrets == {"auth_token": "typed-by-admin"}
+
+
+def test_a_remembered_plaintext_is_not_opened_by_a_ring_without_its_key(settings):
+    from inbox.crypto import decrypt_text, encrypt_text
+
+    settings.SECRETS_ENCRYPTION_KEYS = [OLD_KEY]
+    token = encrypt_text("auth-token")
+    assert decrypt_text(token) == "auth-token"  # remembered for this ring
+    settings.SECRETS_ENCRYPTION_KEYS = [NEW_KEY]
+    with pytest.raises(InvalidToken):
+        decrypt_text(token)
