@@ -23,11 +23,21 @@ HOST = "127.0.0.1"
 def start(name: str, port: int) -> tuple[Path, dict[str, str]]:
     """Wipe .data/<name>, start embedded servers there, migrate; returns the data dir and
     the environment child processes should run with (this process's, updated)."""
-    os.chdir(BASE_DIR)
     data = BASE_DIR / ".data" / name
     if data.exists():
         shutil.rmtree(data)
     (data / "logs").mkdir(parents=True)
+    reopen(name, port)
+    env = os.environ.copy()
+    subprocess.run([PY, "manage.py", "migrate", "--noinput", "-v", "0"], env=env, check=True)
+    return data, env
+
+
+def reopen(name: str, port: int) -> Path:
+    """Start the embedded servers of .data/<name> as they are (a world a previous run
+    loaded), with the benches' environment; returns the data dir."""
+    os.chdir(BASE_DIR)
+    data = BASE_DIR / ".data" / name
     os.environ.update(
         INBOX_DATA_DIR=str(data),
         DJANGO_SETTINGS_MODULE="config.settings",
@@ -46,8 +56,6 @@ def start(name: str, port: int) -> tuple[Path, dict[str, str]]:
     )
     for key in ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL"):
         os.environ.pop(key, None)
-    print(f"starting a fresh embedded PostgreSQL + Redis under {data} ...", flush=True)
+    print(f"starting embedded PostgreSQL + Redis under {data} ...", flush=True)
     embedded_services.start(data)
-    env = os.environ.copy()
-    subprocess.run([PY, "manage.py", "migrate", "--noinput", "-v", "0"], env=env, check=True)
-    return data, env
+    return data

@@ -56,20 +56,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def start(args) -> Path:
-    data = BASE_DIR / ".data" / NAME
-    if args.reuse and (data / "loaded").exists():
-        os.chdir(BASE_DIR)
-        os.environ.update(
-            INBOX_DATA_DIR=str(data),
-            DJANGO_SETTINGS_MODULE="config.settings",
-            DEBUG="0",
-            LOG_LEVEL="WARNING",
-            XDG_RUNTIME_DIR=os.environ.get("XDG_RUNTIME_DIR", "/tmp"),
-        )
-        for key in ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL"):
-            os.environ.pop(key, None)
-        embedded_services.start(data)
-        return data
+    if args.reuse and (BASE_DIR / ".data" / NAME / "loaded").exists():
+        return fresh_world.reopen(NAME, args.port)
     data, _env = fresh_world.start(NAME, args.port)
     return data
 

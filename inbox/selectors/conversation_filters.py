@@ -107,20 +107,17 @@ class ConversationFilters:
         workspace: Workspace,
         user,
         cursor: ConversationCursor | None = None,
-        limit: int = 50,
         *,
         through: ConversationCursor | None = None,
     ) -> QuerySet[Conversation]:
-        """The first `limit` rows of the view, filters and search after `cursor` (and no
-        further down than `through`), in list order (the caller slices; the search needs
-        to know how far to look)."""
+        """The view's rows after `cursor` (and no further down than `through`), in list
+        order; the caller slices. A search is not applied here: it has an order of its own
+        (conversation_list's `_search`, newest match first)."""
         conversations = self.narrow(workspace, user)
         if cursor is not None:
             conversations = conversations.filter(cursor.after())
         if through is not None:
             conversations = conversations.filter(through.at_or_before())
-        if self.q:
-            conversations = search.matching_conversations(conversations, workspace, self.q, limit)
         return conversations.order_by(search.LIST_ORDER, "-pk")
 
     def querystring(self, **extra) -> str:

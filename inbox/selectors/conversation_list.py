@@ -71,7 +71,7 @@ def conversation_page(
             next_cursor = _cursor_of(rows[-1])
         elif len(rows) < limit:
             rows = None  # fewer than a page: an ordinary first page instead
-        elif filters.apply(workspace, user, filters.through, 1)[:1].exists():
+        elif filters.apply(workspace, user, filters.through)[:1].exists():
             next_cursor = _cursor_of(rows[-1])
     if rows is None:
         rows = _fetch(workspace, user, filters, cursor, limit + 1)
@@ -129,7 +129,7 @@ def _fetch(
     through: ConversationCursor | None = None,
 ) -> list[Conversation]:
     return list(
-        filters.apply(workspace, user, cursor, limit, through=through)
+        filters.apply(workspace, user, cursor, through=through)
         .select_related("contact", "channel", "assignee")
         .prefetch_related("contact__identities")[:limit]
     )

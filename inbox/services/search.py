@@ -12,13 +12,11 @@ or dashes were typed.
 Message text is matched on the stored ``Message.search_vector`` (migration 0009, GIN
 indexed); contact names on the expression index of migration 0008, spelled exactly
 ``to_tsvector('simple'::regconfig, name)`` here. Why the plan is chosen in Python: see
-``matching_conversations`` and bench/RESULTS.md.
+``_text_positions`` and bench/RESULTS.md.
 
 The inbox list searches with ``search_page``: results newest match first, each request
 reading a bounded amount whatever the size of the history ("Search older messages"
 continues where a page stopped); see bench/RESULTS.md, "Search at 10M messages".
-``matching_conversations`` (list order, a match anywhere in the past) is what
-``ConversationFilters.apply`` still does with a query; its cost grows with history.
 """
 
 from __future__ import annotations
@@ -132,46 +130,6 @@ def phone_prefixes(q: str) -> list[str]:
 def message_matches(workspace: Workspace, q: str) -> QuerySet[Message]:
     """The workspace's messages whose text matches `q` (on the stored, indexed vector)."""
     return Message.objects.filter(workspace=workspace, search_vector=tsquery(q))
-
-
-def matching_conversations(
-    conversations: QuerySet[Conversation], workspace: Workspace, q: str, limit: int
-) -> QuerySet[Conversation]:
-    """The first `limit` of `conversations` (in list order) that match `q`, as a queryset
-    the caller orders and slices again (an empty query narrows nothing).
-
-    Two branches, each ordered and limited, then their union: by message text, and by
-    contact name or phone (OR-ing them in one WHERE hides the LIMIT from the planner).
-
-    Each branch has two good plans and PostgreSQL cannot tell which applies: it estimates
-    a phrase like the AND of its words and a prefix at a fixed guess, so a rare phrase of
-    common words (or a prefix nobody has) got the plan for common words, walking the
-    view's recency index and probing each conversation: 150,000 messages or 100,000
-    contact names at the benchmark's size, ~400-600 ms. So the plan is chosen here from a
-    capped read of the indexes (``_few``): up to FEW_MATCHES matches, the matching ids go
-    into the query as a list, which PostgreSQL then costs exactly; more than that, the
-    term is common and the recency walk fills a page after a few probes.
-    """
-    q = normalize(q)
-    if not q:
-        return conversations
-    texts = message_matches(workspace, q)
-    text_hits = _few(texts.values_list("conversation_id", flat=True))
-    if text_hits is None:
-        by_text = Q(Exists(texts.filter(conversation=OuterRef("pk"))))
-    else:
-        by_text = Q(pk__in=text_hits)
-    names = _contact_ids_by_name(workspace, q).values_list("pk", flat=True)
-    identities = _contact_ids_by_phone(workspace, q)
-    contact_hits = _few(names.union(identities, all=True))
-    if contact_hits is None:
-        by_contact = Q(contact__in=names) | Q(contact__in=identities)
-    else:
-        by_contact = Q(contact__in=contact_hits)
-    first = _first(conversations.filter(by_text), limit).union(
-        _first(conversations.filter(by_contact), limit)
-    )
-    return conversations.filter(pk__in=first)
 
 
 @dataclass
@@ -369,10 +327,6 @@ def _few(ids: QuerySet, *, distinct: bool = True) -> list | None:
     return sorted(set(found)) if distinct else found
 
 
-def _first(conversations: QuerySet[Conversation], limit: int) -> QuerySet:
-    return conversations.order_by(LIST_ORDER, "-pk").values("pk")[:limit]
-
-
 def _contact_ids_by_name(workspace: Workspace, q: str) -> QuerySet[Contact]:
     return (
         Contact.objects.filter(workspace=workspace)
@@ -445,7 +399,6 @@ def _highlight(text: str) -> SafeString:
 
 
 __all__ = [
-    "matching_conversations",
     "message_matches",
     "normalize",
     "phone_prefixes",
