@@ -61,6 +61,7 @@ def conversation_rows(context: template.Context) -> SafeString:
     unassigned = _t("Unassigned")
     waiting_word = _t("waiting")
     overdue_word = _t("(overdue)")
+    waiting_since = _t("Waiting since %(at)s")
     unread_word = _t("Unread:")
     icons: dict[str, str] = {}
     out: list[str] = []
@@ -127,7 +128,8 @@ def conversation_rows(context: template.Context) -> SafeString:
                 f' data-testid="waiting-age" data-overdue="{"true" if overdue else "false"}"'
             )
             if c.waiting_since:
-                out.append(f' title="Waiting since {_date(c.waiting_since, "M j, H:i")}"')
+                since = waiting_since % {"at": _date(c.waiting_since, "M j, H:i")}
+                out.append(f' title="{since}"')
             out.append(f">{waiting_word} {_e(c.waiting)}")
             if overdue:
                 out.append(f'<span class="visually-hidden"> {overdue_word}</span>')
