@@ -11,6 +11,7 @@ import re
 import time
 
 from django.conf import settings
+from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils.decorators import method_decorator
 from django.views import View
@@ -111,7 +112,15 @@ class ChannelWebhookView(View):
         except WebhookError as exc:
             metrics.WEBHOOKS.labels(self.kind, "bad_request").inc()
             return HttpResponse(f"{exc}\n", status=400, content_type="text/plain")
-        services.accept(channel, events)
+        try:
+            services.accept(channel, events)
+        except IntegrityError:
+            # The channel was deleted after this process remembered it (active_channel
+            # keeps it CHANNEL_CACHE_SECONDS): the insert's foreign key finds no row, and
+            # the webhook names no channel now. (ON CONFLICT covers the only other key.)
+            forget_channel(self.kind, token)
+            metrics.WEBHOOKS.labels(self.kind, "unknown_channel").inc()
+            return HttpResponse("unknown channel\n", status=404, content_type="text/plain")
         metrics.WEBHOOKS.labels(self.kind, "accepted").inc()
         status, content_type, ack = adapter.webhook_ack()
         return HttpResponse(ack, status=status, content_type=content_type)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+import pytest
+
 from channels_sms.sandbox.inbound import inbound_params
 from channels_sms.signature import sign
 from inbox.models import Contact, Conversation, Message
@@ -137,3 +139,23 @@ def test_status_callback_for_unknown_message_is_kept_for_later(client, sms_chann
     response = signed_post(client, _urls(sms_channel)["status"], params, _token(sms_channel))
     assert response.status_code == 200
     assert OrphanStatus.objects.get().status == "delivered"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_channel_deleted_while_remembered_is_404_not_500(client, sms_channel):
+    """The view remembers a channel for CHANNEL_CACHE_SECONDS; a webhook for one deleted
+    meanwhile finds no row for its insert's foreign key. It names no channel now: 404 as
+    for an unknown one (a 500 would have the provider retry a dead URL), and forgotten."""
+    from inbox import webhooks
+
+    url, token = _urls(sms_channel)["inbound"], _token(sms_channel)
+    assert signed_post(client, url, _params(sms_channel), token).status_code == 200
+    Conversation.objects.all().delete()  # a channel with threads cannot be deleted
+    sms_channel.delete()
+    kind, webhook_token = sms_channel.kind, sms_channel.webhook_token
+    assert webhooks.cached_channel(kind, webhook_token) is not webhooks.NOT_CACHED
+    response = signed_post(client, url, _params(sms_channel, MessageSid="SM" + "9" * 32), token)
+    assert response.status_code == 404
+    assert response.content == b"unknown channel\n"
+    assert webhooks.cached_channel(kind, webhook_token) is webhooks.NOT_CACHED
+    assert not Message.objects.exists()
