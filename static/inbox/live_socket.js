@@ -293,13 +293,20 @@
   });
 
   /* A live refresh of a list the agent extended with "Load more" asks for every row down
-   * to the last one shown (`through`), so the refresh does not take them away. */
+   * to the last one shown (`through`), so the refresh does not take them away. Search
+   * results are ordered by newest match and read in bounded steps, so there is no such
+   * position to refresh down to: an extended result list is left as the agent loaded it
+   * (searching again, or any filter, shows it fresh). */
   body.addEventListener("htmx:configRequest", function (event) {
     var list = event.detail.elt;
     if (!list || list.id !== "conversation-list") return;
     var ul = list.querySelector("ul[data-page-size]");
     var rows = list.querySelectorAll("[data-testid=conversation-row]");
     if (!ul || !rows.length || rows.length <= Number(ul.dataset.pageSize)) return;
+    if (ul.hasAttribute("data-search")) {
+      event.preventDefault();
+      return;
+    }
     event.detail.parameters.through = rows[rows.length - 1].dataset.cursor;
   });
 
