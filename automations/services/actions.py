@@ -11,6 +11,7 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from inbox import attribute_values
 from inbox.models import (
@@ -35,7 +36,8 @@ from .conditions import campaign_of
 
 
 class ActionFailed(Exception):
-    """An action could not be done; the message is fit for the rule's error column."""
+    """An action could not be done; the message is fit for the rule's error column, in
+    the language the run is recorded in (the workspace's, see running.run_for_message)."""
 
 
 def reply_content(template: MessageTemplate, contact) -> dict:
@@ -53,7 +55,9 @@ def reply_content(template: MessageTemplate, contact) -> dict:
     rendered = render_for(content=template.content, sms_text=template.sms_text, values=values)
     if rendered.missing:
         keys = ", ".join(f"{{{{{key}}}}}" for key in rendered.missing)
-        raise ActionFailed(f"template {template.name!r}: no value for {keys}")
+        raise ActionFailed(
+            _("template “%(name)s”: no value for %(keys)s") % {"name": template.name, "keys": keys}
+        )
     content = dict(rendered.content)
     if template.sms_text_edited and rendered.text:
         content["fallback_text"] = rendered.text
@@ -69,7 +73,7 @@ def apply(action: dict, message: Message, context: dict) -> int:
             workspace_id=message.workspace_id, pk=action["template_id"]
         ).first()
         if template is None:
-            raise ActionFailed("reply: the template was deleted")
+            raise ActionFailed(_("reply: the template was deleted"))
         contact = type(conversation.contact).objects.get(pk=conversation.contact_id)
         send_bot_message(conversation, reply_content(template, contact))
         return 1
@@ -79,7 +83,7 @@ def apply(action: dict, message: Message, context: dict) -> int:
         labels = Label.objects.filter(workspace_id=message.workspace_id)
         label = labels.filter(pk=action["label_id"]).first()
         if label is None:
-            raise ActionFailed("add_label: the label was deleted")
+            raise ActionFailed(_("add label: the label was deleted"))
         current = set(conversation.labels.values_list("pk", flat=True))
         labeling.set_labels(conversation, current | {label.pk}, actor=None)
     elif kind == "assign":
@@ -114,7 +118,7 @@ def _set_attributes(contact, values: dict) -> None:
     try:
         update_contact(contact, attributes=values)
     except ContactRejected as exc:
-        raise ActionFailed(f"attributes: {exc}") from None
+        raise ActionFailed(_("attributes: %(error)s") % {"error": exc}) from None
 
 
 def _assign(conversation, action: dict) -> None:
@@ -127,7 +131,7 @@ def _assign(conversation, action: dict) -> None:
             .first()
         )
         if team is None:
-            raise ActionFailed("assign: the team was deleted")
+            raise ActionFailed(_("assign: the team was deleted"))
     user = None
     if action.get("user_id") is not None:
         user = get_user_model().objects.filter(pk=action["user_id"]).first()
@@ -144,13 +148,13 @@ def _assign(conversation, action: dict) -> None:
             team=team if team is not None else assignment.UNCHANGED,
         )
     except ValidationError as exc:  # the agent left the workspace
-        raise ActionFailed(f"assign: {exc}") from None
+        raise ActionFailed(_("assign: %(error)s") % {"error": exc}) from None
 
 
 def _record_conversion(message: Message, action: dict, context: dict) -> None:
     campaign = campaign_of(message, context)
     if campaign is None:
-        raise ActionFailed("record_conversion: the message answers no campaign")
+        raise ActionFailed(_("record conversion: the message answers no campaign"))
     try:
         record_conversion(
             campaign,
@@ -159,4 +163,4 @@ def _record_conversion(message: Message, action: dict, context: dict) -> None:
             source=CampaignConversion.Source.AUTOMATION,
         )
     except ConversionRejected as exc:
-        raise ActionFailed(f"record_conversion: {exc}") from None
+        raise ActionFailed(_("record conversion: %(error)s") % {"error": exc}) from None

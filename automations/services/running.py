@@ -26,10 +26,12 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from inbox.models import Conversation, Message
 from inbox.services.errors import SendRejected
+from inbox.services.note_language import notes_language
 from inbox.services.outbox.recipient import recipient_addresses
 
 from ..models import AutomationPolicy, AutomationRule, AutomationRun, RunOutcome
@@ -57,7 +59,10 @@ def replies_in_last_hour(conversation_id: int) -> int:
 
 def run_for_message(message_id: str, rule_ids: list[int]) -> str:
     """Run the first matching candidate for one inbound message; what happened, in a
-    word (for the task's result and the logs)."""
+    word (for the task's result and the logs).
+
+    A failure's reason is stored once and read by the workspace's admins, so it is
+    written in the workspace's language, as system notes are (note_language)."""
     message = (
         Message.objects.select_related("conversation__contact", "conversation__workspace")
         .filter(pk=message_id)
@@ -70,6 +75,11 @@ def run_for_message(message_id: str, rule_ids: list[int]) -> str:
     rules = AutomationRule.objects.filter(
         workspace_id=message.workspace_id, pk__in=rule_ids, is_enabled=True
     ).order_by("position", "pk")
+    with translation.override(notes_language(message.workspace_id)):
+        return _run_first_match(message, rules)
+
+
+def _run_first_match(message: Message, rules) -> str:
     context: dict = {}
     for rule in rules:
         try:
@@ -78,7 +88,7 @@ def run_for_message(message_id: str, rule_ids: list[int]) -> str:
             )
         except Exception as exc:  # noqa: BLE001 - recorded on the rule, never raised
             log.exception("automation %s: checking conditions failed", rule.pk)
-            _record_failure(rule, message, f"conditions: {exc}")
+            _record_failure(rule, message, _("conditions: %(error)s") % {"error": exc})
             return "failed"
         if matched:
             return execute(rule, message, context)
@@ -99,7 +109,9 @@ def execute(rule: AutomationRule, message: Message, context: dict) -> str:
             answer = webhook_call.call(webhook["url"], body, {header: secret} if secret else None)
             context["webhook_values"] = webhook_call.pick(answer, webhook.get("attributes") or {})
         except webhook_call.WebhookFailed as exc:
-            return _webhook_fallback(rule, message, webhook, f"webhook: {exc}")
+            return _webhook_fallback(
+                rule, message, webhook, _("webhook: %(error)s") % {"error": exc}
+            )
     replies = sum(1 for a in rule.actions if a["type"] == "reply")
     try:
         with transaction.atomic():
@@ -108,10 +120,8 @@ def execute(rule: AutomationRule, message: Message, context: dict) -> str:
                 return "silent"  # a person took the conversation meanwhile
             limit = max_replies_per_hour(message.workspace_id)
             if replies and replies_in_last_hour(conversation.pk) + replies > limit:
-                _write_run(
-                    rule, message, RunOutcome.SKIPPED,
-                    detail=f"guard: {limit} automated replies in the last hour",
-                )  # fmt: skip
+                guard = _("guard: %(limit)s automated replies in the last hour")
+                _write_run(rule, message, RunOutcome.SKIPPED, detail=guard % {"limit": limit})
                 return "guarded"
             _write_run(rule, message, RunOutcome.DONE, replies=replies)
             for action in rule.actions:
@@ -123,7 +133,7 @@ def execute(rule: AutomationRule, message: Message, context: dict) -> str:
         if AutomationRun.objects.filter(rule=rule, message=message).exists():
             return "done before"  # a concurrent delivery of the same task won
         log.exception("automation %s failed on message %s", rule.pk, message.pk)
-        _record_failure(rule, message, "database refused a change")
+        _record_failure(rule, message, _("the database refused a change"))
         return "failed"
     except (ActionFailed, SendRejected) as exc:
         _record_failure(rule, message, str(exc))
@@ -187,7 +197,11 @@ def _webhook_fallback(rule: AutomationRule, message: Message, webhook: dict, rea
                     run.replies = 1
                     run.save(update_fields=["replies"])
                 except SendRejected as exc:
-                    run.detail = f"{reason}; fallback refused: {'; '.join(exc.errors)}"[:DETAIL_MAX]
+                    refused = "; ".join(str(e) for e in exc.errors)
+                    run.detail = (
+                        _("%(reason)s; fallback refused: %(errors)s")
+                        % {"reason": reason, "errors": refused}
+                    )[:DETAIL_MAX]
                     run.save(update_fields=["detail"])
             holds.hand_off(conversation)
             _count_error(rule, reason)

@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from inbox.address_guard import UnsafeTarget
 from inbox.http import shared_client
@@ -53,19 +54,19 @@ def call(url: str, body: dict, headers: dict[str, str] | None = None) -> dict:
     try:
         response = shared_client().post(url, json=body, headers=headers, timeout=timeout)
     except httpx.TimeoutException:
-        raise WebhookFailed(f"no answer within {timeout:g} s") from None
+        raise WebhookFailed(_("no answer within %(seconds)g s") % {"seconds": timeout}) from None
     except (httpx.HTTPError, UnsafeTarget) as exc:
-        raise WebhookFailed(f"request failed: {exc}"[:300]) from None
+        raise WebhookFailed((_("request failed: %(error)s") % {"error": exc})[:300]) from None
     if response.status_code >= 300:
-        raise WebhookFailed(f"answered HTTP {response.status_code}")
+        raise WebhookFailed(_("answered HTTP %(status)s") % {"status": response.status_code})
     if len(response.content) > MAX_ANSWER_BYTES:
-        raise WebhookFailed("answer larger than 64 KB")
+        raise WebhookFailed(_("answer larger than 64 KB"))
     try:
         answer = response.json()
     except ValueError:
-        raise WebhookFailed("answer is not JSON") from None
+        raise WebhookFailed(_("answer is not JSON")) from None
     if not isinstance(answer, dict):
-        raise WebhookFailed("answer is not a JSON object")
+        raise WebhookFailed(_("answer is not a JSON object"))
     return answer
 
 
@@ -76,9 +77,9 @@ def pick(answer: dict, fields: dict[str, str]) -> dict[str, Any]:
         value: Any = answer
         for part in path.split("."):
             if not isinstance(value, dict) or part not in value:
-                raise WebhookFailed(f"answer has no {path!r}")
+                raise WebhookFailed(_("answer has no “%(field)s”") % {"field": path})
             value = value[part]
         if isinstance(value, (dict, list)) or value is None:
-            raise WebhookFailed(f"answer's {path!r} is not a single value")
+            raise WebhookFailed(_("answer’s “%(field)s” is not a single value") % {"field": path})
         values[key] = value
     return values

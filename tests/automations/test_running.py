@@ -163,6 +163,31 @@ def test_an_erroring_rule_is_recorded_and_the_message_stays(
     assert broken.hit_count == 0
 
 
+def test_a_failure_is_recorded_in_the_workspace_language(
+    sms_channel, customer, workspace, admin_user, dialog_templates
+):
+    """Stored once and read by the workspace's admins, as system notes are: a Spanish
+    workspace's rule says why it failed in Spanish, whatever language the worker runs in."""
+    from django.core.cache import cache
+
+    workspace.language = "es"
+    workspace.save(update_fields=["language"])
+    cache.clear()  # the notes language is remembered for a minute
+    label = Label.objects.create(workspace=workspace, name="vip")
+    rule = rule_service.create_rule(
+        workspace=workspace, actor=admin_user,
+        data={"name": "Etiqueta", "trigger": "keyword", "trigger_value": "saldo",
+              "actions": [{"type": "add_label", "label_id": label.pk}]},
+    )  # fmt: skip
+    label.delete()
+    message, outcome = inbound(sms_channel, "saldo")
+    assert outcome == "failed"
+    detail = AutomationRun.objects.get(message=message).detail
+    assert detail == "añadir etiqueta: la etiqueta fue eliminada"
+    rule.refresh_from_db()
+    assert rule.last_error == detail
+
+
 def test_actions_attribute_label_assign_snooze(sms_channel, customer, workspace, admin_user, agent):
     vip = Label.objects.create(workspace=workspace, name="vip")
     team = Team.objects.create(workspace=workspace, name="Billing")

@@ -134,7 +134,7 @@ def test_an_answer_without_the_field_hands_off(
     rule.save(update_fields=["actions"])
     message, outcome = inbound(sms_channel, "saldo")
     assert outcome == "handed off"
-    assert "no 'account.amount_due'" in AutomationRun.objects.get(message=message).detail
+    assert "no “account.amount_due”" in AutomationRun.objects.get(message=message).detail
 
 
 def test_a_timeout_sends_the_fallback_and_hands_off(
