@@ -7,9 +7,21 @@ from concurrent.futures import ThreadPoolExecutor
 
 def off_loop(fn, *args, **kwargs):
     """Run ORM work on a plain thread: Playwright's sync API keeps an event loop running on
-    the test's thread, and Django refuses database calls from a thread with a running loop."""
+    the test's thread, and Django refuses database calls from a thread with a running loop.
+
+    The thread's own database connection is closed when the work is done: left open, it
+    outlives the thread and keeps the test database from being dropped at the end."""
     with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(fn, *args, **kwargs).result()
+        return pool.submit(_closing, fn, *args, **kwargs).result()
+
+
+def _closing(fn, *args, **kwargs):
+    from django.db import connections
+
+    try:
+        return fn(*args, **kwargs)
+    finally:
+        connections.close_all()
 
 
 def sign_in(page, url: str, username: str, *, lands: str, password: str | None = None) -> None:
