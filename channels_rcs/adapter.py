@@ -152,7 +152,8 @@ class RcsAdapter(ChannelAdapter):
             raise
         except ContentNotSupported as exc:
             raise self._simpler(exc, content) from exc
-        await loop.run_in_executor(None, capability.note_reachable, channel, to)
+        if capability.note_needed(channel, to):
+            await loop.run_in_executor(None, capability.note_reachable, channel, to)
         return self._sent(payload, message_id)
 
     @staticmethod

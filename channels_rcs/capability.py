@@ -10,6 +10,7 @@ can turn RCS on or off, but not every minute. A lookup that fails or is slow ans
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -50,6 +51,7 @@ def remember(channel: Channel, phone: str, features: list[str] | None) -> None:
     else:
         ttl = int(config.get("capability_ttl", POSITIVE_TTL))
         value = {"reachable": True, "features": list(features)}
+    _seen.pop(_key(channel, phone), None)
     cache.set(_key(channel, phone), value, timeout=ttl)
 
 
@@ -60,11 +62,27 @@ def note_reachable(channel: Channel, phone: str) -> None:
     cache.add(_key(channel, phone), {"reachable": True, "features": []}, timeout=ttl)
 
 
+# Keys this process read as cached "reachable" moments ago (`known`), with the monotonic
+# time until which that is trusted: the SET NX after a send to one of them would change
+# nothing, so the send skips it (a thread hand-off and a Redis call per RCS send in a
+# campaign, where the claim has just read every recipient's answer). Should the entry
+# expire or be forgotten meanwhile, the next send to the number looks it up again.
+SEEN_SECONDS = 60.0
+SEEN_PRUNE_AT = 20_000  # entries: a minute of a campaign's RCS sends at 300/s
+_seen: dict[str, float] = {}
+
+
+def note_needed(channel: Channel, phone: str) -> bool:
+    """False when `note_reachable` would find the number already cached as reachable."""
+    return _seen.get(_key(channel, phone), 0.0) <= time.monotonic()
+
+
 def cached(channel: Channel, phone: str) -> dict | None:
     return cache.get(_key(channel, phone))
 
 
 def forget(channel: Channel, phone: str) -> None:
+    _seen.pop(_key(channel, phone), None)
     cache.delete(_key(channel, phone))
 
 
@@ -120,9 +138,21 @@ def known(channel: Channel, phones: Iterable[str]) -> dict[str, bool | None]:
     unique = list(dict.fromkeys(phones))
     hits = cache.get_many([_key(channel, phone) for phone in unique])
     answers: dict[str, bool | None] = {}
+    now = time.monotonic()
+    if len(_seen) > SEEN_PRUNE_AT:  # bounded: the lapsed ones go, or all of them
+        for key in [key for key, until in _seen.items() if until <= now]:
+            _seen.pop(key, None)
+        if len(_seen) > SEEN_PRUNE_AT // 2:  # so the next pruning is 10,000 entries away
+            _seen.clear()  # a send then writes its SET NX again: harmless
+    until = now + SEEN_SECONDS
     for phone in unique:
-        hit = hits.get(_key(channel, phone))
+        key = _key(channel, phone)
+        hit = hits.get(key)
         answers[phone] = None if hit is None else bool(hit["reachable"])
+        if answers[phone]:
+            _seen[key] = until
+        else:
+            _seen.pop(key, None)
     return answers
 
 

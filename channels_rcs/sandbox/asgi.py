@@ -19,17 +19,39 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import weakref
 from urllib.parse import parse_qs
 
+import redis.asyncio
 from django.conf import settings
 
 from inbox.lean_asgi import ClientGone, off_loop, read_body
-from inbox.redis_client import async_client
 
 from . import accounts, api, store, tasks
 
 PATH_PREFIX = "/sandbox/rbm/"
 _SEND = re.compile(rf"^{PATH_PREFIX}v1/phones/([^/]+)/agentMessages$")
+
+
+_clients: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+# Sends in flight at once on one loop may outnumber any connection pool; past this many
+# a send waits for a connection instead of failing. (A plain pool raised "Too many
+# connections" there, answered 500: the outbox then retried the sends as single tasks,
+# bench/campaign/RESULTS.md, a provider error the real RBM would not have given.)
+MAX_CONNECTIONS = 64
+
+
+def async_client() -> redis.asyncio.Redis:
+    """The sandbox's asyncio Redis client on this loop (an asyncio connection belongs to
+    the loop that opened it), its pool blocking when every connection is busy."""
+    loop = asyncio.get_running_loop()
+    found = _clients.get(loop)
+    if found is None:
+        pool = redis.asyncio.BlockingConnectionPool.from_url(
+            settings.REDIS_URL, max_connections=MAX_CONNECTIONS
+        )
+        found = _clients[loop] = redis.asyncio.Redis(connection_pool=pool)
+    return found
 
 
 async def _write(send, answer: api.Answer) -> None:

@@ -147,12 +147,7 @@ def batched() -> Iterator[None]:
 
 def message_changed(message, *, created: bool = False) -> None:
     """Tell browsers (and in-process listeners of inbox.signals) after commit."""
-    from inbox import signals
-    from inbox.models import Message
-
-    _on_commit(
-        lambda: signals.send(signals.message_changed, Message, message=message, created=created)
-    )
+    _on_commit(lambda: _signal_message_changed(message, created))
     payload = {
         "event": "message.created" if created else "message.updated",
         "conversation_id": message.conversation_id,
@@ -170,6 +165,23 @@ def message_changed(message, *, created: bool = False) -> None:
     campaign_id = message.__dict__.get("campaign_id")
     if campaign_id:
         _on_commit(lambda: campaign_progress.touch(campaign_id), key=("touch", campaign_id))
+
+
+def _signal_message_changed(message, created: bool) -> None:
+    # Imported here, once the apps are loaded (this module is imported by models' users);
+    # after the first call the import is a dictionary hit, not the import machinery per
+    # message that an import in `message_changed` cost (bench/campaign/RESULTS.md).
+    global _signals, _message_model
+    if _signals is None:
+        from inbox import signals
+        from inbox.models import Message
+
+        _signals, _message_model = signals, Message
+    _signals.send(_signals.message_changed, _message_model, message=message, created=created)
+
+
+_signals = None
+_message_model = None
 
 
 def _assignee_id(message) -> int | None:

@@ -317,7 +317,7 @@ def test_a_crash_mid_chunk_leaves_nothing_half_written(
     campaign = new_campaign(workspace, admin_user, linked, sms_channel, contacts)
     launch_campaign(campaign=campaign, actor=admin_user)
 
-    def dies(planned):  # the messages, events, threads and recipient rows are in by now
+    def dies(*_args):  # the messages, events, threads and recipient rows are in by now
         assert Message.objects.filter(campaign=campaign).count() == 4
         raise RuntimeError("worker killed")
 

@@ -190,7 +190,7 @@ def test_a_crash_mid_chunk_loses_nothing_and_the_resume_matches_a_clean_run(
 ):
     campaign = first_chunk
 
-    def dies(planned):  # after the chunk's messages and recipient rows were inserted
+    def dies(*_args):  # after the chunk's messages and recipient rows were inserted
         raise RuntimeError("worker killed")
 
     monkeypatch.setattr(bulk_write, "store_links", dies)

@@ -52,6 +52,24 @@ def test_asend_posts_what_send_posts_and_a_repeat_is_absorbed(channel):
     assert len(outbound) == 1
 
 
+def test_a_send_skips_the_capability_write_only_while_the_claim_just_read_it(channel, monkeypatch):
+    """The claim's `known` read marks the number cached-reachable for this process: the
+    send then skips its SET NX (it would change nothing). A forgotten number is written
+    again by its next accepted send."""
+    capability.remember(channel, RCS_PHONE, ["RICHCARD_STANDALONE"])
+    assert capability.known(channel, [RCS_PHONE]) == {RCS_PHONE: True}
+    writes = []
+    note = capability.note_reachable
+    monkeypatch.setattr(capability, "note_reachable", lambda *a: writes.append(a) or note(*a))
+    asend(channel)
+    assert writes == []  # the lookup's answer (with its features) stays as it was
+    assert capability.cached(channel, RCS_PHONE)["features"] == ["RICHCARD_STANDALONE"]
+    capability.forget(channel, RCS_PHONE)
+    asend(channel)
+    assert len(writes) == 1
+    assert capability.cached(channel, RCS_PHONE) == {"reachable": True, "features": []}
+
+
 def test_asend_errors_are_sends(channel):
     agent_id = channel.config["agent_id"]
     with pytest.raises(NotReachable):

@@ -31,6 +31,7 @@ from inbox.models import (
 from inbox.services.errors import SendRejected
 from inbox.services.new_conversation import customer_threads
 from inbox.services.outbox.bulk_enqueue import Outgoing, send_many
+from inbox.services.row_inserts import insert_columns
 
 from .recipients import Verdict
 from .tracked_links import planned_links, store_links
@@ -68,28 +69,39 @@ def write_chunk(campaign: Campaign, verdicts: list[Verdict], *, now: datetime) -
         v.contact.pk: (result, codes)
         for v, result, (_content, codes) in zip(included, results, planned, strict=True)
     }
-    rows, links, unused = [], [], []
+    rows: dict[str, list] = {"contact_id": [], "excluded": [], "detail": [], "arm": []}
+    rows["message_id"] = []
+    codes_of: dict[int, dict[str, str]] = {}  # contact id -> its links' {url: code}
+    unused = []
     for verdict in verdicts:
-        row = CampaignRecipient(
-            campaign=campaign,
-            contact=verdict.contact,
-            excluded=verdict.excluded,
-            detail=verdict.detail[:300],
-            arm=verdict.arm,
-        )
-        if not verdict.excluded:
+        excluded, detail, message_id = verdict.excluded, verdict.detail, None
+        if not excluded:
             result, codes = outcome[verdict.contact.pk]
             if isinstance(result, SendRejected):  # one refused recipient never stops the rest
-                row.excluded = ExclusionReason.REJECTED
-                row.detail = "; ".join(result.errors)[:300]
+                excluded, detail = ExclusionReason.REJECTED, "; ".join(result.errors)
                 if verdict.contact.pk in created:
                     unused.append(threads[verdict.contact.pk].pk)
             else:
-                row.message = result
-                links.append((row, codes))
-        rows.append(row)
-    CampaignRecipient.objects.bulk_create(rows)
-    store_links(links)
+                message_id = result.pk
+                if codes:
+                    codes_of[verdict.contact.pk] = codes
+        for name, value in zip(
+            rows, (verdict.contact.pk, excluded, detail[:300], verdict.arm, message_id), strict=True
+        ):
+            rows[name].append(value)
+    # From arrays, as the messages are (row_inserts.py): an instance per row and
+    # bulk_create's SQL cost more than the INSERT. The unique (campaign, contact) still
+    # refuses a second row, failing the statement and so the chunk.
+    written = insert_columns(
+        CampaignRecipient,
+        rows,
+        fixed={"campaign_id": campaign.pk},
+        returning=("id", "contact_id") if codes_of else (),
+    )
+    store_links(
+        campaign.pk,
+        [(pk, codes_of[contact_id]) for pk, contact_id in written if contact_id in codes_of],
+    )
     if unused:
         _drop_empty_threads(unused)
 

@@ -18,6 +18,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from inbox.models import CampaignRecipient, TrackedLink
+from inbox.services.row_inserts import insert_columns
 
 URL = regex.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)\]}]")
 ALPHABET = string.ascii_letters + string.digits
@@ -75,15 +76,16 @@ def planned_links(content: dict) -> tuple[dict, dict[str, str]]:
     return _tracked_content(content, code_for), codes
 
 
-def store_links(planned: list[tuple[CampaignRecipient, dict[str, str]]]) -> None:
-    """The links `planned_links` drew, for recipient rows now written, in one INSERT."""
-    links = [
-        TrackedLink(campaign_id=row.campaign_id, recipient=row, url=url, code=code)
-        for row, codes in planned
-        for url, code in codes.items()
-    ]
-    if links:
-        TrackedLink.objects.bulk_create(links)
+def store_links(campaign_id: int, planned: list[tuple[int, dict[str, str]]]) -> None:
+    """The links `planned_links` drew, for recipient rows now written (their ids), in
+    one INSERT from arrays."""
+    links: dict[str, list] = {"recipient_id": [], "url": [], "code": []}
+    for recipient_id, codes in planned:
+        for url, code in codes.items():
+            links["recipient_id"].append(recipient_id)
+            links["url"].append(url)
+            links["code"].append(code)
+    insert_columns(TrackedLink, links, fixed={"campaign_id": campaign_id})
 
 
 def _tracked_content(content: dict, code_for: Callable[[str], str]) -> dict:

@@ -121,15 +121,34 @@ async def _send(claimed: Claimed, tolerance: float) -> tuple[Outcome, datetime]:
     return result, timezone.now()
 
 
+async def _send_batch(batch: list[Claimed], tolerance: float) -> list[tuple[Outcome, datetime]]:
+    """Every call of the batch at once on the loop, each at its own slot. One hand-over
+    to the loop and one answer back for the batch: a thread-safe future per call cost a
+    wake-up of the loop and one of this thread each (bench/campaign/RESULTS.md)."""
+    # `_send` answers the provider's errors itself; anything escaping it (before the
+    # call left) is raised to the drain as one call's future raised it before, once every
+    # call has finished, and the batch's rows are left `sending` for the sweep.
+    answers = await asyncio.gather(
+        *(_send(claimed, tolerance) for claimed in batch), return_exceptions=True
+    )
+    for answer in answers:
+        if isinstance(answer, BaseException):
+            raise answer
+    return answers
+
+
 def send_all(batch: list[Claimed]) -> list[tuple[Claimed, Outcome, datetime]]:
     """Hands every call to the send loop at once; each waits for its own slot there, so
     a slow answer never holds up the next call. Blocks until all have answered."""
     tolerance = outbox_settings().late_tolerance
-    futures = [(claimed, send_loop.submit(_send(claimed, tolerance))) for claimed in batch]
+    answered = send_loop.submit(_send_batch(batch, tolerance))
     # "sending" is published while the calls wait on the loop; its receivers (webhooks,
     # realtime) cost a query each and stay on this thread, with the database; batched:
     # one frame per group and one call for the batch's after-commit work.
     with realtime.batched():
         for claimed in batch:
             realtime.message_changed(claimed.message)
-    return [(claimed, *future.result()) for claimed, future in futures]
+    return [
+        (claimed, outcome, at)
+        for claimed, (outcome, at) in zip(batch, answered.result(), strict=True)
+    ]
