@@ -149,6 +149,10 @@ class ResolutionSample(models.Model):
     # False: resolved again with no customer message since the previous resolution. It
     # counts as a resolution but has no duration of its own (kept out of medians).
     timed = models.BooleanField(default=True)
+    # An agent replied between started_at and resolved_at ("resolved with a person").
+    # Kept up to date by the roll-up (samples.mark_agent_replies) so the page counts it
+    # instead of probing the thread of every resolution in the period.
+    agent_replied = models.BooleanField(default=False, db_default=False)
 
     class Meta:
         constraints = [

@@ -44,13 +44,13 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     if scope is None:
         return render(request, "dashboards/page.html", context, status=400)
     at = timezone.now()
-    rows = hourly.load(scope)
+    counters = hourly.load(scope)
     speed_section = speed.build(scope)
     sections = {
-        "volume": volume.build(scope, rows),
+        "volume": volume.build(scope, counters),
         "speed": speed_section,
-        "channels": channel_health.build(scope, rows),
-        "engagement": engagement.build(scope, rows),
+        "channels": channel_health.build(scope, counters),
+        "engagement": engagement.build(scope, counters),
         "agents": agents.build(scope, at, speed_section),
     }
     if request.GET.get("format") == "csv":

@@ -3,8 +3,6 @@ cost in segments, and opt-outs over time."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from django.db.models import Count, Sum
 from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
@@ -12,6 +10,7 @@ from django.utils.translation import gettext as _
 from dashboards.models import ConsentEvent, ReasonCount
 
 from . import names
+from .hourly import Counters
 from .scope import Scope
 from .tables import Table, pct
 
@@ -26,15 +25,11 @@ def reasons(scope: Scope, kind: str, limit: int = 10) -> list[tuple[int, str, in
     )
 
 
-def build(scope: Scope, hourly: list[dict]) -> dict:
+def build(scope: Scope, counters: Counters) -> dict:
     channel_names = names.channels(scope.workspace)
-    per = defaultdict(lambda: defaultdict(int))
-    for row in hourly:
-        if row["direction"] != "outbound":
-            continue
-        acc = per[row["channel_id"]]
-        for f in ("messages", "sent", "delivered", "read", "failed", "fell_back", "segments"):
-            acc[f] += row[f]
+    per = counters.per_channel(
+        "outbound", ("messages", "sent", "delivered", "read", "failed", "fell_back", "segments")
+    )
     health_rows = []
     for cid, acc in sorted(per.items(), key=lambda kv: -kv[1]["messages"]):
         out = acc["messages"]

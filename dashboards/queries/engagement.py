@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from django.utils.translation import gettext as _
 
 from dashboards.metrics import content_kind
@@ -12,6 +10,7 @@ from inbox.models import Channel
 
 from . import names
 from .channel_health import reasons
+from .hourly import Counters
 from .scope import Scope
 from .tables import Table, pct
 
@@ -37,16 +36,15 @@ def _rates(acc: dict, reads: bool) -> list:
     ]
 
 
-def build(scope: Scope, hourly: list[dict]) -> dict:
+def build(scope: Scope, counters: Counters) -> dict:
     channel_names = names.channels(scope.workspace)
-    by_channel = defaultdict(lambda: defaultdict(int))
-    by_style = defaultdict(lambda: defaultdict(int))
-    for row in hourly:
-        if row["direction"] != "outbound":
-            continue
-        for acc in (by_channel[row["channel_id"]], by_style[(row["channel_id"], row["kind"])]):
-            for f in ("messages", "sent", "delivered", "read", "replied"):
-                acc[f] += row[f]
+    fields = ("messages", "sent", "delivered", "read", "replied")
+    by_channel = counters.per_channel("outbound", fields)
+    by_style = {
+        (channel_id, kind): sums
+        for (channel_id, direction, kind), sums in counters.per_key.items()
+        if direction == "outbound"
+    }
     reads = _reports_reads(scope.workspace)
     columns = [
         _("outbound"),

@@ -4,7 +4,9 @@ nobody did) against those an agent replied in, and the bot's own replies, counte
 "With a person" means an agent's reply in the conversation between the customer's first
 message of that stretch (the resolution sample's start) and the resolution. Automated
 messages (author "bot": automation rules, out-of-hours replies, campaigns) never count
-as a person. Read from the resolution samples the roll-up keeps and the messages.
+as a person. Read from the resolution samples the roll-up keeps (each knows whether an
+agent replied in its stretch: dashboards.rollup.samples.mark_agent_replies) and the
+messages (the bot's replies).
 """
 
 from __future__ import annotations
@@ -15,20 +17,11 @@ from django.utils.translation import gettext as _
 from .scope import Scope
 from .tables import Table, pct
 
-# `helped` is read once: PostgreSQL plans a column used by two aggregates' FILTERs as two
-# runs of its subquery (every probe twice).
 _RESOLUTIONS = """
-SELECT count(*), count(*) FILTER (WHERE helped)
-FROM (
-  SELECT EXISTS (
-    SELECT 1 FROM inbox_message m
-    WHERE m.conversation_id = r.conversation_id AND m.direction = 'outbound'
-      AND m.author = 'agent' AND m.created_at >= r.started_at AND m.created_at <= r.resolved_at
-  ) AS helped
-  FROM dashboards_resolutionsample r
-  WHERE r.workspace_id = %(ws)s AND r.resolved_at >= %(start)s AND r.resolved_at < %(end)s
-    AND r.timed {extra}
-) AS resolutions
+SELECT count(*), count(*) FILTER (WHERE r.agent_replied)
+FROM dashboards_resolutionsample r
+WHERE r.workspace_id = %(ws)s AND r.resolved_at >= %(start)s AND r.resolved_at < %(end)s
+  AND r.timed {extra}
 """
 
 _BOT_REPLIES = """

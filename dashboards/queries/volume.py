@@ -14,6 +14,7 @@ from dashboards.models import ConversationStatusEvent, ResolutionSample
 from inbox.models import Conversation
 
 from . import names
+from .hourly import Counters
 from .scope import Scope
 from .tables import Table
 
@@ -40,7 +41,7 @@ def _per_day(qs: QuerySet, field: str, tz) -> dict:
     )
 
 
-def build(scope: Scope, hourly: list[dict]) -> dict:
+def build(scope: Scope, counters: Counters) -> dict:
     tz = scope.tz
     created = _per_day(
         scope.narrow(Conversation.objects, at="created_at", agent="assignee_id"), "created_at", tz
@@ -49,20 +50,17 @@ def build(scope: Scope, hourly: list[dict]) -> dict:
     opened = {d: created.get(d, 0) + reopened.get(d, 0) for d in set(created) | set(reopened)}
     resolved = _per_day(scope.narrow(ResolutionSample.objects, at="resolved_at"), "resolved_at", tz)
     per_day = defaultdict(lambda: {"inbound": 0, "outbound": 0})
+    for (day, direction), n in counters.per_day.items():
+        per_day[day][direction] += n
     per_channel = defaultdict(lambda: {"inbound": 0, "outbound": 0})
+    for (channel_id, direction, _kind), sums in counters.per_key.items():
+        per_channel[channel_id][direction] += sums["messages"]
     heat = [[0] * 24 for _ in range(7)]
     per_hour = [0] * 24
-    local_of: dict = {}
-    for row in hourly:
-        local = local_of.get(row["hour"])
-        if local is None:
-            local = local_of[row["hour"]] = scope.local(row["hour"])
-        n = row["messages"]
-        per_day[local.date()][row["direction"]] += n
-        per_channel[row["channel_id"]][row["direction"]] += n
-        if row["direction"] == "inbound":
-            heat[local.weekday()][local.hour] += n
-            per_hour[local.hour] += n
+    for (weekday, hour, direction), n in counters.per_slot.items():
+        if direction == "inbound":
+            heat[weekday][hour] += n
+            per_hour[hour] += n
     days = scope.days()
     daily = Table(
         "volume_daily",

@@ -8,8 +8,6 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
 
-from django.db import connection
-
 from dashboards.metrics import content_kind, delivery
 from dashboards.metrics.responses import REPLY_WINDOW
 from dashboards.models import (
@@ -20,6 +18,7 @@ from dashboards.models import (
 )
 from inbox.models import Channel
 
+from . import stream
 from .buckets import BEFORE_DAY, LocalHours
 
 _ROWS = f"""
@@ -49,23 +48,15 @@ def _reason(code: str, text: str) -> str:
     return reason[:300]
 
 
-# Rows held in memory at once: a day's messages are streamed from a server-side cursor.
-# fetchall() held every one (~1-4 KB each as Python objects); a worker running the
-# roll-up every minute during a 100,000-message campaign grew by that much at each run
-# and never gave it back (bench/campaign/RESULTS.md, "Worker memory").
-FETCH_ROWS = 2000
 # (channel, text) answers kept per run: campaign texts are unique per recipient.
 UNITS_CACHE_MAX = 10_000
 
 
 def _day_rows(workspace_id: int, start: dt.datetime, end: dt.datetime) -> Iterator[tuple]:
-    """The day's message rows, FETCH_ROWS at a time (call inside a transaction)."""
-    with connection.chunked_cursor() as cursor:
-        cursor.execute(
-            _ROWS, {"ws": workspace_id, "start": start, "end": end, "window": REPLY_WINDOW}
-        )
-        while rows := cursor.fetchmany(FETCH_ROWS):
-            yield from rows
+    """The day's message rows, streamed (call inside a transaction)."""
+    return stream.rows(
+        _ROWS, {"ws": workspace_id, "start": start, "end": end, "window": REPLY_WINDOW}
+    )
 
 
 class _Units:

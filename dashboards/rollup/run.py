@@ -64,6 +64,22 @@ def _history_days(workspace: Workspace, until: dt.date) -> set[dt.date]:
     return days
 
 
+def _recheck_later_stretches(workspace_id: int, days: set[dt.date], today: dt.date) -> None:
+    """A message of an older day changed (stored late with an older timestamp): a
+    resolution of a later day whose stretch covers it may now have, or no longer have, an
+    agent's reply in it. Recomputing a day answers that for its own resolutions only, so
+    the later ones are asked again (the oldest such day on, stretches begun by the newest).
+    """
+    older = sorted(d for d in days if d < today - dt.timedelta(days=1))
+    if not older:
+        return
+    after_oldest = dt.datetime.combine(older[0] + dt.timedelta(days=1), dt.time(0), dt.UTC)
+    after_newest = dt.datetime.combine(older[-1] + dt.timedelta(days=1), dt.time(0), dt.UTC)
+    samples.mark_agent_replies(
+        workspace_id, resolved_from=after_oldest, started_before=after_newest
+    )
+
+
 def run_workspace(workspace: Workspace, now: dt.datetime | None = None) -> list[dt.date]:
     now = now or timezone.now()
     today = dirty.utc_day(now)
@@ -73,7 +89,8 @@ def run_workspace(workspace: Workspace, now: dt.datetime | None = None) -> list[
         cursor.execute("SELECT coalesce(max(id), 0) FROM inbox_messagestatusevent")
         top = cursor.fetchone()[0]
         days = {today, today - dt.timedelta(days=1)} | dirty.take(workspace.pk)
-        if created or state.last_run_at is None or state.bucket_tz != clock.tz:
+        full = created or state.last_run_at is None or state.bucket_tz != clock.tz
+        if full:
             # First pass, or the zone changed: every counter is in the wrong local hours.
             days |= _history_days(workspace, today)
         else:
@@ -87,6 +104,8 @@ def run_workspace(workspace: Workspace, now: dt.datetime | None = None) -> list[
     units = counters._Units()
     for day in sorted(days):
         recompute_day(workspace.pk, day, clock, units)
+    if not full:
+        _recheck_later_stretches(workspace.pk, days, today)
     state.status_event_watermark = top
     state.hours_fingerprint = clock.fingerprint
     state.bucket_tz = clock.tz

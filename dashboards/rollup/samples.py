@@ -12,6 +12,7 @@ from django.db import connection
 
 from dashboards.models import ResolutionSample, ResponseSample
 
+from . import stream
 from .hours import WorkClock
 
 _RESPONSES = """
@@ -75,96 +76,137 @@ LEFT JOIN LATERAL (
 """
 
 
+# Whether an agent replied inside each stretch ("resolved with a person"), written only
+# where the answer changed. The probe is index-only on migration 0005's partial index.
+_AGENT_REPLIED = """
+UPDATE dashboards_resolutionsample r SET agent_replied = NOT r.agent_replied
+WHERE r.workspace_id = %(ws)s AND r.resolved_at >= %(resolved_from)s {stretch}
+  AND r.agent_replied <> EXISTS (
+    SELECT 1 FROM inbox_message m
+    WHERE m.conversation_id = r.conversation_id AND m.direction = 'outbound'
+      AND m.author = 'agent' AND m.created_at >= r.started_at AND m.created_at <= r.resolved_at
+  )
+"""
+
+
 def _bounds(day: dt.date) -> dict:
     start = dt.datetime.combine(day, dt.time(0), dt.UTC)
     return {"start": start, "end": start + dt.timedelta(days=1)}
 
 
 def recompute_responses(workspace_id: int, day: dt.date, clock: WorkClock) -> int:
+    """Replace the day's response samples (call inside a transaction: the rows are
+    streamed, FETCH_ROWS at a time, from a server-side cursor)."""
     bounds = _bounds(day)
-    with connection.cursor() as cursor:
-        cursor.execute(_RESPONSES, {"ws": workspace_id, **bounds})
-        rows = cursor.fetchall()
     ResponseSample.objects.filter(
         workspace_id=workspace_id, responded_at__gte=bounds["start"], responded_at__lt=bounds["end"]
     ).delete()
-    ResponseSample.objects.bulk_create(
-        [
-            ResponseSample(
-                workspace_id=workspace_id,
-                response_message_id=message_id,
-                conversation_id=conversation_id,
-                channel_id=channel_id,
-                team_id=team_id,
-                agent_id=agent_id,
-                waited_from=waited_from,
-                responded_at=responded_at,
-                seconds=(responded_at - waited_from).total_seconds(),
-                business_seconds=clock.seconds(waited_from, responded_at),
-                is_first=is_first,
-            )
-            for (
-                message_id,
-                conversation_id,
-                channel_id,
-                team_id,
-                agent_id,
-                responded_at,
-                waited_from,
-                is_first,
-            ) in rows  # fmt: skip
-        ],
-        batch_size=2000,
+    written = 0
+    for batch in stream.batches(stream.rows(_RESPONSES, {"ws": workspace_id, **bounds})):
+        ResponseSample.objects.bulk_create(
+            [
+                ResponseSample(
+                    workspace_id=workspace_id,
+                    response_message_id=message_id,
+                    conversation_id=conversation_id,
+                    channel_id=channel_id,
+                    team_id=team_id,
+                    agent_id=agent_id,
+                    waited_from=waited_from,
+                    responded_at=responded_at,
+                    seconds=(responded_at - waited_from).total_seconds(),
+                    business_seconds=clock.seconds(waited_from, responded_at),
+                    is_first=is_first,
+                )
+                for (
+                    message_id,
+                    conversation_id,
+                    channel_id,
+                    team_id,
+                    agent_id,
+                    responded_at,
+                    waited_from,
+                    is_first,
+                ) in batch  # fmt: skip
+            ]
+        )
+        written += len(batch)
+    return written
+
+
+def _resolution_sample(workspace_id: int, row: tuple, clock: WorkClock) -> ResolutionSample:
+    conversation_id, channel_id, team_id, agent_id, resolved_at, created_at, prev, first = row
+    # Resolved again with no customer message since the previous resolution: it is a
+    # resolution, but the customer has not waited for anything; no duration.
+    timed = not (first is None and prev is not None)
+    started_at = (first or created_at) if timed else resolved_at
+    return ResolutionSample(
+        workspace_id=workspace_id,
+        conversation_id=conversation_id,
+        channel_id=channel_id,
+        team_id=team_id,
+        agent_id=agent_id,
+        started_at=started_at,
+        resolved_at=resolved_at,
+        seconds=max(0.0, (resolved_at - started_at).total_seconds()),
+        business_seconds=clock.seconds(started_at, resolved_at),
+        timed=timed,
     )
-    return len(rows)
 
 
 def record_resolutions(workspace_id: int, day: dt.date, clock: WorkClock) -> int:
-    """Upsert a sample for each resolution on `day` (see _RESOLUTIONS).
+    """Upsert a sample for each resolution on `day` (see _RESOLUTIONS), then whether an
+    agent replied in each one's stretch (call inside a transaction: streamed as above).
 
     Samples are upserted, never deleted: a resolution from before the status events were
     recorded is kept even after the conversation reopened and its resolved_at was cleared.
     """
-    with connection.cursor() as cursor:
-        cursor.execute(_RESOLUTIONS, {"ws": workspace_id, **_bounds(day)})
-        rows = cursor.fetchall()
-    samples = []
-    for row in rows:
-        conversation_id, channel_id, team_id, agent_id, resolved_at, created_at, prev, first = row
-        # Resolved again with no customer message since the previous resolution: it is a
-        # resolution, but the customer has not waited for anything; no duration.
-        timed = not (first is None and prev is not None)
-        started_at = (first or created_at) if timed else resolved_at
-        samples.append(
-            ResolutionSample(
-                workspace_id=workspace_id,
-                conversation_id=conversation_id,
-                channel_id=channel_id,
-                team_id=team_id,
-                agent_id=agent_id,
-                started_at=started_at,
-                resolved_at=resolved_at,
-                seconds=max(0.0, (resolved_at - started_at).total_seconds()),
-                business_seconds=clock.seconds(started_at, resolved_at),
-                timed=timed,
-            )
+    bounds = _bounds(day)
+    written = 0
+    # The cursor reads the samples table too (a resolution's previous one); a PostgreSQL
+    # cursor sees the rows as they were when it opened, not the batches upserted since.
+    rows = stream.rows(_RESOLUTIONS, {"ws": workspace_id, **bounds})
+    for batch in stream.batches(rows):
+        ResolutionSample.objects.bulk_create(
+            [_resolution_sample(workspace_id, row, clock) for row in batch],
+            update_conflicts=True,
+            unique_fields=["conversation_id", "resolved_at"],
+            update_fields=[
+                "channel_id",
+                "team_id",
+                "agent_id",
+                "started_at",
+                "seconds",
+                "business_seconds",
+                "timed",
+            ],
         )
-    ResolutionSample.objects.bulk_create(
-        samples,
-        update_conflicts=True,
-        unique_fields=["conversation_id", "resolved_at"],
-        update_fields=[
-            "channel_id",
-            "team_id",
-            "agent_id",
-            "started_at",
-            "seconds",
-            "business_seconds",
-            "timed",
-        ],
-        batch_size=2000,
-    )
-    return len(samples)
+        written += len(batch)
+    mark_agent_replies(workspace_id, resolved_from=bounds["start"], resolved_before=bounds["end"])
+    return written
+
+
+def mark_agent_replies(
+    workspace_id: int,
+    *,
+    resolved_from: dt.datetime,
+    resolved_before: dt.datetime | None = None,
+    started_before: dt.datetime | None = None,
+) -> int:
+    """Set agent_replied on the samples resolved from `resolved_from` (and before
+    `resolved_before`, and whose stretch started before `started_before`) to what the
+    messages say now; returns how many changed."""
+    stretch = ""
+    params: dict = {"ws": workspace_id, "resolved_from": resolved_from}
+    if resolved_before is not None:
+        stretch += " AND r.resolved_at < %(resolved_before)s"
+        params["resolved_before"] = resolved_before
+    if started_before is not None:
+        stretch += " AND r.started_at < %(started_before)s"
+        params["started_before"] = started_before
+    with connection.cursor() as cursor:
+        cursor.execute(_AGENT_REPLIED.format(stretch=stretch), params)
+        return cursor.rowcount
 
 
 def remeasure(workspace_id: int, clock: WorkClock) -> None:

@@ -1,7 +1,8 @@
-"""The roll-up's memory does not grow with the day's messages: the day is streamed from a
-server-side cursor, a few rows at a time, and the billing-units answers it keeps are
-bounded. Beat runs the roll-up every minute in the workers; holding a 100,000-message
-day at once grew each worker by hundreds of MiB during a campaign (bench/campaign)."""
+"""The roll-up's memory does not grow with the day's messages: the day (its messages, its
+response and resolution samples) is streamed from a server-side cursor, a few rows at a
+time, and the billing-units answers it keeps are bounded. Beat runs the roll-up every
+minute in the workers; holding a 100,000-message day at once grew each worker by hundreds
+of MiB during a campaign (bench/campaign)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pytest
 
 from dashboards import rollup
 from dashboards.models import HourlyChannelStats
-from dashboards.rollup import counters
+from dashboards.rollup import counters, stream
 from inbox.models import Message
 
 from . import history
@@ -45,7 +46,7 @@ def test_the_day_is_read_a_few_rows_at_a_time(workspace, agent, monkeypatch):
         return rows
 
     monkeypatch.setattr(psycopg.ServerCursor, "fetchmany", spy)
-    monkeypatch.setattr(counters, "FETCH_ROWS", 2)
+    monkeypatch.setattr(stream, "FETCH_ROWS", 2)
     rollup.run_workspace(workspace, now=now)
 
     start = dt.datetime.combine(DAY, dt.time(0), dt.UTC)
