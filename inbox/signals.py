@@ -20,6 +20,9 @@ conversation_assigned = Signal()
 conversation_status_changed = Signal()
 # consent=Consent, previous_opted_out=bool|None (None: the address had no ledger row)
 consent_changed = Signal()
+# workspace_id=int, days=set[date]: messages were moved to another thread (a contact
+# merge), written on these UTC days; what was computed from their old thread is stale
+messages_moved = Signal()
 
 
 def send(signal: Signal, sender, **kwargs) -> None:

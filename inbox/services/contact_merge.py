@@ -9,15 +9,17 @@ without a row being touched. An AuditEntry records who merged what.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.db.models.functions import TruncDate
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from inbox import realtime
+from inbox import realtime, signals
 from inbox.models import Contact, ContactIdentity, Conversation, ConversationStatus, Message
 
 from . import audit
@@ -56,8 +58,24 @@ def _label(contact: Contact, identities: list[str]) -> str:
 
 
 def _fold_threads(keep: Conversation, gone: Conversation) -> None:
-    """Move `gone`'s messages into `keep` and take over whatever `keep` lacks."""
-    Message.objects.filter(conversation=gone).update(conversation=keep)
+    """Move `gone`'s messages into `keep` and take over whatever `keep` lacks.
+
+    Figures computed per thread from those messages (response times, who resolved it)
+    are now stale for the days they were written: listeners are told after commit."""
+    moved = Message.objects.filter(conversation=gone)
+    days = set(
+        moved.annotate(day=TruncDate("created_at", tzinfo=dt.UTC))
+        .values_list("day", flat=True)
+        .distinct()
+    )
+    moved.update(conversation=keep)
+    if days:
+        workspace_id = keep.workspace_id
+        transaction.on_commit(
+            lambda: signals.send(
+                signals.messages_moved, Message, workspace_id=workspace_id, days=days
+            )
+        )
     keep.labels.add(*gone.labels.all())
     keep.assignee_id = keep.assignee_id or gone.assignee_id
     keep.team_id = keep.team_id or gone.team_id

@@ -97,3 +97,28 @@ def test_a_late_reply_on_an_older_day_updates_a_later_resolution(workspace, sms,
     assert ResolutionSample.objects.get(conversation_id=conv.pk).agent_replied
     assert _counts(workspace) == (0, 1)
 
+
+def test_a_contact_merge_that_brings_an_agent_reply_updates_the_resolution(
+    workspace, sms, agent, django_capture_on_commit_callbacks
+):
+    """Merging moves the other contact's messages into the surviving thread without a
+    message_changed: the move itself marks their days, so the stored flag follows the
+    thread as the page's old live probe did."""
+    from inbox.services.contact_merge import merge_contacts
+
+    kept = _conversation(workspace, sms, "Eva", resolved=at(2, 12))
+    _message(kept, "inbound", "contact", at(0, 9))
+    other = Conversation.objects.create(
+        workspace=workspace,
+        contact=Contact.objects.create(workspace=workspace, name="Eva (email)"),
+        channel=sms,
+    )
+    _message(other, "outbound", "agent", at(0, 10), user=agent)
+    rollup.run_workspace(workspace, now=at(10, 12))
+    assert not ResolutionSample.objects.get(conversation_id=kept.pk).agent_replied
+
+    with django_capture_on_commit_callbacks(execute=True):
+        merge_contacts(kept.contact, other.contact, actor=agent)
+    rollup.run_workspace(workspace, now=at(10, 13))
+
+    assert ResolutionSample.objects.get(conversation_id=kept.pk).agent_replied
