@@ -318,6 +318,7 @@ _kicked_at = float("-inf")  # when the last wake-up was sent (monotonic)
 _kick_wanted = False  # a commit since the last wake-up was sent
 _kick_task: asyncio.Task | None = None
 _sleep = asyncio.sleep  # (tests hold the window open)
+_clock = time.monotonic  # (tests stop it: a slow machine must not end the window early)
 
 
 async def _kick() -> None:
@@ -333,7 +334,7 @@ async def _kick() -> None:
     if later:
         _kick_wanted = True  # its next SET is sent after this commit
         return
-    now = time.monotonic()
+    now = _clock()
     if now - _kicked_at >= KICK_COALESCE_SECONDS:
         _kicked_at = now
         await _wake()
@@ -347,9 +348,9 @@ async def _kick_later() -> None:
     again for those committed while it was being sent."""
     global _kicked_at, _kick_wanted
     while _kick_wanted:
-        await _sleep(max(0.0, _kicked_at + KICK_COALESCE_SECONDS - time.monotonic()))
+        await _sleep(max(0.0, _kicked_at + KICK_COALESCE_SECONDS - _clock()))
         _kick_wanted = False  # commits from here on get the next round
-        _kicked_at = time.monotonic()
+        _kicked_at = _clock()
         try:
             await _wake()
         except Exception:  # committed: beat's sweep applies them

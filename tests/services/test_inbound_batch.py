@@ -244,3 +244,32 @@ def test_a_customers_events_share_one_partition(channel, settings):
     for sender in (CUSTOMER, OTHER):
         thread = Message.objects.filter(conversation__contact__identities__value=sender)
         assert thread.count() == 6
+
+
+def test_a_batch_reads_its_channels_once_and_each_event_keeps_its_own(
+    channel, sms, django_assert_max_num_queries, settings
+):
+    """The claim does not join the channel per row: the batch's channels are read once,
+    and each event is still applied on the channel it arrived on."""
+    settings.INBOUND_APPLY_PARTITIONS = 1
+    for n in range(10):
+        raw_row(channel, text(f"R{n}", sender=CUSTOMER))
+        raw_row(sms, text(f"S{n}", sender=OTHER))
+    rows = list(InboundEvent.objects.order_by("pk"))
+    with django_assert_max_num_queries(1):
+        inbound_queue._with_channels(rows)
+    assert {row.channel.pk for row in rows} == {channel.pk, sms.pk}
+    assert all(row.channel.pk == row.channel_id for row in rows)
+    with django_assert_max_num_queries(0):
+        assert {row.channel.workspace.pk for row in rows} == {channel.workspace_id}
+    assert apply_pending() == 20
+    assert set(
+        Message.objects.filter(provider_message_id__startswith="R").values_list(
+            "channel_id", flat=True
+        )
+    ) == {channel.pk}
+    assert set(
+        Message.objects.filter(provider_message_id__startswith="S").values_list(
+            "channel_id", flat=True
+        )
+    ) == {sms.pk}

@@ -3,6 +3,8 @@ statements do not grow with the batch, and every rule of ingest_message still ho
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -206,3 +208,28 @@ def test_new_customers_and_known_ones_in_one_batch_each_get_one_thread(channel):
     other = thread_of(OTHER)
     in_order = other.messages.order_by("created_at").values_list("provider_message_id", flat=True)
     assert list(in_order) == ["N1", "N2"]
+
+
+def test_a_batchs_messages_and_history_are_stored_as_one_by_one(channel):
+    """The batch inserts its messages and their history from arrays: every column as
+    the one-by-one path stores it, the provider's payload (quotes, backslashes, NUL-free
+    unicode) unchanged."""
+    ingest(channel, [text("SEED1")])
+    raw = {"Body": 'say "hi" \\ ok', "From": CUSTOMER, "Emoji": "é 😀"}
+    event = replace(text("Q1", body='say "hi"'), raw=raw)
+    accept(channel, [event])
+    assert apply_pending() == 1
+    message = Message.objects.get(provider_message_id="Q1")
+    assert message.direction == Direction.INBOUND
+    assert message.status == MessageStatus.RECEIVED
+    assert message.content == {"type": "text", "text": 'say "hi"'}
+    assert message.text == 'say "hi"'
+    assert message.conversation == thread_of(CUSTOMER)
+    (history,) = MessageStatusEvent.objects.filter(message=message)
+    assert (history.status, history.source, history.raw) == (
+        MessageStatus.RECEIVED,
+        "webhook",
+        raw,
+    )
+    assert history.at == message.created_at
+    assert (history.applied, history.error_code, history.error_message) == (True, "", "")
