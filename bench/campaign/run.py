@@ -30,15 +30,14 @@ from bench.machine import CpuMeter, RssSampler, describe  # noqa: E402
 from bench.results_file import produced_by, write_section  # noqa: E402
 from bench.sms_outbound import metrics  # noqa: E402
 from bench.sms_outbound.run import (  # noqa: E402
-    HOST,
-    PY,
     service_pids,
     start_profiler,
+    start_web,
+    start_workers,
     summarize_profile,
-    wait_workers,
 )
 from scripts import embedded_services  # noqa: E402
-from scripts.processes import Child, wait_listening  # noqa: E402
+from scripts.processes import Child  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 
@@ -67,46 +66,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--no-write", action="store_true")
     p.add_argument("--append", action="store_true")
     return p.parse_args(argv)
-
-
-def start_web(args, env: dict[str, str], logs: Path, children: list[Child]) -> Child:
-    """uvicorn as bench/sms_outbound starts it (the app and both sandboxes), in
-    `children` before the wait: a start-up that fails still stops it (main's finally)."""
-    web_env = dict(
-        env,
-        DJANGO_SETTINGS_MODULE="bench.sms_outbound.settings",
-        BENCH_SMS_PROVIDER="sandbox",
-        BENCH_SMS_LATENCY_MS=str(args.latency_ms),
-    )
-    argv = [
-        PY, "-m", "uvicorn", "bench.sms_outbound.asgi:application", "--host", HOST,
-        "--port", str(args.port), "--workers", str(args.web_workers), "--no-access-log",
-        "--log-level", "warning", "--lifespan", "off",
-    ]  # fmt: skip
-    child = Child("web", argv, web_env, logs)
-    children.append(child)
-    wait_listening(args.port, child)
-    return child
-
-
-def start_workers(args, env: dict[str, str], logs: Path, children: list[Child]) -> list[Child]:
-    """Celery workers as bench/sms_outbound starts them, each in `children` before the
-    wait for their pings: workers that never answer are still stopped (main's finally)."""
-    worker_env = dict(env, CELERY_PREFETCH=str(args.prefetch))
-    workers, names = [], []
-    for i in range(args.worker_procs):
-        name = f"benchsms{i}"
-        argv = [
-            PY, "-m", "celery", "-A", "config", "worker", "--pool", args.pool,
-            "--concurrency", str(args.concurrency), "--loglevel", "WARNING",
-            "--without-heartbeat", "--without-mingle", "--without-gossip", "-n", f"{name}@%h",
-        ]  # fmt: skip
-        worker = Child(f"worker{i}", argv, worker_env, logs)
-        children.append(worker)
-        workers.append(worker)
-        names.append(name)
-    wait_workers(names, workers)
-    return workers
 
 
 def start_beat(env: dict[str, str], data: Path, logs: Path) -> Child:

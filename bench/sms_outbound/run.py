@@ -96,12 +96,14 @@ def wait_workers(names: list[str], children: list[Child], timeout: float = 60) -
     raise SystemExit("Celery workers did not answer a ping")
 
 
-def start_web(args, env: dict[str, str], logs: Path) -> Child:
+def start_web(args, env: dict[str, str], logs: Path, children: list | None = None) -> Child:
+    """uvicorn serving the app and both sandboxes. Put in `children` (when given) before
+    the wait, so a start-up that fails is still stopped by the caller's finally."""
     # The sandbox's web processes use a connection pool (see settings.py there).
     web_env = dict(
         env,
         DJANGO_SETTINGS_MODULE="bench.sms_outbound.settings",
-        BENCH_SMS_PROVIDER=args.provider,
+        BENCH_SMS_PROVIDER=getattr(args, "provider", "sandbox"),
         BENCH_SMS_LATENCY_MS=str(args.latency_ms),
     )
     argv = [
@@ -110,27 +112,36 @@ def start_web(args, env: dict[str, str], logs: Path) -> Child:
         "--log-level", "warning", "--lifespan", "off",
     ]  # fmt: skip
     child = Child("web", argv, web_env, logs)
+    if children is not None:
+        children.append(child)
     wait_listening(args.port, child)
     return child
 
 
-def start_workers(args, env: dict[str, str], logs: Path) -> list[Child]:
+def start_workers(
+    args, env: dict[str, str], logs: Path, children: list | None = None
+) -> list[Child]:
+    """Celery workers, each put in `children` (when given) before the wait for their
+    pings: workers that never answer are still stopped by the caller's finally."""
     worker_env = dict(env, CELERY_PREFETCH=str(args.prefetch))
-    children, names = [], []
+    workers, names = [], []
     for i in range(args.worker_procs):
         name = f"benchsms{i}"
         runner = ["-m", "celery"]
-        if args.experiment:
+        if getattr(args, "experiment", None):
             runner = ["-m", "bench.sms_outbound.experiments", args.experiment, "celery"]
         argv = [
             PY, *runner, "-A", "config", "worker", "--pool", args.pool,
             "--concurrency", str(args.concurrency), "--loglevel", "WARNING",
             "--without-heartbeat", "--without-mingle", "--without-gossip", "-n", f"{name}@%h",
         ]  # fmt: skip
-        children.append(Child(f"worker{i}", argv, worker_env, logs))
+        worker = Child(f"worker{i}", argv, worker_env, logs)
+        workers.append(worker)
+        if children is not None:
+            children.append(worker)
         names.append(name)
-    wait_workers(names, children)
-    return children
+    wait_workers(names, workers)
+    return workers
 
 
 def start_enqueuers(args, env: dict[str, str], logs: Path, workspace_id: int) -> list:
