@@ -14,8 +14,9 @@ from inbox.models import Membership, Message, MessageStatus, Role
 from inbox.realtime import campaign_progress
 from inbox.redis_client import client
 from inbox.services.campaigns import expansion
+from inbox.services.campaigns import progress as progress_module
 from inbox.services.campaigns.control import launch_campaign
-from inbox.services.campaigns.progress import publish_progress
+from inbox.services.campaigns.progress import publish_progress, rest_key
 from inbox.services.outbox import enqueue
 from inbox.services.statuses import transition
 from tests.realtime.conftest import _close_thread_connections, _fresh_channel_layer  # noqa: F401
@@ -55,7 +56,7 @@ def published(monkeypatch):
 def campaign(workspace, admin_user, reminder, sms_channel, definitions):
     contacts = [make_contact(workspace, n) for n in range(1, 5)]
     campaign = new_campaign(workspace, admin_user, reminder, sms_channel, contacts)
-    client().delete(campaign_progress.window_key(campaign.pk))
+    client().delete(campaign_progress.window_key(campaign.pk), rest_key(campaign.pk))
     campaign_progress._open_until.pop(campaign.pk, None)  # a fresh process's memory
     return campaign
 
@@ -77,6 +78,37 @@ def test_many_changes_in_a_window_request_one_frame(campaign, admin_user, publis
     message = Message.objects.filter(campaign=campaign).first()
     transition(message, MessageStatus.FAILED, source="test", error_message="x")
     assert [args for args, _countdown in published] == [(campaign.pk,), (campaign.pk,)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_costly_count_spaces_the_frames_out_and_the_last_state_still_arrives(
+    campaign, admin_user, published, monkeypatch
+):
+    _run(campaign, admin_user)
+    frames = []
+    monkeypatch.setattr(
+        campaign_progress, "send_progress", lambda _pk, payload: frames.append(payload)
+    )
+    monkeypatch.setattr(progress_module, "READ_SHARE", 1e-9)  # every count is "costly"
+    publish_progress(campaign.pk)
+    assert len(frames) == 1
+    published.clear()
+
+    # The next window's publication comes while the campaign rests: no count, the window
+    # held open and the publication requested again for the rest's end.
+    publish_progress(campaign.pk)
+    assert len(frames) == 1
+    [(args, countdown)] = published
+    assert args == (campaign.pk,)
+    assert 0 < countdown <= progress_module.MAX_INTERVAL_SECONDS
+    # A change meanwhile finds the window open: nothing more requested.
+    message = Message.objects.filter(campaign=campaign).first()
+    transition(message, MessageStatus.FAILED, source="test", error_message="x")
+    assert len(published) == 1
+
+    client().delete(rest_key(campaign.pk))  # the rest is over: the frame has the change
+    publish_progress(campaign.pk)
+    assert len(frames) == 2 and frames[-1]["failed"] == 1
 
 
 @pytest.mark.django_db(transaction=True)

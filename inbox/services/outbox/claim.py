@@ -32,7 +32,7 @@ from ..row_inserts import insert_columns
 from ..statuses import transition
 from . import enqueue
 from .campaign_pace import campaign_paces
-from .fallback import fall_back_many
+from .fallback import fall_back_many, unreachable_reason
 from .recipient import NO_ADDRESS, recipient_addresses
 from .settings import outbox_settings
 
@@ -178,7 +178,7 @@ def _claim(
             elif message.pk in held:
                 continue  # left queued: asked about after the commit
             elif message.pk in unreachable:
-                moved.append((message, f"{to} is not reachable on {channel.name}"))
+                moved.append((message, unreachable_reason(channel)))
             elif (channel.pk, to) in opted_out and not is_opt_out_notice(message.content):
                 refused.append((message, opt_out_reason(channel, to) or "recipient: opted out"))
             else:

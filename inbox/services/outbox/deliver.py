@@ -12,6 +12,7 @@ from ..errors import SendRejected
 from ..workspaces import is_suspended
 from .campaign_pace import campaign_paces
 from .claim import claim_one
+from .fallback import unreachable_reason
 from .recipient import recipient_address
 from .send import Late, release_connection, send_one
 from .settle import fail, fall_back_or_fail, give_back, is_unexpected, settle
@@ -40,7 +41,7 @@ def deliver(message_id: str) -> str:
     except SendRejected as exc:
         return fail(message_id, reason=str(exc))
     if channel.fallback_id and channel.adapter.reachable(channel, to) is False:
-        return fall_back_or_fail(message_id, f"{to} is not reachable on {channel.name}")
+        return fall_back_or_fail(message_id, unreachable_reason(channel))
     # They may have texted STOP since queueing; only the confirmation of that goes out.
     refusal = None if is_opt_out_notice(message.content) else opt_out_reason(channel, to)
     if refusal:

@@ -17,6 +17,16 @@ from ..statuses import advance, transition
 from . import enqueue
 
 
+def unreachable_reason(channel: Channel) -> str:
+    """Why a message whose recipient `channel` is known not to reach moves to the fallback.
+
+    The same words for every recipient (the number is the thread's): the dashboards count
+    fallback and failure reasons by their text, and with the number in it a campaign's
+    fallbacks were one "reason" each, 50,000 rows that beat's roll-up rewrote every minute
+    (bench/RESULTS.md, 2026-12-07 campaign)."""
+    return f"the number is not reachable on {channel.name}"
+
+
 def fall_back(message: Message, reason: str, *, code: str = "", request: bool = True) -> None:
     """Move a locked message to its channel's fallback and queue it there, once.
 

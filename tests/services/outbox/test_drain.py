@@ -220,6 +220,8 @@ def test_a_known_unreachable_first_attempt_is_drained_on_the_fallback_once(
     assert (message.status, message.attempts) == (MessageStatus.QUEUED, 0)
     assert (message.channel, message.fallback_from) == (sms, rich)
     assert "not reachable on RCS" in message.fallback_reason
+    # The same words for every recipient: the dashboards count fallbacks by reason.
+    assert CUSTOMER not in message.fallback_reason
     assert no_retry_tasks == []  # no task of its own: the next claim takes it
     assert drain() == 1
     message.refresh_from_db()
