@@ -20,7 +20,9 @@ from urllib.parse import quote
 
 import aiohttp
 import httpx
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from inbox.adapters import (
     ContentNotSupported,
@@ -106,36 +108,61 @@ def to_send_error(response: httpx.Response) -> SendError:
     """The SendError an RBM error answer means, with a reason an agent understands."""
     error = parse_error(response)
     status = response.status_code
-    detail = f" ({error.message})" if error.message else ""
+    detail = f" ({error.message})" if error.message else ""  # RBM's own words
+
+    def reason(words: str) -> str:  # ours, translated when stored; then RBM's
+        return format_lazy("{}{}", format_lazy(words, status=status), detail)
+
     if status == 404:
         return NotReachable(
-            f"the number is not reachable over RCS (no RCS, or RCS turned off){detail}",
+            reason(
+                gettext_lazy("the number is not reachable over RCS (no RCS, or RCS turned off)")
+            ),
             code=_code(error),
         )
     if status == 403:
         return NotReachable(
-            "the RCS agent may not message this number (not launched on the carrier, or "
-            f"not a tester of an unlaunched agent){detail}",
+            reason(
+                gettext_lazy(
+                    "the RCS agent may not message this number (not launched on the carrier, "
+                    "or not a tester of an unlaunched agent)"
+                )
+            ),
             code=_code(error),
         )
     if status == 429:
         return TransientSendError(
-            f"RBM rate limit reached{detail}",
+            reason(gettext_lazy("RBM rate limit reached")),
             code=_code(error),
             retry_after=retry_after_seconds(response.headers.get("Retry-After")),
         )
     if status >= 500:
         return TransientSendError(
-            f"RBM had a temporary error (HTTP {status}){detail}", code=_code(error)
+            reason(gettext_lazy("RBM had a temporary error (HTTP {status})")), code=_code(error)
         )
     if status == 401:
         return PermanentSendError(
-            f"RBM rejected the channel's credentials (check the service-account key){detail}",
+            reason(
+                gettext_lazy(
+                    "RBM rejected the channel's credentials (check the service-account key)"
+                )
+            ),
             code=_code(error),
         )
     if status == 400:
-        return PermanentSendError(f"RBM rejected the message as invalid{detail}", code=_code(error))
-    return PermanentSendError(f"RBM answered HTTP {status}{detail}", code=_code(error))
+        return PermanentSendError(
+            reason(gettext_lazy("RBM rejected the message as invalid")), code=_code(error)
+        )
+    return PermanentSendError(reason(gettext_lazy("RBM answered HTTP {status}")), code=_code(error))
+
+
+def _no_token(exc: auth.AuthError) -> str:
+    reason = gettext_lazy("could not get an RBM access token: {reason}")
+    return format_lazy(reason, reason=exc.reason)
+
+
+def _unreachable(exc: Exception) -> str:
+    return format_lazy(gettext_lazy("could not reach RBM ({error})"), error=exc.__class__.__name__)
 
 
 def _token(agent: Agent, *, fresh: bool = False) -> str:
@@ -145,8 +172,8 @@ def _token(agent: Agent, *, fresh: bool = False) -> str:
         return auth.bearer_token(agent.service_account_key)
     except auth.AuthError as exc:
         if exc.transient:
-            raise TransientSendError(f"could not get an RBM access token: {exc.reason}") from exc
-        raise PermanentSendError(f"could not get an RBM access token: {exc.reason}") from exc
+            raise TransientSendError(_no_token(exc)) from exc
+        raise PermanentSendError(_no_token(exc)) from exc
 
 
 def request(
@@ -174,7 +201,7 @@ def request(
             ) from exc
         except httpx.HTTPError as exc:
             # Safe to repeat: ids are ours, and RBM refuses a second use of one.
-            raise TransientSendError(f"could not reach RBM ({exc.__class__.__name__})") from exc
+            raise TransientSendError(_unreachable(exc)) from exc
         if response.status_code != 401:
             return response
     return response
@@ -208,7 +235,7 @@ async def arequest(
             ) from exc
         except (aiohttp.ClientError, TimeoutError) as exc:
             # Safe to repeat: ids are ours, and RBM refuses a second use of one.
-            raise TransientSendError(f"could not reach RBM ({exc.__class__.__name__})") from exc
+            raise TransientSendError(_unreachable(exc)) from exc
         response = httpx.Response(
             answer.status, headers=list(answer.headers.items()), content=content
         )

@@ -17,7 +17,9 @@ from urllib.parse import urlencode
 
 import aiohttp
 import httpx
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from inbox.adapters import OutcomeUnknown, PermanentSendError, TransientSendError
 from inbox.address_guard import UnsafeTarget
@@ -86,10 +88,14 @@ def _failure(response: httpx.Response) -> TransientSendError | PermanentSendErro
     status = response.status_code
     retry_after = retry_after_seconds(response.headers.get("Retry-After"))
     if status == 429 or status >= 500 or is_retryable(code):
-        reason = reason_for(code, f"Twilio answered HTTP {status}")
+        reason = reason_for(code, _answered(status))
         return TransientSendError(reason, code=code or str(status), retry_after=retry_after)
-    reason = reason_for(code, message or f"Twilio answered HTTP {status}")
+    reason = reason_for(code, message or _answered(status))
     return PermanentSendError(reason, code=code or str(status))
+
+
+def _answered(status: int) -> str:
+    return format_lazy(gettext_lazy("Twilio answered HTTP {status}"), status=status)
 
 
 @dataclass(frozen=True)
@@ -129,7 +135,8 @@ def message_request(
 
 def _unreachable(exc: Exception) -> TransientSendError:
     # The request never reached Twilio: safe to try again.
-    return TransientSendError(f"could not reach Twilio ({exc.__class__.__name__})")
+    reason = gettext_lazy("could not reach Twilio ({error})")
+    return TransientSendError(format_lazy(reason, error=exc.__class__.__name__))
 
 
 def _refused(exc: UnsafeTarget) -> PermanentSendError:
@@ -142,10 +149,8 @@ def _refused(exc: UnsafeTarget) -> PermanentSendError:
 def _no_answer(exc: Exception) -> OutcomeUnknown:
     # Sent, but no answer: Twilio may have created the message. Not retried blindly so
     # the customer is never texted twice: the sweep looks it up (channels_sms/reconcile.py).
-    return OutcomeUnknown(
-        f"outcome unknown: no answer from Twilio after sending ({exc.__class__.__name__})",
-        code="timeout",
-    )
+    reason = gettext_lazy("outcome unknown: no answer from Twilio after sending ({error})")
+    return OutcomeUnknown(format_lazy(reason, error=exc.__class__.__name__), code="timeout")
 
 
 def _created(response: httpx.Response) -> dict:
@@ -156,7 +161,9 @@ def _created(response: httpx.Response) -> dict:
             payload = None
         if not isinstance(payload, dict) or not payload.get("sid"):
             raise PermanentSendError(
-                "outcome unknown: Twilio accepted the request but returned no message id",
+                gettext_lazy(
+                    "outcome unknown: Twilio accepted the request but returned no message id"
+                ),
                 code=str(response.status_code),
             )
         return payload

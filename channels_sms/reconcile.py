@@ -18,6 +18,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
+
 from inbox.adapters import (
     PermanentSendError,
     Reconciliation,
@@ -41,7 +44,8 @@ def reconcile(creds: client.Credentials, *, to: str, from_: str, body: str, sinc
     except TransientSendError as exc:
         return Reconciliation(Verdict.RETRY, reason=exc.reason)
     except PermanentSendError as exc:
-        return Reconciliation(Verdict.UNKNOWN, reason=f"the lookup was refused: {exc.reason}")
+        refused = gettext_lazy("the lookup was refused: {reason}")
+        return Reconciliation(Verdict.UNKNOWN, reason=format_lazy(refused, reason=exc.reason))
     found = tuple(
         SendResult(
             provider_message_id=str(m["sid"]),
@@ -57,4 +61,4 @@ def reconcile(creds: client.Credentials, *, to: str, from_: str, body: str, sinc
     )
     if found:
         return Reconciliation(Verdict.FOUND, found=found)
-    return Reconciliation(Verdict.ABSENT, reason="no such message at the provider")
+    return Reconciliation(Verdict.ABSENT, reason=gettext_lazy("no such message at the provider"))

@@ -11,6 +11,9 @@ from collections.abc import Mapping
 from functools import lru_cache
 from urllib.parse import urlsplit
 
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
+
 from inbox.adapters import ConsentChange, Event, InboundMessage, StatusUpdate, WebhookError
 from inbox.content import render_text
 from inbox.phones import InvalidPhoneNumber, to_e164
@@ -142,7 +145,8 @@ def parse_status(params: dict[str, str]) -> list[Event]:
     code = params.get("ErrorCode", "").strip()
     message = ""
     if code or twilio_status in FAILURE_STATUSES:
-        message = reason_for(code, f"Twilio reported {twilio_status}")
+        reported = gettext_lazy("Twilio reported {status}")
+        message = reason_for(code, format_lazy(reported, status=twilio_status))
     return [
         StatusUpdate(
             provider_message_id=sid,

@@ -27,6 +27,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -55,6 +56,13 @@ _MESSAGES = {
     21617: "The concatenated message body exceeds the 1600 character limit.",
     21623: "Number of media files exceeds allowed limit.",
 }
+
+
+def _twilios(text: str) -> str:
+    """Twilio's API speaks English whatever our workspace reads: the words, not the
+    lazy translation the inbox stores."""
+    with translation.override("en"):
+        return str(text)
 
 
 def _enabled() -> None:
@@ -88,7 +96,7 @@ def _error(
     `controls`: the account's, when the caller has read them already (a send has)."""
     if controls is None:
         controls = store.controls(account_sid) if account_sid else {}
-    message = _MESSAGES.get(code, reason_for(code)).format(**fmt)
+    message = _twilios(_MESSAGES.get(code, reason_for(code))).format(**fmt)
     more_info = f"https://www.twilio.com/docs/errors/{code}"
     if controls.get("error_format") == "rfc9457":
         body = {
@@ -149,7 +157,9 @@ def _public(message: dict) -> dict:
         "date_updated": message["date_updated"],
         "direction": message["direction"],
         "error_code": message.get("error_code") or None,
-        "error_message": reason_for(message["error_code"]) if message.get("error_code") else None,
+        "error_message": _twilios(reason_for(message["error_code"]))
+        if message.get("error_code")
+        else None,
         "from": message["from"],
         "messaging_service_sid": message.get("messaging_service_sid"),
         "num_media": str(len(message.get("media_urls", []))),

@@ -11,6 +11,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from django.utils.datastructures import CaseInsensitiveMapping
+from django.utils.translation import gettext_lazy
 
 from .events import Event
 
@@ -70,7 +71,7 @@ class Reconciliation:
 
 
 CANNOT_TELL = Reconciliation(
-    Verdict.UNKNOWN, reason="the provider offers no way to look a message up"
+    Verdict.UNKNOWN, reason=gettext_lazy("the provider offers no way to look a message up")
 )
 
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 class SendError(Exception):
     """A send that did not reach the provider's acceptance.
 
-    `code` is the provider's error code, `reason` a sentence an agent understands.
+    `code` is the provider's error code, `reason` a sentence an agent understands: our
+    own words as a lazy translation (the outbox stores it in the workspace's language,
+    inbox/services/note_language.stored_text), a provider's own words as they came.
     """
 
     retryable = False

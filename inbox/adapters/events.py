@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.utils.functional import Promise
+
 
 @dataclass(frozen=True)
 class InboundMessage:
@@ -114,11 +116,19 @@ _EVENT_TYPES = {
 
 
 def to_record(event: Event) -> tuple[str, dict]:
-    """(type name, JSON-able fields): how an accepted event waits in the database."""
+    """(type name, JSON-able fields): how an accepted event waits in the database.
+
+    A lazy translation (an adapter's own words for a provider's error code) is written
+    out in the server's language here: the event is stored before any workspace reads
+    it."""
     data = {}
     for name in event.__dataclass_fields__:
         value = getattr(event, name)
-        data[name] = value.isoformat() if isinstance(value, datetime) else value
+        if isinstance(value, datetime):
+            value = value.isoformat()
+        elif isinstance(value, Promise):
+            value = str(value)
+        data[name] = value
     return type(event).__name__, data
 
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
+from django.utils.functional import Promise
 
 from inbox.models import Workspace
 
@@ -23,3 +25,16 @@ def notes_language(workspace_id: int) -> str:
         )
         cache.set(key, language, CACHE_SECONDS)
     return language
+
+
+def stored_text(text: str, workspace_id: int) -> str:
+    """Words the product stores once for the whole team (why a message failed or fell
+    back, a line of its history) in the workspace's language. The worker that decides
+    them has no request language and often not the workspace either (a reason is made
+    deep in a send), so they travel as lazy translations and are resolved here, where
+    the row is written. Plain text, such as a provider's own error message, is stored as
+    it came."""
+    if not isinstance(text, Promise):
+        return text
+    with translation.override(notes_language(workspace_id)):
+        return str(text)

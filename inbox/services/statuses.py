@@ -16,6 +16,8 @@ from inbox.adapters import StatusUpdate
 from inbox.models import Channel, Message, MessageStatus, MessageStatusEvent, OrphanStatus
 from inbox.models.message import STATUS_RANK
 
+from .note_language import stored_text
+
 _TIME_FIELD = {
     MessageStatus.QUEUED: "queued_at",
     MessageStatus.SENDING: "sending_at",
@@ -56,7 +58,7 @@ def advance(
         fields.append(time_field)
     if status == MessageStatus.FAILED:
         message.error_code = error_code
-        message.error_message = error_message
+        message.error_message = stored_text(error_message, message.workspace_id)
         fields += ["error_code", "error_message"]
     elif force:
         message.error_code = message.error_message = ""
@@ -83,6 +85,7 @@ def transition(
     The caller holds the row (select_for_update) inside a transaction.
     """
     at = at or timezone.now()
+    error_message = stored_text(error_message, message.workspace_id)
     fields = advance(
         message, status, at=at, error_code=error_code, error_message=error_message, force=force
     )
@@ -120,7 +123,7 @@ def apply_status(channel: Channel, update: StatusUpdate) -> Message | None:
                 status=update.status,
                 at=update.at or timezone.now(),
                 error_code=update.error_code,
-                error_message=update.error_message,
+                error_message=stored_text(update.error_message, channel.workspace_id),
                 raw=update.raw,
             )
             _adopt_after_commit([(channel.pk, update.provider_message_id)])
@@ -165,6 +168,7 @@ def apply_statuses(updates: list[tuple[Channel, StatusUpdate]]) -> list[Message]
     for channel, update in updates:
         message = found.get((channel.pk, update.provider_message_id))
         at = update.at or timezone.now()
+        error_message = stored_text(update.error_message, channel.workspace_id)
         if message is None:
             orphans.append(
                 OrphanStatus(
@@ -173,7 +177,7 @@ def apply_statuses(updates: list[tuple[Channel, StatusUpdate]]) -> list[Message]
                     status=update.status,
                     at=at,
                     error_code=update.error_code,
-                    error_message=update.error_message,
+                    error_message=error_message,
                     raw=update.raw,
                 )
             )
@@ -183,7 +187,7 @@ def apply_statuses(updates: list[tuple[Channel, StatusUpdate]]) -> list[Message]
             update.status,
             at=at,
             error_code=update.error_code,
-            error_message=update.error_message,
+            error_message=error_message,
         )
         history.append(
             MessageStatusEvent(
@@ -191,7 +195,7 @@ def apply_statuses(updates: list[tuple[Channel, StatusUpdate]]) -> list[Message]
                 status=update.status,
                 at=at,
                 error_code=update.error_code,
-                error_message=update.error_message,
+                error_message=error_message,
                 source="webhook",
                 applied=moved is not None,
                 raw=update.raw or {},

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from inbox import jobs
 from inbox.models import Campaign, CampaignRecipient, CampaignStatus
@@ -20,7 +21,7 @@ from inbox.services.outbox.claim import withdraw_queued
 from .plan import CampaignRejected, carriage_problems
 from .progress import progress_changed
 
-CANCELLED_REASON = "campaign cancelled"
+CANCELLED_REASON = gettext_lazy("campaign cancelled")
 WITHDRAW_BATCH = 1000
 
 

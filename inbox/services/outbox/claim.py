@@ -13,7 +13,9 @@ from dataclasses import dataclass, field, replace
 
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 
 from inbox.models import (
     Channel,
@@ -27,6 +29,7 @@ from inbox.throttle import Slot, Throughput, reserve_slots
 
 from ..consent import opt_out_reason
 from ..consent_notice import is_opt_out_notice
+from ..note_language import notes_language
 from ..reachability import has_capability_lookup
 from ..row_inserts import insert_columns
 from ..statuses import transition
@@ -174,13 +177,13 @@ def _claim(
             channel = channels[message.channel_id]
             to = addresses.get(message.recipient_contact_id)
             if to is None:
-                refused.append((message, NO_ADDRESS))
+                refused.append((message, gettext_lazy(NO_ADDRESS)))
             elif message.pk in held:
                 continue  # left queued: asked about after the commit
             elif message.pk in unreachable:
                 moved.append((message, unreachable_reason(channel)))
             elif (channel.pk, to) in opted_out and not is_opt_out_notice(message.content):
-                refused.append((message, opt_out_reason(channel, to) or "recipient: opted out"))
+                refused.append((message, _opted_out(channel, to)))
             else:
                 candidates.append((message, channel, to))
         candidates, pace_slots = _paced(candidates, result)
@@ -192,7 +195,8 @@ def _claim(
                 limit = channel.adapter.throughput(channel, to=to, content=message.content)
             except Exception as exc:  # one bad channel config must not stall the batch
                 log.exception("throughput() failed for %s", message.pk)
-                refused.append((message, f"Unexpected error preparing the send ({exc!r})"))
+                reason = gettext_lazy("Unexpected error preparing the send ({error})")
+                refused.append((message, format_lazy(reason, error=repr(exc))))
                 continue
             priced.append(candidate)
             limits.append(_with_headroom(limit, headroom))
@@ -239,6 +243,12 @@ def _claim(
         if moved:
             _fall_back_all(moved, channels)
     return result, unknown
+
+
+def _opted_out(channel: Channel, to: str) -> str:
+    """The opt-out ledger's reason, in the workspace's language (a stored reason)."""
+    with translation.override(notes_language(channel.workspace_id)):
+        return opt_out_reason(channel, to) or gettext_lazy("recipient: opted out")
 
 
 def _reachability(

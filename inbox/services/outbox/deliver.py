@@ -3,12 +3,15 @@ re-requests), idempotent and at its sender's rate."""
 
 from __future__ import annotations
 
+from django.utils import translation
+
 from inbox.models import Message, MessageStatus
 from inbox.throttle import Slot, Throttled, reserve_slot
 
 from ..consent import opt_out_reason
 from ..consent_notice import is_opt_out_notice
 from ..errors import SendRejected
+from ..note_language import notes_language
 from ..workspaces import is_suspended
 from .campaign_pace import campaign_paces
 from .claim import claim_one
@@ -36,14 +39,17 @@ def deliver(message_id: str) -> str:
     if is_suspended(message.workspace_id):
         return "held"  # stays queued; resume_workspace requests its delivery again
     channel = message.channel
+    language = notes_language(message.workspace_id)  # the refusals below are stored
     try:
-        to = recipient_address(message.conversation, channel)
+        with translation.override(language):
+            to = recipient_address(message.conversation, channel)
     except SendRejected as exc:
         return fail(message_id, reason=str(exc))
     if channel.fallback_id and channel.adapter.reachable(channel, to) is False:
         return fall_back_or_fail(message_id, unreachable_reason(channel))
     # They may have texted STOP since queueing; only the confirmation of that goes out.
-    refusal = None if is_opt_out_notice(message.content) else opt_out_reason(channel, to)
+    with translation.override(language):
+        refusal = None if is_opt_out_notice(message.content) else opt_out_reason(channel, to)
     if refusal:
         return fail(message_id, reason=refusal)
     limit = channel.adapter.throughput(channel, to=to, content=message.content)

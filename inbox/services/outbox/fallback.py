@@ -6,12 +6,14 @@ either way: settle fails a message that already fell back)."""
 from __future__ import annotations
 
 from django.db import connection
-from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils import timezone, translation
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 
 from inbox import realtime
 from inbox.models import Channel, Message, MessageStatus, MessageStatusEvent
 
+from ..note_language import notes_language, stored_text
 from ..row_inserts import insert_columns
 from ..statuses import advance, transition
 from . import enqueue
@@ -23,8 +25,9 @@ def unreachable_reason(channel: Channel) -> str:
     The same words for every recipient (the number is the thread's): the dashboards count
     fallback and failure reasons by their text, and with the number in it a campaign's
     fallbacks were one "reason" each, 50,000 rows that beat's roll-up rewrote every minute
-    (bench/RESULTS.md, 2026-12-07 campaign)."""
-    return f"the number is not reachable on {channel.name}"
+    (bench/RESULTS.md, 2026-12-07 campaign). Stored in the workspace's language."""
+    reason = gettext_lazy("the number is not reachable on {channel}")
+    return format_lazy(reason, channel=channel.name)
 
 
 def fall_back(message: Message, reason: str, *, code: str = "", request: bool = True) -> None:
@@ -47,9 +50,12 @@ def fall_back_many(moved: list[tuple[Message, str]]) -> None:
         return
     at = timezone.now()
     notes = []
+    languages = {ws: notes_language(ws) for ws in {m.workspace_id for m, _reason in moved}}
     for message, reason in moved:
-        notes.append(_onto_fallback(message, reason))
-        message.fallback_reason = reason
+        note = _onto_fallback(message, reason)
+        with translation.override(languages[message.workspace_id]):  # as stored_text
+            notes.append(str(note))
+            message.fallback_reason = str(reason)
         message.provider_message_id = ""
         message.text = message.channel.adapter.render_text(message.content)
         advance(message, MessageStatus.QUEUED, at=at, force=True)  # as transition(force=True)
@@ -87,7 +93,9 @@ def _onto_fallback(message: Message, reason: str) -> str:
     fallback: Channel = message.channel.fallback
     message.fallback_from_id = message.channel_id
     message.channel = fallback
-    return f"Falling back to {fallback.name}: {reason}"
+    return format_lazy(
+        gettext_lazy("Falling back to {channel}: {reason}"), channel=fallback.name, reason=reason
+    )
 
 
 def fall_back_to_simpler(message: Message, content: dict, reason: str, *, code: str = "") -> None:
@@ -97,17 +105,18 @@ def fall_back_to_simpler(message: Message, content: dict, reason: str, *, code: 
     channel: Channel = message.channel
     message.fallback_from_id = channel.pk
     message.content = content
-    note = _("Sending a simpler version on %(channel)s: %(reason)s") % {
-        "channel": channel.name,
-        "reason": reason,
-    }
+    note = format_lazy(
+        gettext_lazy("Sending a simpler version on {channel}: {reason}"),
+        channel=channel.name,
+        reason=reason,
+    )
     _requeue(message, reason, code=code, note=note)
 
 
 def _requeue(message: Message, reason: str, *, code: str, note: str, request: bool = True) -> None:
     """Save the fallback's changes (its channel and content set by the caller), re-render
     the text for the channel and queue the message again, with `note` in its history."""
-    message.fallback_reason = reason
+    message.fallback_reason = stored_text(reason, message.workspace_id)
     message.provider_message_id = ""
     message.text = message.channel.adapter.render_text(message.content)
     message.save(

@@ -3,11 +3,13 @@ a phone number first (it serves SMS and RCS alike), else the oldest identity."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext, gettext_noop
+
 from inbox.models import Channel, ContactIdentity, Conversation
 
 from ..errors import SendRejected
 
-NO_ADDRESS = "contact: has no address to send to"
+NO_ADDRESS = gettext_noop("contact: has no address to send to")
 
 
 def recipient_addresses(contact_ids: set[int]) -> dict[int, str]:
@@ -26,5 +28,5 @@ def recipient_address(conversation: Conversation, channel: Channel) -> str:
     """The conversation's customer's address; SendRejected when they have none."""
     address = recipient_addresses({conversation.contact_id}).get(conversation.contact_id)
     if address is None:
-        raise SendRejected([NO_ADDRESS])
+        raise SendRejected([gettext(NO_ADDRESS)])
     return address

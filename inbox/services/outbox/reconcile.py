@@ -24,6 +24,8 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 
 from inbox import media_links, redis_client
 from inbox.adapters import Reconciliation, SendResult, Verdict
@@ -41,7 +43,7 @@ from .settle import settle
 log = logging.getLogger(__name__)
 
 LOCK_KEY = "outbox:reconciling:{}"
-UNKNOWN = "Outcome unknown: the worker stopped during the provider call"
+UNKNOWN = gettext_lazy("Outcome unknown: the worker stopped during the provider call")
 
 
 def reconcile_after() -> timedelta:
@@ -152,7 +154,10 @@ def _send_again(message_id: str, reason: str) -> str:
                 message,
                 MessageStatus.FAILED,
                 source="sweep",
-                error_message=f"Not sent: the worker stopped during the call ({reason})",
+                error_message=format_lazy(
+                    gettext_lazy("Not sent: the worker stopped during the call ({reason})"),
+                    reason=reason,
+                ),
                 force=True,
             )
             return "failed"
@@ -160,7 +165,12 @@ def _send_again(message_id: str, reason: str) -> str:
             message,
             MessageStatus.QUEUED,
             source="sweep",
-            error_message=f"Not at the provider after the worker stopped ({reason}); sending again",
+            error_message=format_lazy(
+                gettext_lazy(
+                    "Not at the provider after the worker stopped ({reason}); sending again"
+                ),
+                reason=reason,
+            ),
             force=True,
         )
         enqueue.delivery(message_id)
@@ -172,12 +182,11 @@ def _fail_unknown(message_id: str, reason: str) -> str:
         message = Message.objects.select_for_update().get(pk=message_id)
         if message.status != MessageStatus.SENDING:
             return "skipped"
-        detail = f" ({reason})" if reason else ""
         transition(
             message,
             MessageStatus.FAILED,
             source="sweep",
-            error_message=UNKNOWN + detail,
+            error_message=format_lazy("{} ({})", UNKNOWN, reason) if reason else UNKNOWN,
             force=True,
         )
     return "unknown_outcome"

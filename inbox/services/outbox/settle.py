@@ -28,6 +28,8 @@ from datetime import datetime
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 
 from inbox import realtime
 from inbox.adapters import (
@@ -43,6 +45,7 @@ from inbox.backoff import backoff_seconds
 from inbox.models import Channel, Message, MessageStatus, MessageStatusEvent, OrphanStatus
 
 from ..consent import record_consent
+from ..note_language import stored_text
 from ..row_inserts import execute_arrays, insert_columns
 from ..statuses import adopt_orphans, advance, transition
 from . import enqueue
@@ -75,7 +78,12 @@ def settle(message_id: str, outcome: Outcome, *, channel: Channel, to: str) -> s
     if isinstance(outcome, PermanentSendError):
         return fail(message_id, reason=outcome.reason, code=outcome.code)
     log.error("adapter %s crashed sending %s", channel.kind, message_id, exc_info=outcome)
-    return fail(message_id, reason=f"Unexpected error while sending ({type(outcome).__name__})")
+    return fail(
+        message_id,
+        reason=format_lazy(
+            gettext_lazy("Unexpected error while sending ({error})"), error=type(outcome).__name__
+        ),
+    )
 
 
 def _left_for_reconcile(message_id: str, exc: OutcomeUnknown) -> str:
@@ -86,13 +94,14 @@ def _left_for_reconcile(message_id: str, exc: OutcomeUnknown) -> str:
         message = Message.objects.select_for_update().get(pk=message_id)
         if message.status != MessageStatus.SENDING:
             return "skipped"
+        note = format_lazy(gettext_lazy("{reason}; the provider will be asked"), reason=exc.reason)
         MessageStatusEvent.objects.create(
             message=message,
             status=MessageStatus.SENDING,
             at=timezone.now(),
             source="worker",
             error_code=exc.code,
-            error_message=f"{exc.reason}; the provider will be asked",
+            error_message=stored_text(note, message.workspace_id),
             applied=False,
         )
     return "unknown"
@@ -178,7 +187,11 @@ def _requeue(message_id: str, exc: TransientSendError) -> str:
     with transaction.atomic():
         message = Message.objects.select_for_update().get(pk=message_id)
         if message.attempts >= outbox_settings().max_attempts:
-            reason = f"{exc.reason} (gave up after {message.attempts} attempts)"
+            reason = format_lazy(
+                gettext_lazy("{reason} (gave up after {attempts} attempts)"),
+                reason=exc.reason,
+                attempts=message.attempts,
+            )
             transition(
                 message,
                 MessageStatus.FAILED,
@@ -317,13 +330,15 @@ def give_back(messages: list[Message]) -> int:
         Message.objects.filter(pk__in=ids).update(
             status=MessageStatus.QUEUED, attempts=F("attempts") - 1
         )
+        late = gettext_lazy("Not sent: too late for its rate slot; queued again")
+        workspace_of = {m.pk: m.workspace_id for m in messages}
         MessageStatusEvent.objects.bulk_create(
             MessageStatusEvent(
                 message_id=pk,
                 status=MessageStatus.QUEUED,
                 at=now,
                 source="worker",
-                error_message="Not sent: too late for its rate slot; queued again",
+                error_message=stored_text(late, workspace_of[pk]),
             )
             for pk in ids
         )
