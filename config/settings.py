@@ -269,6 +269,10 @@ INBOUND_APPLY_PARTITIONS = env.int("INBOUND_APPLY_PARTITIONS", default=2)
 # Connections the async webhook lane (inbox/webhook_lane.py) keeps per web process.
 WEBHOOK_LANE_POOL_SIZE = env.int("WEBHOOK_LANE_POOL_SIZE", default=8)
 WEBHOOK_LANE_DB_WAIT_SECONDS = env.float("WEBHOOK_LANE_DB_WAIT_SECONDS", default=5.0)
+# Group commit (inbox/group_commit.py): at most this many INSERTs in flight per web
+# process, each carrying every webhook's row queued when it starts, up to MAX_ROWS.
+WEBHOOK_LANE_WRITERS = env.int("WEBHOOK_LANE_WRITERS", default=2)
+WEBHOOK_LANE_MAX_ROWS = env.int("WEBHOOK_LANE_MAX_ROWS", default=64)
 # How long a call to a provider (send, lookup, capability) waits for its answer. A send
 # that times out after the request left is settled with the provider later, not resent
 # (inbox/services/outbox/reconcile.py): keep it well under OUTBOX_RECONCILE_AFTER_SECONDS.

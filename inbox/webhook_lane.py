@@ -7,7 +7,8 @@ sends a POST here when the channel's view is the shared pipeline unchanged
 (ChannelWebhookView.post not overridden: a channel with a handshake of its own keeps
 its view). The adapter still verifies and parses (inbox never reads a wire format), the
 row is the one `accept` would insert (accepted_row), it is committed on psycopg's async
-pool, and only then is the adapter's 2xx sent. The answers match the view's
+pool (with the rows of webhooks waiting beside it: inbox/group_commit.py), and only then
+is the adapter's 2xx sent. The answers match the view's
 (tests/inbound_scale/test_webhook_lane.py).
 """
 
@@ -33,6 +34,7 @@ from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from inbox import metrics, redis_client, webhooks
 from inbox.adapters import WebhookError, WebhookRequest, get_adapter
+from inbox.group_commit import GroupCommit
 from inbox.lean_asgi import ClientGone, off_loop, read_body
 from inbox.services import inbound_queue
 from inbox.services.ingest import typing_from_customer
@@ -41,7 +43,7 @@ log = logging.getLogger(__name__)
 
 PREFIX = "/webhooks/"
 _FORM = "application/x-www-form-urlencoded"
-_pool: tuple[asyncio.AbstractEventLoop, AsyncConnectionPool] | None = None
+_pool: tuple[asyncio.AbstractEventLoop, AsyncConnectionPool, GroupCommit] | None = None
 _lanes: dict[str, type | None] = {}
 
 
@@ -118,8 +120,26 @@ async def _check(conn: psycopg.AsyncConnection) -> None:
 _used_at: weakref.WeakKeyDictionary[psycopg.AsyncConnection, float] = weakref.WeakKeyDictionary()
 
 
-async def _pool_for_loop() -> AsyncConnectionPool:
-    """One pool per process and event loop (a pool belongs to the loop that opened it)."""
+async def _committer() -> GroupCommit:
+    """The loop's group commit (inbox/group_commit.py) over its pool."""
+    return (await _lane_for_loop())[2]
+
+
+def _mark_used(conn: psycopg.AsyncConnection) -> None:
+    _used_at[conn] = time.monotonic()
+
+
+async def _committed() -> None:
+    """After each committed INSERT, before its webhooks are answered: wake a worker."""
+    try:
+        await _kick()
+    except Exception:  # committed: beat's sweep applies them (INBOUND_SWEEP_SECONDS)
+        log.exception("could not wake a worker for accepted webhooks")
+
+
+async def _lane_for_loop() -> tuple[asyncio.AbstractEventLoop, AsyncConnectionPool, GroupCommit]:
+    """One pool and group commit per process and event loop (a pool belongs to the loop
+    that opened it)."""
     global _pool
     loop = asyncio.get_running_loop()
     if _pool is None or _pool[0] is not loop:
@@ -130,6 +150,9 @@ async def _pool_for_loop() -> AsyncConnectionPool:
         # INSERT and COMMIT were three. Committed when execute() returns, so the 2xx
         # still follows the commit.
         params["autocommit"] = True
+        # PostgreSQL's own placeholders (inbound_queue.insert_sql): a group's statement
+        # has hundreds of parameters, past what psycopg caches of its query rewriting.
+        params["cursor_factory"] = psycopg.AsyncRawCursor
         pool = AsyncConnectionPool(
             kwargs=params,
             min_size=1,
@@ -145,17 +168,26 @@ async def _pool_for_loop() -> AsyncConnectionPool:
             open=False,
         )
         await pool.open()
-        _pool = (loop, pool)
-    return _pool[1]
+        committer = GroupCommit(
+            pool,
+            inbound_queue.insert_sql,
+            writers=settings.WEBHOOK_LANE_WRITERS,
+            max_rows=settings.WEBHOOK_LANE_MAX_ROWS,
+            after=_mark_used,
+            committed=_committed,
+        )
+        _pool = (loop, pool, committer)
+    return _pool
 
 
 async def close_pool() -> None:
     """Close this process's lane pool (tests: before their database is dropped)."""
     global _pool
     if _pool is not None:
-        loop, pool = _pool
+        loop, pool, committer = _pool
         _pool = None
         if loop is asyncio.get_running_loop():
+            await committer.drained()
             await pool.close()
 
 
@@ -287,11 +319,10 @@ async def handle(scope, receive, send) -> None:
     for event in typing:
         await off_loop(typing_from_customer, channel, event)
     if row is not None:
-        pool = await _pool_for_loop()
         try:
-            async with pool.connection() as conn:
-                await conn.execute(inbound_queue.INSERT_SQL, row.params())  # autocommit
-                _used_at[conn] = time.monotonic()
+            # Committed with the rows of webhooks waiting beside it (group commit), a
+            # worker woken (_committed), before this returns.
+            await (await _committer()).commit(row.params())
         except pg_errors.ForeignKeyViolation:
             # The channel was deleted after this process remembered it (active_channel
             # keeps it CHANNEL_CACHE_SECONDS): it names no channel now, as for the view.
@@ -299,10 +330,6 @@ async def handle(scope, receive, send) -> None:
             return await _unknown_channel(send, kind)
         except (PoolTimeout, psycopg.OperationalError):
             return await _unavailable(send, kind)
-        try:
-            await _kick()
-        except Exception:  # committed: beat's sweep applies it (INBOUND_SWEEP_SECONDS)
-            log.exception("could not wake a worker for an accepted %s webhook", kind)
     _count(kind, "accepted")
     status, content_type, ack = adapter.webhook_ack()
     await _answer(send, status, content_type, ack)

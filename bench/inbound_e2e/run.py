@@ -348,10 +348,23 @@ def main() -> int:  # noqa: C901 - one run, step by step
             closed_loop(args.port, path, "inw", 2, env, world)
             wait_applied(env)
             before = count(env)
+            watched = {name: [proc.pid] for name, proc in procs.items()}
+            watched.update(service_pids(data))
+            cpu_before = {k: tree_cpu(v) for k, v in watched.items()}
             t0 = time.monotonic()
             report["ingest"] = closed_loop(args.port, path, "inm", args.probe, env, world)
             after_ingest = count(env)
             drained = wait_applied(env)
+            # CPU per accepted webhook, the apply of the probe's events included.
+            cpu_after = {k: tree_cpu(v) for k, v in watched.items()}
+            accepted = max(1, report["ingest"]["ok"])
+            report["ingest"]["cpu_ms"] = {
+                k: round(1000 * cpu_seconds(cpu_before[k], cpu_after[k]) / accepted, 3)
+                for k in watched
+            }
+            report["ingest"]["cpu_ms"]["loadgen"] = round(
+                1000 * report["ingest"]["cpu_seconds"] / accepted, 3
+            )
             report["ingest"]["committed"] = after_ingest["events"] - before["events"]
             report["ingest"]["applied_in"] = time.monotonic() - t0
             report["ingest"]["drain_after"] = drained
@@ -558,6 +571,9 @@ def markdown(r: dict) -> str:
             f"Ingest probe: {i['ok']} accepted in {i['elapsed']:.1f} s, all applied "
             f"{i['applied_in']:.1f} s after the probe started "
             f"(apply >= {i['ok'] / i['applied_in']:.0f}/s while ingesting).",
+            "",
+            "CPU ms per accepted webhook in the ingest probe (its apply included): "
+            + ", ".join(f"{k} {v}" for k, v in i.get("cpu_ms", {}).items()),
             "",
         ]
     e = r["e2e"]

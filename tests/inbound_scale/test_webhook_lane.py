@@ -225,3 +225,15 @@ async def test_an_unparseable_webhook_is_400_and_nothing_is_stored(channel):
     response = await post(channel, {"From": CUSTOMER, "Body": "no sid"})
     assert response.status_code == 400
     assert await InboundEvent.objects.acount() == 0
+
+
+async def test_webhooks_arriving_together_are_each_committed_and_a_retry_among_them_absorbed(
+    channel,
+):
+    """Rows waiting together share one INSERT (inbox/group_commit.py); each webhook is
+    still answered 200 only once its row is committed."""
+    sids = ["SM1", "SM2", "SM3", "SM1"]
+    responses = await asyncio.gather(*(post(channel, inbound(sid)) for sid in sids))
+    assert [r.status_code for r in responses] == [200] * 4
+    keys = [key async for key in InboundEvent.objects.values_list("dedupe_key", flat=True)]
+    assert sorted(keys) == ["message:SM1", "message:SM2", "message:SM3"]
