@@ -9,10 +9,15 @@ THREAD_LIMIT = 100
 STATUS_HISTORY_LIMIT = 10
 
 
-def thread_messages(*, conversation: Conversation, limit: int = THREAD_LIMIT) -> list[Message]:
-    """The latest `limit` messages, oldest first (how a thread reads)."""
+def thread_messages(
+    *, conversation: Conversation, workspace: Workspace | None = None, limit: int = THREAD_LIMIT
+) -> list[Message]:
+    """The latest `limit` messages, oldest first (how a thread reads). A caller that has
+    the conversation's workspace at hand passes it (one query fewer)."""
+    if workspace is None or workspace.pk != conversation.workspace_id:
+        workspace = conversation.workspace
     latest = (
-        access.messages(conversation.workspace)
+        access.messages(workspace)
         .filter(conversation=conversation)
         # campaign_reply: the badge on a customer message that answers a campaign.
         .select_related("author_user", "channel", "fallback_from", "campaign_reply__campaign")

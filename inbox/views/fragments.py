@@ -53,7 +53,8 @@ def thread(request: HttpRequest, slug: str, conversation_id: int) -> HttpRespons
     workspace = access.membership_for(request.user, slug).workspace
     activate_workspace_timezone(workspace)
     conversation = access.conversation_for(workspace, conversation_id)
-    context = {"workspace": workspace, "thread": thread_messages(conversation=conversation)}
+    thread = thread_messages(conversation=conversation, workspace=workspace)
+    context = {"workspace": workspace, "thread": thread}
     return render(request, "inbox/_thread.html", context)
 
 

@@ -46,7 +46,7 @@ def inbox_page(request: HttpRequest, slug: str, conversation_id: int | None = No
         # Read before listing, so the open thread is not shown as unread next to itself.
         services.mark_read(conversation, request.user)
         notes.mark_mentions_seen(conversation, request.user)  # opening it is seeing them
-        thread = thread_messages(conversation=conversation)
+        thread = thread_messages(conversation=conversation, workspace=workspace)
         composer = composer_context(workspace, conversation)
     listing = list_context(
         membership, request.user, filters, selected_id=conversation.pk if conversation else None

@@ -8,13 +8,15 @@ from __future__ import annotations
 import pytest
 from django.template import Context, Template
 from django.utils import timezone, translation
+from django.utils.html import conditional_escape
 
 from inbox import services
 from inbox.adapters import register
 from inbox.models import Direction, Message
 from inbox.selectors.thread import thread_messages
 from inbox.services.notes import add_note
-from inbox.templatetags.thread_rows import _plain
+from inbox.templatetags.conversation_rows import truncated
+from inbox.templatetags.thread_rows import _plain, message_html
 
 from .fakes import inbound
 from .test_thread import CARD, RichPageAdapter, customer_sends
@@ -84,3 +86,29 @@ def test_an_empty_thread(workspace):
     context = {"workspace": workspace, "thread": []}
     assert THREAD.render(Context(context)) == REFERENCE.render(Context(context))
     assert "thread__empty" in THREAD.render(Context(context))
+
+
+TEXTS = [
+    "plain words, no link at all",
+    "a <b>tag</b> & 'quotes' \"double\"\r\nwindows\rold mac\nunix",
+    "see https://example.com/x. then",
+    "www.example.org or example.net, (example.COM)",
+    "mail ana@example.es please",
+    "ratio 3:2 at 10.30, dots... and colons: fine",
+    "ftp://files.example.io/a",
+    "ünïcödé café ＷＷＷ.example.ＣＯＭ Kelvin K.com",
+    "trailing dot.",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_message_text_reads_as_urlize_then_linebreaksbr(text):
+    reference = Template("{{ text|urlize|linebreaksbr }}").render(Context({"text": text}))
+    assert message_html(text) == reference
+
+
+@pytest.mark.parametrize("text", ["short", "x" * 120, "x" * 121, "e\u0301" * 130, "ab" * 200])
+def test_preview_truncation_reads_as_truncatechars(text):
+    reference = Template("{{ text|truncatechars:120 }}").render(Context({"text": text}))
+    assert conditional_escape(truncated(text)) == reference
