@@ -17,9 +17,16 @@ PACKAGE_JSON := $(wildcard package.json)
 run: install
 	$(PY) scripts/run.py
 
+# The suite runs on TEST_WORKERS pytest-xdist processes (0: serially, in one), each on
+# embedded servers of its own under TEST_DATA_DIR/gw<N> (tests/support/worker_servers.py).
+# worksteal: each worker starts with half the tests and an idle one takes queued tests
+# from the other, so a run of long tests does not keep one worker busy at the end.
+TEST_WORKERS ?= 2
+TEST_DATA_DIR ?= $(CURDIR)/.data/test
+
 test: install
-	@mkdir -p .data/test/staticfiles
-	INBOX_DATA_DIR=$(CURDIR)/.data/test $(VENV)/bin/pytest $(PYTEST_ARGS)
+	@mkdir -p $(TEST_DATA_DIR)/staticfiles
+	INBOX_DATA_DIR=$(TEST_DATA_DIR) $(VENV)/bin/pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 # docs/RELIABILITY.md from the chaos suite's own figures (tests/chaos/report.py).
 reliability: install

@@ -115,6 +115,11 @@ def test_postgres_restarted_mid_ingest(asgi_server, chaos_settings, workspace, t
                 restart.start()
             post(params, headers)
         restart.join()
+        # The embedded server's handle still knows the postmaster it started, which is
+        # gone: it is shown the new one, or it would not stop it when the run ends.
+        from config import embedded
+
+        embedded._handles["postgres"].ensure_postgres_running()
         # This test process's own pooled connections died with the server too.
         connection.close()
         connection.close_pool()

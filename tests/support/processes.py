@@ -29,9 +29,23 @@ def test_database_url() -> str:
 
 
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A loopback port no other process will be handed for a minute.
+
+    The server that will listen on it starts seconds later, and meanwhile another process
+    (the other pytest-xdist worker, or a connection's source port) could be given the same
+    free port. So the port is left in TIME_WAIT, which the kernel keeps out of what it
+    hands out for about 60 s while servers that set SO_REUSEADDR (uvicorn, asyncio) can
+    still bind it: a connection is made to it and the accepting side closes first."""
+    with socket.socket() as listener:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        address = listener.getsockname()
+        with socket.create_connection(address) as client:
+            accepted, _ = listener.accept()
+            accepted.close()  # this side closes first: it is the one left in TIME_WAIT
+            client.recv(1)  # the close has arrived
+        return address[1]
 
 
 def child_env(**extra: str) -> dict[str, str]:
