@@ -382,10 +382,12 @@ CELERY_BEAT_SCHEDULE["purge-expired-messages"] = {
 # answers older than REACHABILITY_MAX_AGE_HOURS; batch size and interval bound the rate.
 REACHABILITY_BATCH_SIZE = env.int("REACHABILITY_BATCH_SIZE", default=500)
 REACHABILITY_MAX_AGE_HOURS = env.float("REACHABILITY_MAX_AGE_HOURS", default=168.0)
-# Campaigns (inbox/services/campaigns/): contacts judged per committed chunk, how long
-# one task expands before requesting itself again, and how long a running campaign may
-# go without a chunk before beat's sweep re-requests it (a lost task, a dead worker).
+# Campaigns (inbox/services/campaigns/): contacts judged per committed chunk (a run's
+# first chunk, then doubling up to the max: expansion.chunk_sizes), how long one task
+# expands before requesting itself again, and how long a running campaign may go without
+# a chunk before beat's sweep re-requests it (a lost task, a dead worker).
 CAMPAIGN_CHUNK_SIZE = env.int("CAMPAIGN_CHUNK_SIZE", default=200)
+CAMPAIGN_CHUNK_MAX_SIZE = env.int("CAMPAIGN_CHUNK_MAX_SIZE", default=1000)
 CAMPAIGN_RUN_SECONDS = env.float("CAMPAIGN_RUN_SECONDS", default=20.0)
 CAMPAIGN_STALE_SECONDS = env.int("CAMPAIGN_STALE_SECONDS", default=60)
 # A big campaign's funnel (inbox/selectors/campaign_funnel_report.py) is computed at most

@@ -185,6 +185,49 @@ def test_a_second_launch_and_a_rerun_from_the_start_add_nothing(
     assert CampaignRecipient.objects.filter(campaign=campaign).count() == 7
 
 
+def test_a_rerun_over_a_partly_judged_span_writes_only_the_rest(first_chunk, contacts):
+    # The first chunk judged contacts 1-3; a run that forgot its cursor takes all seven in
+    # one chunk: the three are found judged (the chunk's id span, then its list) and only
+    # the four others are written.
+    campaign = first_chunk
+    Campaign.objects.filter(pk=campaign.pk).update(cursor=0)
+    assert expansion.expand_chunk(campaign.pk, size=len(contacts)) == expansion.MORE
+    assert sorted(_messages(campaign).values_list("conversation__contact_id", flat=True)) == [
+        c.pk for c in contacts
+    ]
+    assert CampaignRecipient.objects.filter(campaign=campaign).count() == 7
+
+
+def test_chunk_sizes_start_small_and_double_up_to_the_max(settings):
+    settings.CAMPAIGN_CHUNK_SIZE, settings.CAMPAIGN_CHUNK_MAX_SIZE = 3, 10
+    sizes = expansion.chunk_sizes()
+    assert [next(sizes) for _ in range(5)] == [3, 6, 10, 10, 10]
+    settings.CAMPAIGN_CHUNK_MAX_SIZE = 2  # a max below the first size: the first for ever
+    sizes = expansion.chunk_sizes()
+    assert [next(sizes) for _ in range(3)] == [3, 3, 3]
+
+
+def test_a_run_grows_its_chunks_and_writes_each_recipient_once(
+    workspace, admin_user, reminder, sms_channel, contacts, settings, monkeypatch
+):
+    settings.CAMPAIGN_CHUNK_SIZE, settings.CAMPAIGN_CHUNK_MAX_SIZE = 1, 4
+    asked = []
+    expand = expansion.expand_chunk
+
+    def recording(campaign_id, *, size=None):
+        asked.append(size)
+        return expand(campaign_id, size=size)
+
+    monkeypatch.setattr(expansion, "expand_chunk", recording)
+    campaign = _campaign(workspace, admin_user, reminder, sms_channel, contacts)
+    launch_campaign(campaign=campaign, actor=admin_user)
+    assert expansion.run_expansion(campaign.pk, budget_seconds=600) == expansion.DONE
+    assert asked == [1, 2, 4, 4]  # 1 + 2 + 4 = the 7 contacts, then the one that finds none
+    assert sorted(_messages(campaign).values_list("conversation__contact_id", flat=True)) == [
+        c.pk for c in contacts
+    ]
+
+
 def test_a_crash_mid_chunk_loses_nothing_and_the_resume_matches_a_clean_run(
     first_chunk, contacts, monkeypatch
 ):

@@ -59,7 +59,10 @@ def _campaign(workspace, admin_user, channel, size: int):
 
 def _expansion_worker(public_base_url, queue: str, chunk: int):
     env = processes.child_env(
-        PUBLIC_BASE_URL=public_base_url, CAMPAIGN_CHUNK_SIZE=str(chunk), CAMPAIGN_RUN_SECONDS="600"
+        PUBLIC_BASE_URL=public_base_url,
+        CAMPAIGN_CHUNK_SIZE=str(chunk),
+        CAMPAIGN_CHUNK_MAX_SIZE=str(chunk),  # no growing: the kill lands mid-campaign
+        CAMPAIGN_RUN_SECONDS="600",
     )
     return processes.start_worker(env, name=queue, queues=(queue,))
 
