@@ -273,19 +273,26 @@ async def _active_channel(kind: str, token: str):
     It reads on Django's connection pool, which hands out connections unchecked: after
     a PostgreSQL restart each dead one fails one caller once and is discarded. A failure
     that came at once is such a connection (a server that is down makes the pool wait
-    DB_POOL_TIMEOUT instead), so the read is tried again on another, up to a few times,
-    rather than refuse the provider's webhook.
+    DB_POOL_TIMEOUT instead), so the read is tried again on another, as many times as
+    the pool may hold dead ones, rather than refuse the provider's webhook. (Four tries
+    were not enough: after a busy spell the pool holds more idle connections than that,
+    all dead after a restart.)
     """
-    for attempt in range(_LOOKUP_ATTEMPTS):
+    attempts = _lookup_attempts()
+    for attempt in range(attempts):
         started = time.monotonic()
         try:
             return await off_loop(webhooks.active_channel, kind, token)
         except OperationalError:
-            if attempt + 1 == _LOOKUP_ATTEMPTS or time.monotonic() - started > 1.0:
+            if attempt + 1 == attempts or time.monotonic() - started > 1.0:
                 raise
 
 
-_LOOKUP_ATTEMPTS = 4
+def _lookup_attempts() -> int:
+    """Every connection Django's pool may hold, and one more (a fresh one)."""
+    pool = settings.DATABASES["default"].get("OPTIONS", {}).get("pool")
+    size = pool.get("max_size", 0) if isinstance(pool, dict) else 0
+    return max(4, size + 1)
 
 
 async def handle(scope, receive, send) -> None:

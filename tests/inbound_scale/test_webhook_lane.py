@@ -237,3 +237,27 @@ async def test_webhooks_arriving_together_are_each_committed_and_a_retry_among_t
     assert [r.status_code for r in responses] == [200] * 4
     keys = [key async for key in InboundEvent.objects.values_list("dedupe_key", flat=True)]
     assert sorted(keys) == ["message:SM1", "message:SM2", "message:SM3"]
+
+
+async def test_a_channel_lookup_outlasts_every_dead_connection_of_djangos_pool(monkeypatch):
+    """After a PostgreSQL restart each idle connection of Django's pool fails its next
+    caller once, at once: the lookup tries again past all of them (a busy pool held more
+    than the four it used to try, and a provider's webhook was refused 503 with the
+    server back)."""
+    from django.db import OperationalError
+
+    from inbox import webhooks
+
+    pool_size = 16  # DB_POOL_MAX_SIZE's default (this test process runs without the pool)
+    dead = iter(range(pool_size))
+    found = object()
+
+    def lookup(kind, token):
+        if next(dead, None) is not None:
+            raise OperationalError("terminating connection due to administrator command")
+        return found
+
+    options = django_settings.DATABASES["default"].setdefault("OPTIONS", {})
+    monkeypatch.setitem(options, "pool", {"max_size": pool_size})
+    monkeypatch.setattr(webhooks, "active_channel", lookup)
+    assert await webhook_lane._active_channel("sms", "token") is found
