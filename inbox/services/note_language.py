@@ -36,5 +36,12 @@ def stored_text(text: str, workspace_id: int) -> str:
     it came."""
     if not isinstance(text, Promise):
         return text
-    with translation.override(notes_language(workspace_id)):
+    return in_language(text, notes_language(workspace_id))
+
+
+def in_language(text: str, language: str) -> str:
+    """`stored_text` for a caller that looked the language up once for many rows."""
+    if not isinstance(text, Promise):
+        return text
+    with translation.override(language):
         return str(text)

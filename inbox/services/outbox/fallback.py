@@ -6,14 +6,14 @@ either way: settle fails a message that already fell back)."""
 from __future__ import annotations
 
 from django.db import connection
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy
 
 from inbox import realtime
 from inbox.models import Channel, Message, MessageStatus, MessageStatusEvent
 
-from ..note_language import notes_language, stored_text
+from ..note_language import in_language, notes_language, stored_text
 from ..row_inserts import insert_columns
 from ..statuses import advance, transition
 from . import enqueue
@@ -53,9 +53,9 @@ def fall_back_many(moved: list[tuple[Message, str]]) -> None:
     languages = {ws: notes_language(ws) for ws in {m.workspace_id for m, _reason in moved}}
     for message, reason in moved:
         note = _onto_fallback(message, reason)
-        with translation.override(languages[message.workspace_id]):  # as stored_text
-            notes.append(str(note))
-            message.fallback_reason = str(reason)
+        language = languages[message.workspace_id]
+        notes.append(in_language(note, language))
+        message.fallback_reason = in_language(reason, language)
         message.provider_message_id = ""
         message.text = message.channel.adapter.render_text(message.content)
         advance(message, MessageStatus.QUEUED, at=at, force=True)  # as transition(force=True)

@@ -331,6 +331,8 @@ def give_back(messages: list[Message]) -> int:
             status=MessageStatus.QUEUED, attempts=F("attempts") - 1
         )
         late = gettext_lazy("Not sent: too late for its rate slot; queued again")
+        # One language look-up a workspace, not one a message.
+        notes = {ws: stored_text(late, ws) for ws in {m.workspace_id for m in messages}}
         workspace_of = {m.pk: m.workspace_id for m in messages}
         MessageStatusEvent.objects.bulk_create(
             MessageStatusEvent(
@@ -338,7 +340,7 @@ def give_back(messages: list[Message]) -> int:
                 status=MessageStatus.QUEUED,
                 at=now,
                 source="worker",
-                error_message=stored_text(late, workspace_of[pk]),
+                error_message=notes[workspace_of[pk]],
             )
             for pk in ids
         )
